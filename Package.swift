@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+// moq-leakcheck: a leak-test runner for Rust C-ABI crates and C/C++ test programs.
+// Toolchain only: no third-party packages (see DESIGN.md's design card).
+import PackageDescription
+
+let package = Package(
+    name: "moq-leakcheck",
+    products: [
+        .executable(name: "moq-leakcheck", targets: ["moq-leakcheck"]),
+        .library(name: "LeakCheck", targets: ["LeakCheck"]),
+    ],
+    targets: [
+        .target(name: "LeakCheck", path: "Sources/LeakCheck"),
+        .executableTarget(
+            name: "moq-leakcheck", dependencies: ["LeakCheck"], path: "Sources/moq-leakcheck"),
+        .testTarget(
+            name: "LeakCheckTests", dependencies: ["LeakCheck"], path: "Tests/LeakCheckTests"),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["LeakCheck", "moq-leakcheck"],
+            path: "Tests/IntegrationTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,216 @@
+/// Bytes and blocks of one leak kind.
+public struct Tally: Codable, Sendable, Hashable {
+    public var bytes: Int
+    public var blocks: Int
+    public init(bytes: Int = 0, blocks: Int = 0) {
+        self.bytes = bytes
+        self.blocks = blocks
+    }
+    public static let zero = Tally()
+    public static func + (a: Tally, b: Tally) -> Tally {
+        Tally(bytes: a.bytes + b.bytes, blocks: a.blocks + b.blocks)
+    }
+    public static func += (a: inout Tally, b: Tally) { a = a + b }
+    public var isZero: Bool { bytes == 0 && blocks == 0 }
+}
+
+/// LEAK SUMMARY figures plus a count of memory errors. Unsuppressed findings
+/// only; `suppressed` holds what suppressions removed.
+public struct Totals: Codable, Sendable, Hashable {
+    public var definitelyLost = Tally()
+    public var indirectlyLost = Tally()
+    public var possiblyLost = Tally()
+    public var stillReachable = Tally()
+    public var suppressed = Tally()
+    /// Non-leak findings (memory errors, fatal signals, test failures), unsuppressed.
+    public var errors = 0
+    /// Non-leak findings removed by suppressions.
+    public var suppressedErrors = 0
+
+    public init() {}
+
+    public init(findings: [Finding]) {
+        for f in findings { add(f) }
+    }
+
+    public mutating func add(_ f: Finding) {
+        let tally = Tally(bytes: f.bytes ?? 0, blocks: f.blocks ?? 0)
+        if f.suppressedBy != nil {
+            if f.kind.isLeak { suppressed += tally } else { suppressedErrors += 1 }
+            return
+        }
+        switch f.kind {
+        case .definitelyLost: definitelyLost += tally
+        case .indirectlyLost: indirectlyLost += tally
+        case .possiblyLost: possiblyLost += tally
+        case .stillReachable: stillReachable += tally
+        default: errors += 1
+        }
+    }
+
+    public static func + (a: Totals, b: Totals) -> Totals {
+        var t = a
+        t.definitelyLost += b.definitelyLost
+        t.indirectlyLost += b.indirectlyLost
+        t.possiblyLost += b.possiblyLost
+        t.stillReachable += b.stillReachable
+        t.suppressed += b.suppressed
+        t.errors += b.errors
+        t.suppressedErrors += b.suppressedErrors
+        return t
+    }
+
+    public func tally(for kind: FindingKind) -> Tally {
+        switch kind {
+        case .definitelyLost: return definitelyLost
+        case .indirectlyLost: return indirectlyLost
+        case .possiblyLost: return possiblyLost
+        case .stillReachable: return stillReachable
+        default: return .zero
+        }
+    }
+}
+
+public enum Checker: String, Codable, Sendable, CaseIterable {
+    case valgrind, asan, lsan
+
+    public var displayName: String {
+        switch self {
+        case .valgrind: return "Valgrind"
+        case .asan: return "AddressSanitizer"
+        case .lsan: return "LeakSanitizer"
+        }
+    }
+}
+
+public enum RunStatus: String, Codable, Sendable, Comparable {
+    case clean, findings, incomplete
+    private var rank: Int {
+        switch self {
+        case .clean: return 0
+        case .findings: return 1
+        case .incomplete: return 2
+        }
+    }
+    public static func < (a: RunStatus, b: RunStatus) -> Bool { a.rank < b.rank }
+}
+
+/// One execution of one program under one checker.
+public struct RunResult: Codable, Sendable {
+    public var checker: Checker
+    public var executable: String
+    public var arguments: [String]
+    /// The single test this run executed (per-test runs), or nil for a whole binary.
+    public var test: String?
+    /// Cargo features the binary was built with (nil in command mode).
+    public var featureSet: String?
+    public var status: RunStatus
+    /// Exit status of the program under the checker (nil when killed by a signal).
+    public var exitCode: Int32?
+    /// Signal that ended the program (valgrind's fatal_signal or the wait status), e.g. "SIGSEGV".
+    public var signal: String?
+    public var timedOut: Bool
+    public var totals: Totals
+    public var findings: [Finding]
+    /// Why the run could not be trusted (set whenever status is incomplete).
+    public var incompleteReason: String?
+    /// Files kept for post-mortem: raw XML, sanitizer logs, captured stdout/stderr.
+    public var logFiles: [String]
+    public var durationSeconds: Double?
+    /// Names of tests the harness reported as failed.
+    public var failedTests: [String]?
+
+    public init(
+        checker: Checker, executable: String, arguments: [String], test: String? = nil,
+        featureSet: String? = nil, status: RunStatus = .clean, exitCode: Int32? = nil,
+        signal: String? = nil, timedOut: Bool = false, findings: [Finding] = [],
+        incompleteReason: String? = nil, logFiles: [String] = []
+    ) {
+        self.checker = checker
+        self.executable = executable
+        self.arguments = arguments
+        self.test = test
+        self.featureSet = featureSet
+        self.status = status
+        self.exitCode = exitCode
+        self.signal = signal
+        self.timedOut = timedOut
+        self.findings = findings
+        self.totals = Totals(findings: findings)
+        self.incompleteReason = incompleteReason
+        self.logFiles = logFiles
+    }
+
+    public mutating func recomputeTotals() { totals = Totals(findings: findings) }
+}
+
+/// A checker that was asked for (or tried in `all`) but did not run.
+public struct SkippedChecker: Codable, Sendable {
+    public var checker: Checker
+    public var reason: String
+    public init(checker: Checker, reason: String) {
+        self.checker = checker
+        self.reason = reason
+    }
+}
+
+/// Use count of one suppression entry over the whole report.
+public struct SuppressionUsage: Codable, Sendable, Hashable {
+    public var name: String
+    /// `file:line` where the entry starts.
+    public var source: String
+    public var count: Int
+    /// Bytes of the leaks it removed.
+    public var bytes: Int
+    /// It removed a finding whose stack passes through the crate's own code.
+    public var overBroad: Bool
+    /// Count the checker itself reported (valgrind suppcounts / LSan "Suppressions used"), when known.
+    public var checkerCount: Int?
+    public init(name: String, source: String, count: Int = 0, bytes: Int = 0, overBroad: Bool = false, checkerCount: Int? = nil) {
+        self.name = name
+        self.source = source
+        self.count = count
+        self.bytes = bytes
+        self.overBroad = overBroad
+        self.checkerCount = checkerCount
+    }
+}
+
+/// The whole report: what `--json` writes (schemaVersion 1).
+public struct Report: Codable, Sendable {
+    public var schemaVersion = 1
+    public var tool = "moq-leakcheck"
+    public var toolVersion = LeakCheckVersion.string
+    public var status: RunStatus
+    public var exitCode: Int32
+    public var totals: Totals
+    public var runs: [RunResult]
+    public var skipped: [SkippedChecker]
+    public var suppressions: [SuppressionUsage]
+    /// Gating kinds used for this report.
+    public var failOn: [FindingKind]
+    /// Notes worth a person's attention (toolchain path used, doctests not run, …).
+    public var notes: [String]
+    /// Set when the tool was interrupted (Ctrl-C / SIGTERM).
+    public var interrupted: Bool
+
+    public init(
+        status: RunStatus, exitCode: Int32, runs: [RunResult], skipped: [SkippedChecker] = [],
+        suppressions: [SuppressionUsage] = [], failOn: [FindingKind], notes: [String] = [],
+        interrupted: Bool = false
+    ) {
+        self.status = status
+        self.exitCode = exitCode
+        self.runs = runs
+        self.totals = runs.reduce(Totals()) { $0 + $1.totals }
+        self.skipped = skipped
+        self.suppressions = suppressions
+        self.failOn = failOn
+        self.notes = notes
+        self.interrupted = interrupted
+    }
+}
+
+public enum LeakCheckVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,2 @@
+import LeakCheck
+print("moq-leakcheck \(LeakCheckVersion.string)")
