@@ -76,11 +76,16 @@ public struct Frame: Codable, Sendable, Hashable {
     public var object: String?
     /// Instruction pointer as printed (`0x4C2A...`), kept for post-mortem.
     public var address: String?
+    /// The mangled symbol, when the checker gave it (valgrind's
+    /// `--gen-suppressions=all` XML carries it in `<sframe><fun>`). valgrind
+    /// matches suppression `fun:` lines against mangled names.
+    public var mangled: String?
 
     public init(
         function: String? = nil, file: String? = nil, line: Int? = nil, object: String? = nil,
-        address: String? = nil
+        address: String? = nil, mangled: String? = nil
     ) {
+        self.mangled = mangled
         self.function = function
         self.file = file
         self.line = line
