@@ -1,2 +1,9 @@
 import LeakCheck
-print("moq-leakcheck \(LeakCheckVersion.string)")
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+// The executable is a thin shell: everything that decides lives in LeakCheck.
+InterruptHandler.install()
+exit(Application.main(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,92 @@
+/// Documented exit codes (DESIGN.md).
+public enum ExitCode {
+    public static let clean: Int32 = 0
+    public static let findings: Int32 = 1
+    public static let usage: Int32 = 2
+    public static let incomplete: Int32 = 3
+    public static let interrupted: Int32 = 130
+}
+
+/// Which findings fail the gate. Leak kinds gate only when listed; memory
+/// errors, crashes and failing tests always gate (a memory error is never
+/// "informational").
+public struct Policy: Sendable, Hashable {
+    public var gatingLeakKinds: Set<FindingKind>
+    /// Over-broad suppressions (ones that hid a finding in the crate's own code) gate too.
+    public var strictSuppressions: Bool
+
+    public static let defaultLeakKinds: Set<FindingKind> = [.definitelyLost, .indirectlyLost]
+
+    public init(gatingLeakKinds: Set<FindingKind> = Policy.defaultLeakKinds, strictSuppressions: Bool = false) {
+        self.gatingLeakKinds = gatingLeakKinds
+        self.strictSuppressions = strictSuppressions
+    }
+
+    /// Parses `--fail-on`: a comma list of `definite`, `indirect`, `possible`,
+    /// `reachable` (valgrind's `--show-leak-kinds` words), `all`, or the JSON kind names.
+    public static func parseFailOn(_ text: String) throws -> Set<FindingKind> {
+        var kinds = Set<FindingKind>()
+        for raw in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            switch raw {
+            case "definite", "definitelylost": kinds.insert(.definitelyLost)
+            case "indirect", "indirectlylost": kinds.insert(.indirectlyLost)
+            case "possible", "possiblylost": kinds.insert(.possiblyLost)
+            case "reachable", "stillreachable": kinds.insert(.stillReachable)
+            case "all": kinds.formUnion([.definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable])
+            case "errors", "": continue  // memory errors always gate
+            default:
+                throw UsageError(
+                    "--fail-on: unknown kind '\(raw)' (use definite, indirect, possible, reachable or all)")
+            }
+        }
+        return kinds
+    }
+
+    /// Does this finding fail the gate?
+    public func gates(_ f: Finding) -> Bool {
+        if f.suppressedBy != nil {
+            return strictSuppressions && f.suppressionOverBroad == true
+        }
+        if f.kind.isLeak { return gatingLeakKinds.contains(f.kind) }
+        return true
+    }
+
+    /// A finding worth a warning but not a failure (possibly lost by default).
+    public func warns(_ f: Finding) -> Bool {
+        f.suppressedBy == nil && f.kind == .possiblyLost && !gates(f)
+    }
+
+    /// The status of one run: incomplete runs never become clean, and their
+    /// partial findings are not what decides the outcome.
+    public func status(of run: RunResult) -> RunStatus {
+        if run.incompleteReason != nil || run.timedOut { return .incomplete }
+        return run.findings.contains(where: gates) ? .findings : .clean
+    }
+
+    /// Applies `status(of:)` to every run.
+    public func evaluate(_ runs: [RunResult]) -> [RunResult] {
+        runs.map { r in
+            var r = r
+            r.status = status(of: r)
+            return r
+        }
+    }
+
+    /// The overall status and exit code. No run at all is incomplete: nothing was checked.
+    public func outcome(of runs: [RunResult], interrupted: Bool) -> (RunStatus, Int32) {
+        let overall: RunStatus = runs.isEmpty ? .incomplete : runs.map(\.status).max() ?? .incomplete
+        if interrupted { return (.incomplete, ExitCode.interrupted) }
+        switch overall {
+        case .clean: return (.clean, ExitCode.clean)
+        case .findings: return (.findings, ExitCode.findings)
+        case .incomplete: return (.incomplete, ExitCode.incomplete)
+        }
+    }
+}
+
+/// A mistake in how the tool was called (exit 2).
+public struct UsageError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
