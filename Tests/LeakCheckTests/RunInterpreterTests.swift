@@ -1,0 +1,123 @@
+import Testing
+@testable import LeakCheck
+
+@Suite struct RunInterpreterTests {
+    func outcome(exit: Int32? = 0, signal: Int32? = nil, timedOut: Bool = false, interrupted: Bool = false) -> ProcessOutcome {
+        ProcessOutcome(exitCode: exit, signal: signal, timedOut: timedOut, interrupted: interrupted, durationSeconds: 0.1)
+    }
+    var finishedXML: CheckerOutput { CheckerOutput(format: .valgrindXML) }
+
+    @Test func missingValgrindOutputIsNeverClean() {
+        let r = RunInterpreter.interpret(RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(), outputs: []))
+        #expect(r.status == .incomplete)
+        #expect(r.incompleteReason == "valgrind wrote no XML output")
+    }
+
+    @Test func truncatedOutputIsIncompleteButKeepsFindings() {
+        var o = finishedXML
+        o.complete = false
+        o.incompleteReason = "valgrind XML ends before FINISHED status"
+        o.findings = [Finding(kind: .possiblyLost, rawKind: "Leak_PossiblyLost", bytes: 48, blocks: 1, message: "")]
+        let r = RunInterpreter.interpret(RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: nil, signal: 9), outputs: [o]))
+        #expect(r.status == .incomplete)
+        #expect(r.findings.contains { $0.kind == .possiblyLost })
+        #expect(r.signal == "SIGKILL")
+    }
+
+    @Test func timeoutIsIncompleteWithReason() {
+        let r = RunInterpreter.interpret(
+            RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: nil, signal: 15, timedOut: true), outputs: [finishedXML], timeout: 2))
+        #expect(r.status == .incomplete && r.timedOut)
+        #expect(r.incompleteReason == "timed out after 2 s")
+        #expect(!r.findings.contains { $0.kind == .fatalSignal })
+    }
+
+    @Test func failingLibtestTestsAreFindingsNamedByTest() {
+        let out = """
+            running 3 tests
+            test a ... ok
+            test b ... FAILED
+            test c ... FAILED
+
+            failures:
+            test result: FAILED. 1 passed; 2 failed; 0 ignored
+            """
+        let r = RunInterpreter.interpret(
+            RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: 101), outputs: [finishedXML], programOutput: out, isLibtest: true))
+        #expect(r.status == .findings)
+        #expect(r.failedTests == ["b", "c"])
+        #expect(r.findings.map(\.test) == ["b", "c"])
+        #expect(r.findings.allSatisfy { $0.kind == .testFailure })
+    }
+
+    @Test func nonZeroExitWithoutExplanationIsAFinding() {
+        let r = RunInterpreter.interpret(RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: 3), outputs: [finishedXML]))
+        #expect(r.findings.map(\.message) == ["program exited with status 3"])
+    }
+
+    @Test func sanitizerExitCodeIsExplainedByItsReport() {
+        var log = CheckerOutput(format: .sanitizer)
+        log.findings = [Finding(kind: .definitelyLost, rawKind: "Direct leak", bytes: 24, blocks: 1, message: "")]
+        let r = RunInterpreter.interpret(
+            RunEvidence(checker: .lsan, executable: "t", arguments: [], test: "leak_x", outcome: outcome(exit: 23), outputs: [log], programOutput: "test result: ok.", isLibtest: true, sanitizerExitCode: 23))
+        #expect(r.findings.count == 1)
+        #expect(r.findings[0].test == "leak_x")
+        // The same exit code with no report is unexplained: a failure.
+        let bare = RunInterpreter.interpret(
+            RunEvidence(checker: .lsan, executable: "t", arguments: [], outcome: outcome(exit: 23), outputs: [], isLibtest: true, sanitizerExitCode: 23))
+        #expect(bare.findings.map(\.kind) == [.testFailure])
+    }
+
+    @Test func signalBecomesFatalSignalFindingOnce() {
+        let r = RunInterpreter.interpret(RunEvidence(checker: .asan, executable: "t", arguments: [], outcome: outcome(exit: nil, signal: 6), outputs: []))
+        #expect(r.findings.map(\.kind) == [.fatalSignal])
+        #expect(r.signal == "SIGABRT")
+        var o = finishedXML
+        o.fatalSignal = "SIGSEGV"
+        o.findings = [Finding(kind: .fatalSignal, rawKind: "SIGSEGV", message: "")]
+        let vg = RunInterpreter.interpret(RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: nil, signal: 11), outputs: [o]))
+        #expect(vg.findings.filter { $0.kind == .fatalSignal }.count == 1)
+        #expect(vg.status == .findings)
+    }
+}
+
+@Suite struct CargoMessagesTests {
+    @Test func discoversEveryTestExecutableFromRealMessages() throws {
+        let text = try Paths.fixtureText("cargo/cargo-test-no-run-default.jsonl")
+        let m = CargoBuildMessages.parse(text)
+        #expect(m.success == true)
+        #expect(Set(m.executables.map(\.targetName)) == ["moq_ffi", "errors", "lifecycle", "pubsub"])
+        #expect(m.executables.allSatisfy { $0.path.contains("/target/debug/deps/") })
+        #expect(m.packages.keys.contains("moq_ffi"))
+    }
+
+    @Test func failedBuildIsReadAsFailure() throws {
+        let m = CargoBuildMessages.parse(try Paths.fixtureText("cargo/cargo-test-no-run-broken-build.jsonl"))
+        #expect(m.success == false)
+        #expect(m.executables.isEmpty)
+    }
+
+    @Test func packageNamesFromEveryIDForm() {
+        #expect(CargoBuildMessages.packageName(fromID: "path+file:///x/moq_ffi#0.1.0") == "moq_ffi")
+        #expect(CargoBuildMessages.packageName(fromID: "path+file:///x/dir#moq_ffi@0.1.0") == "moq_ffi")
+        #expect(CargoBuildMessages.packageName(fromID: "moq_ffi 0.1.0 (path+file:///x)") == "moq_ffi")
+    }
+
+    @Test func libtestListingAndVerdicts() {
+        #expect(LibtestListing.parseTerse("a: test\nb::c: test\nbench_x: bench\n") == ["a", "b::c"])
+        #expect(RustcInfo.hostTriple(fromVerboseVersion: "rustc 1.95.0\nhost: x86_64-unknown-linux-gnu\n") == "x86_64-unknown-linux-gnu")
+        #expect(LibtestListing.resultLine(in: "x\ntest result: ok. 3 passed\n") == "test result: ok. 3 passed")
+    }
+
+    @Test func sanitizerOptionsKeepTheUsersButNotLogPath() {
+        let (merged, dropped) = SanitizerOptions.merge(ours: [("detect_leaks", "1"), ("log_path", "/r/asan-report")], user: "detect_leaks=0:log_path=/tmp/x:verbosity=1")
+        #expect(merged == "detect_leaks=1:log_path=/r/asan-report:detect_leaks=0:verbosity=1")
+        #expect(dropped == ["log_path=/tmp/x"])
+    }
+
+    @Test func featureLabels() {
+        #expect(FeatureSelection().label == "default")
+        #expect(FeatureSelection(features: ["with_moq"]).cargoArguments == ["--features", "with_moq"])
+        #expect(FeatureSelection(allFeatures: true).label == "all-features")
+    }
+}
