@@ -1,0 +1,3 @@
+public enum ValgrindTextParser {
+    public static func parse(text: String) -> CheckerOutput { CheckerOutput(format: .valgrindText) }
+}
