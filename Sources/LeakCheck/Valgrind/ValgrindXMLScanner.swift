@@ -175,6 +175,9 @@ struct ValgrindXMLScanner {
     private var summaryBytes: Int?
     private var summaryBlocks: Int?
     private var command: [String] = []
+    /// Leak records reported before FINISHED come from client-requested leak checks.
+    private var earlyLeakIndices: [Int] = []
+    private var lateLeaks = false
 
     init() {
         stack.reserveCapacity(64)
@@ -618,6 +621,9 @@ struct ValgrindXMLScanner {
         let f = Finding(
             kind: kind, rawKind: raw, bytes: bytes, blocks: blocks, indirectBytes: indirect,
             message: message, stack: stack, auxiliary: errAux, thread: thread)
+        if f.kind.isLeak {
+            if sawFinished { lateLeaks = true } else { earlyLeakIndices.append(output.findings.count) }
+        }
         output.findings.append(f)
     }
 
@@ -641,6 +647,13 @@ struct ValgrindXMLScanner {
 
     mutating func finish() -> CheckerOutput {
         var out = output
+        if lateLeaks && !earlyLeakIndices.isEmpty {
+            // The exit leak check reports every leaked block again: only it counts.
+            let drop = Set(earlyLeakIndices)
+            out.findings = out.findings.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+            out.warnings.append(
+                "\(drop.count) loss record(s) from client-requested leak checks superseded by the exit leak check")
+        }
         if let s = leakSummary, leakSummaryHasFigures { out.checkerSummary = s }
         if !sawAnyTag && malformed == nil {
             out.complete = false
