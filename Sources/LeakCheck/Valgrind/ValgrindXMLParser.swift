@@ -13,11 +13,16 @@
 /// `complete == false` and a reason.
 public enum ValgrindXMLParser {
     /// Size of each `read(2)`.
-    static let chunkSize = 1 << 20
+    static let defaultChunkSize = 1 << 20
 
     /// Streams the file at `path`. Throws `ParseError` only when the file cannot
     /// be opened or read.
     public static func parse(fileAt path: String) throws -> CheckerOutput {
+        try parse(fileAt: path, chunkSize: defaultChunkSize)
+    }
+
+    /// `chunkSize` is a parameter so tests can force tokens across chunk boundaries.
+    static func parse(fileAt path: String, chunkSize: Int) throws -> CheckerOutput {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             throw ParseError(file: path, "cannot open: \(String(cString: strerror(errno)))")
