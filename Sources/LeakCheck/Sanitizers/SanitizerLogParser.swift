@@ -1,0 +1,449 @@
+/// Parser for AddressSanitizer / LeakSanitizer logs (gcc's libasan and LLVM's
+/// compiler-rt, Linux and Windows, 2012-era to current).
+///
+/// A log may hold several processes' reports interleaved with program output
+/// (a test harness, Chromium's own log lines). The parser is line based and
+/// matches fixed prefixes; it never fails: what it cannot classify becomes an
+/// `.other` finding or a warning, and a report cut short sets `complete = false`.
+public enum SanitizerLogParser {
+    /// Parses one log (which may hold several processes' reports, interleaved with program noise).
+    public static func parse(text: String) -> CheckerOutput {
+        var state = State()
+        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            state.consume(line: Substring(raw))
+        }
+        return state.finish()
+    }
+
+    /// Maps ASan's name for an error (`heap-use-after-free`, `SEGV`, …) to a kind.
+    public static func kind(forErrorName name: String) -> FindingKind {
+        switch name {
+        case "heap-use-after-free": return .useAfterFree
+        case "heap-buffer-overflow": return .heapBufferOverflow
+        case "stack-buffer-overflow", "stack-buffer-underflow", "dynamic-stack-buffer-overflow":
+            return .stackBufferOverflow
+        case "global-buffer-overflow": return .globalBufferOverflow
+        case "stack-use-after-scope": return .stackUseAfterScope
+        case "stack-use-after-return": return .stackUseAfterReturn
+        case "double-free": return .doubleFree
+        case "bad-free": return .invalidFree
+        case "alloc-dealloc-mismatch", "new-delete-type-mismatch": return .mismatchedFree
+        case "SEGV", "BUS", "FPE", "ILL", "ABRT", "TRAP", "stack-overflow": return .fatalSignal
+        default:
+            if name.hasSuffix("-param-overlap") { return .overlap }
+            return .other
+        }
+    }
+
+    /// The signal behind a fatal-signal error name (`SEGV` → `SIGSEGV`).
+    static func signal(forErrorName name: String) -> String? {
+        switch name {
+        case "SEGV", "stack-overflow": return "SIGSEGV"
+        case "BUS": return "SIGBUS"
+        case "FPE": return "SIGFPE"
+        case "ILL": return "SIGILL"
+        case "ABRT": return "SIGABRT"
+        case "TRAP": return "SIGTRAP"
+        default: return nil
+        }
+    }
+}
+
+// MARK: - State machine
+
+extension SanitizerLogParser {
+    /// A finding under construction (its fingerprint is computed when it is built).
+    fileprivate struct PendingFinding {
+        var kind: FindingKind
+        var rawKind: String
+        var bytes: Int?
+        var blocks: Int?
+        var header: String
+        var access: String?
+        var location: String?
+        var signalCause: String?
+        var thread: String?
+        var stack: [Frame] = []
+        var auxiliary: [AuxiliaryStack] = []
+        /// The error header did not name the error (`requested allocation size …`):
+        /// take the name from the SUMMARY line.
+        var rawKindFromSummary = false
+
+        func build() -> Finding {
+            var message = header
+            if let access {
+                message = access
+                if rawKind == "SEGV" || kind == .other { message = header + "; " + access }
+            }
+            if let signalCause { message += "; " + signalCause }
+            if let location { message += "; " + location }
+            return Finding(
+                kind: kind, rawKind: rawKind, bytes: bytes, blocks: blocks, message: message,
+                stack: stack, auxiliary: auxiliary, thread: thread)
+        }
+    }
+
+    fileprivate enum ReportKind { case leak, error }
+
+    fileprivate struct Report {
+        var kind: ReportKind
+        var pid: Int?
+        var findings: [PendingFinding] = []
+        /// Set by SUMMARY, ABORTING, the shadow-byte dump or a following report.
+        var ended = false
+        var sawSummary = false
+        var summary: Tally?
+        /// A non-blank, non-frame line came after the last frame.
+        var contentAfterLastFrame = true
+        var sawFrame = false
+        /// Error reports: the main stack has been closed by a description line.
+        var mainStackClosed = false
+        /// The last non-blank, non-frame line (what the next `#0` stack describes).
+        var lastText: String?
+        var currentAux: Int?
+    }
+
+    fileprivate struct State {
+        var output = CheckerOutput(format: .sanitizer)
+        var reports: [Report] = []
+        var current: Report?
+        var inSuppressions = false
+        var lsanFatal: String?
+
+        mutating func consume(line rawLine: Substring) {
+            var line = rawLine
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            let text = SanitizerLogFrame.trimmed(line)
+            if text.isEmpty { return }
+
+            if inSuppressions {
+                if consumeSuppressionRow(text) { return }
+                inSuppressions = false
+            }
+            if text == "Suppressions used:" {
+                inSuppressions = true
+                noteContent(text)
+                return
+            }
+
+            // `#N 0x…` frame lines.
+            if text.hasPrefix("#"), let frame = parseFrameLine(text) {
+                addFrame(frame.number, frame.frame)
+                return
+            }
+
+            // `==PID==ERROR: …` / `==PID== ERROR: …` and other `==PID==` lines.
+            if text.hasPrefix("==") {
+                if let (pid, body) = splitPidMarker(text) {
+                    consumePidLine(pid: pid, body: body)
+                    return
+                }
+            }
+            if text.hasPrefix("SUMMARY: ") {
+                consumeSummary(text.dropFirst("SUMMARY: ".count))
+                return
+            }
+            if text.hasPrefix("Direct leak of ") || text.hasPrefix("Indirect leak of ") {
+                consumeLeakHeader(text)
+                return
+            }
+            if text.hasPrefix("Shadow bytes around the buggy address") {
+                if current?.kind == .error { current?.ended = true }
+                noteContent(text)
+                return
+            }
+            consumeText(text)
+        }
+
+        // MARK: Frames
+
+        func parseFrameLine(_ text: Substring) -> (number: Int, frame: Frame)? {
+            let digits = text.dropFirst().prefix(while: { $0.isASCII && $0.isNumber })
+            guard !digits.isEmpty, let n = Int(digits) else { return nil }
+            let after = text.dropFirst(1 + digits.count)
+            guard after.first == " " || after.first == "\t",
+                let frame = SanitizerLogFrame.parse(afterNumber: after)
+            else { return nil }
+            return (n, frame)
+        }
+
+        mutating func addFrame(_ number: Int, _ frame: Frame) {
+            guard var report = current, !report.findings.isEmpty else { return }
+            report.sawFrame = true
+            report.contentAfterLastFrame = false
+            let last = report.findings.count - 1
+            switch report.kind {
+            case .leak:
+                report.findings[last].stack.append(frame)
+            case .error:
+                if !report.mainStackClosed {
+                    report.findings[last].stack.append(frame)
+                } else if number == 0 || report.currentAux == nil {
+                    let what = report.lastText.map { String($0.hasSuffix(":") ? $0.dropLast() : Substring($0)) } ?? "stack"
+                    report.findings[last].auxiliary.append(AuxiliaryStack(what: what, stack: [frame]))
+                    report.currentAux = report.findings[last].auxiliary.count - 1
+                    report.lastText = nil
+                } else if let aux = report.currentAux {
+                    report.findings[last].auxiliary[aux].stack.append(frame)
+                }
+            }
+            current = report
+        }
+
+        /// Any other non-blank line inside a report.
+        mutating func noteContent(_ text: Substring) {
+            guard current != nil else { return }
+            if current!.sawFrame { current!.contentAfterLastFrame = true }
+            if current!.kind == .error, current!.findings.last.map({ !$0.stack.isEmpty }) == true {
+                current!.mainStackClosed = true
+                current!.lastText = String(text)
+            }
+        }
+
+        mutating func consumeText(_ text: Substring) {
+            guard current?.kind == .error, var f = current?.findings.last else {
+                noteContent(text)
+                return
+            }
+            let isAccess = text.hasPrefix("READ of size ") || text.hasPrefix("WRITE of size ")
+                || text.hasPrefix("ACCESS of size ")
+            if isAccess && f.access == nil && f.stack.isEmpty {
+                f.access = String(text)
+                if let t = threadName(in: text) { f.thread = t }
+            } else if f.location == nil && (text.hasPrefix("0x") || text.hasPrefix("Address 0x"))
+                && text.contains(" is ")
+            {
+                f.location = String(text)
+            }
+            current!.findings[current!.findings.count - 1] = f
+            noteContent(text)
+        }
+
+        // MARK: Suppressions
+
+        /// `  count      bytes template` header, `    360      17792 libfontconfig`
+        /// rows, and the dashed line that closes the block.
+        mutating func consumeSuppressionRow(_ text: Substring) -> Bool {
+            if text.hasPrefix("count") { return true }
+            if text.allSatisfy({ $0 == "-" }) { return false }
+            let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+            guard parts.count == 3, let count = Int(parts[0]), Int(parts[1]) != nil else {
+                return false
+            }
+            let name = String(SanitizerLogFrame.trimmed(parts[2]))
+            output.checkerSuppressionCounts[name, default: 0] += count
+            return true
+        }
+
+        // MARK: Headers
+
+        /// `==1234==rest` or `==1234== rest` → (1234, rest).
+        func splitPidMarker(_ text: Substring) -> (Int, Substring)? {
+            let afterOpen = text.dropFirst(2)
+            let digits = afterOpen.prefix(while: { $0.isASCII && $0.isNumber })
+            guard !digits.isEmpty, let pid = Int(digits) else { return nil }
+            let rest = afterOpen.dropFirst(digits.count)
+            guard rest.hasPrefix("==") else { return nil }
+            return (pid, SanitizerLogFrame.trimmed(rest.dropFirst(2)))
+        }
+
+        mutating func consumePidLine(pid: Int, body: Substring) {
+            if body.hasPrefix("ERROR: ") {
+                consumeErrorHeader(pid: pid, body.dropFirst("ERROR: ".count))
+            } else if body == "ABORTING" {
+                if current != nil && current!.pid == pid { current!.ended = true }
+                noteContent(body)
+            } else if body.hasPrefix("The signal is caused by ") {
+                if current?.kind == .error, !current!.findings.isEmpty {
+                    current!.findings[current!.findings.count - 1].signalCause = String(body)
+                }
+            } else if body.hasPrefix("LeakSanitizer has encountered a fatal error") {
+                lsanFatal = String(body)
+                noteContent(body)
+            } else {
+                // Hints, register dumps, DbgHelp warnings: not part of the report's shape.
+            }
+        }
+
+        mutating func startReport(_ kind: ReportKind, pid: Int?) {
+            closeReport()
+            current = Report(kind: kind, pid: pid)
+            if let pid, !output.pids.contains(pid) { output.pids.append(pid) }
+        }
+
+        mutating func closeReport() {
+            if let r = current { reports.append(r) }
+            current = nil
+        }
+
+        /// `AddressSanitizer: heap-use-after-free on address 0x… at pc …`,
+        /// `LeakSanitizer: detected memory leaks`.
+        mutating func consumeErrorHeader(pid: Int, _ body: Substring) {
+            guard let colon = body.firstRange(of: ": ") else { return }
+            let tool = body[..<colon.lowerBound]
+            let detail = SanitizerLogFrame.trimmed(body[colon.upperBound...])
+            guard tool.hasSuffix("Sanitizer") else { return }
+            if tool == "LeakSanitizer" && detail.hasPrefix("detected memory leaks") {
+                startReport(.leak, pid: pid)
+                return
+            }
+            startReport(.error, pid: pid)
+            let (name, fromSummary) = errorName(detail)
+            var f = PendingFinding(
+                kind: SanitizerLogParser.kind(forErrorName: name), rawKind: name,
+                header: String(detail.hasSuffix(":") ? detail.dropLast() : detail))
+            f.rawKindFromSummary = fromSummary
+            f.thread = threadName(in: detail)
+            if f.kind == .fatalSignal, output.fatalSignal == nil {
+                output.fatalSignal = SanitizerLogParser.signal(forErrorName: name)
+            }
+            current!.findings.append(f)
+        }
+
+        /// The error's name from the header detail; the flag says the header did not
+        /// carry one and SUMMARY's should be used.
+        func errorName(_ detail: Substring) -> (String, Bool) {
+            if detail.hasPrefix("attempting double-free") { return ("double-free", false) }
+            if detail.hasPrefix("attempting free on address which was not malloc()-ed") {
+                return ("bad-free", false)
+            }
+            if detail.hasPrefix("attempting to call malloc_usable_size()") {
+                return ("bad-malloc_usable_size", false)
+            }
+            let token = detail.prefix(while: { $0 != " " && $0 != ":" && $0 != "(" })
+            // A name is one hyphenated word (`heap-use-after-free`) or an
+            // upper-case signal (`SEGV`); otherwise the header is prose.
+            let looksLikeName = token.contains("-")
+                || (!token.isEmpty && token.allSatisfy { $0.isUppercase })
+            if looksLikeName { return (String(token), false) }
+            return (String(detail), true)
+        }
+
+        func threadName(in text: Substring) -> String? {
+            // `thread T0`, `in thread T0:`, SEGV's `(pc … sp … T0)`.
+            if let r = text.firstRange(of: "thread T") {
+                let id = text[text.index(before: r.upperBound)...].prefix(while: {
+                    $0 == "T" || ($0.isASCII && $0.isNumber)
+                })
+                if id.count > 1 { return String(id) }
+            }
+            if text.hasSuffix(")"), let space = text.dropLast().lastIndex(of: " ") {
+                let id = text[text.index(after: space)..<text.index(before: text.endIndex)]
+                if id.count > 1, id.first == "T", id.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    return String(id)
+                }
+            }
+            return nil
+        }
+
+        /// `Direct leak of 24 byte(s) in 1 object(s) allocated from:`.
+        mutating func consumeLeakHeader(_ text: Substring) {
+            if current?.kind != .leak { startReport(.leak, pid: nil) }
+            let direct = text.hasPrefix("Direct")
+            let numbers = text.split(separator: " ").compactMap { Int($0) }
+            var f = PendingFinding(
+                kind: direct ? .definitelyLost : .indirectlyLost,
+                rawKind: direct ? "Direct leak" : "Indirect leak",
+                header: String(text.hasSuffix(" allocated from:") ? text.dropLast(" allocated from:".count) : text))
+            if numbers.count >= 2 {
+                f.bytes = numbers[0]
+                f.blocks = numbers[1]
+            } else {
+                output.warnings.append("unreadable leak header: \(text)")
+            }
+            current!.findings.append(f)
+            current!.contentAfterLastFrame = false
+            current!.sawFrame = true  // an entry header without a stack is itself unfinished
+        }
+
+        /// `AddressSanitizer: 131 byte(s) leaked in 3 allocation(s).` or
+        /// `AddressSanitizer: heap-use-after-free /src/x.c:6 in main`.
+        mutating func consumeSummary(_ rest: Substring) {
+            guard let colon = rest.firstRange(of: ": ") else { return }
+            let detail = rest[colon.upperBound...]
+            if detail.contains(" leaked in ") && detail.contains("byte(s)") {
+                let numbers = detail.split(separator: " ").compactMap { Int($0) }
+                guard numbers.count >= 2 else { return }
+                let tally = Tally(bytes: numbers[0], blocks: numbers[1])
+                output.sanitizerLeakSummary = (output.sanitizerLeakSummary ?? .zero) + tally
+                if current?.kind == .leak, current!.summary == nil {
+                    current!.summary = tally
+                    current!.sawSummary = true
+                    current!.ended = true
+                    closeReport()
+                } else {
+                    // A SUMMARY with no report header before it (log starts mid-report).
+                    var r = current?.kind == .leak ? current! : Report(kind: .leak, pid: nil)
+                    if current?.kind != .leak { closeReport() }
+                    r.summary = tally
+                    r.sawSummary = true
+                    r.ended = true
+                    current = r
+                    closeReport()
+                }
+                return
+            }
+            guard current?.kind == .error else { return }
+            let name = detail.prefix(while: { $0 != " " })
+            if var f = current!.findings.last {
+                if f.rawKindFromSummary && !name.isEmpty {
+                    f.rawKind = String(name)
+                    f.kind = SanitizerLogParser.kind(forErrorName: f.rawKind)
+                    f.rawKindFromSummary = false
+                    if f.kind == .fatalSignal, output.fatalSignal == nil {
+                        output.fatalSignal = SanitizerLogParser.signal(forErrorName: f.rawKind)
+                    }
+                }
+                current!.findings[current!.findings.count - 1] = f
+            }
+            current!.sawSummary = true
+            current!.ended = true
+            noteContent(rest)
+        }
+
+        // MARK: End
+
+        mutating func finish() -> CheckerOutput {
+            closeReport()
+            var sawLeakReport = false
+            var leakTotals = Totals()
+            for (index, report) in reports.enumerated() {
+                var entries = Tally()
+                for pending in report.findings {
+                    var p = pending
+                    if p.rawKindFromSummary {
+                        output.warnings.append("unrecognised AddressSanitizer error: \(p.rawKind)")
+                        p.kind = .other
+                    }
+                    let finding = p.build()
+                    output.findings.append(finding)
+                    if finding.kind.isLeak {
+                        entries += Tally(bytes: finding.bytes ?? 0, blocks: finding.blocks ?? 0)
+                        leakTotals.add(finding)
+                    }
+                }
+                if report.kind == .leak {
+                    sawLeakReport = true
+                    let who = report.pid.map { "process \($0)" } ?? "report \(index + 1)"
+                    if let summary = report.summary, summary != entries {
+                        output.warnings.append(
+                            "LeakSanitizer SUMMARY for \(who) says \(summary.bytes) byte(s) in \(summary.blocks) allocation(s), but its entries add up to \(entries.bytes) byte(s) in \(entries.blocks) allocation(s)"
+                        )
+                    }
+                }
+                if !report.ended && !report.contentAfterLastFrame || !report.ended && !report.sawFrame {
+                    output.complete = false
+                    let what = report.kind == .leak ? "LeakSanitizer" : "AddressSanitizer"
+                    let who = report.pid.map { " (process \($0))" } ?? ""
+                    output.incompleteReason = "the \(what) report\(who) is cut short: the log ends before its SUMMARY"
+                }
+            }
+            if sawLeakReport { output.checkerSummary = leakTotals }
+            if let lsanFatal {
+                output.complete = false
+                output.incompleteReason = "LeakSanitizer could not run: \(lsanFatal)"
+            }
+            return output
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// Findings after suppressions were applied, and what each suppression did.
+public struct SuppressionApplication: Sendable {
+    /// Every finding, in the input order; suppressed ones carry `suppressedBy`.
+    public var findings: [Finding]
+    /// One entry per suppression that can apply to this checker, in file order,
+    /// including those that matched nothing (count 0).
+    public var usage: [SuppressionUsage]
+
+    public init(findings: [Finding], usage: [SuppressionUsage]) {
+        self.findings = findings
+        self.usage = usage
+    }
+}
+
+public enum SuppressionApplier {
+    /// Marks each finding the matcher covers (`suppressedBy`, `suppressionSource`,
+    /// and `suppressionOverBroad` when its stack — the allocation stack for a leak —
+    /// passes through own code) and counts uses per suppression.
+    public static func apply(
+        _ matcher: SuppressionMatcher, to findings: [Finding], checker: Checker, ownCode: OwnCode?
+    ) -> SuppressionApplication {
+        let applicable = matcher.suppressions.filter { appliesTo($0, checker) }
+        var usage: [SuppressionUsage] = []
+        var index: [String: Int] = [:]
+        for s in applicable where index[s.source] == nil {
+            index[s.source] = usage.count
+            usage.append(SuppressionUsage(name: s.name, source: s.source))
+        }
+        var out = findings
+        for i in out.indices {
+            guard out[i].suppressedBy == nil, let s = matcher.match(out[i], checker: checker) else { continue }
+            let overBroad = ownCode?.touches(out[i].stack) ?? false
+            out[i].suppressedBy = s.name
+            out[i].suppressionSource = s.source
+            out[i].suppressionOverBroad = overBroad
+            if let u = index[s.source] {
+                usage[u].count += 1
+                usage[u].bytes += out[i].kind.isLeak ? (out[i].bytes ?? 0) : 0
+                usage[u].overBroad = usage[u].overBroad || overBroad
+            }
+        }
+        return SuppressionApplication(findings: out, usage: usage)
+    }
+
+    /// Whether an entry could ever match this checker's findings (valgrind entries
+    /// for another tool, or sanitizer entries that are not `leak:`, are left out).
+    static func appliesTo(_ s: Suppression, _ checker: Checker) -> Bool {
+        switch (s.format, checker) {
+        case (.valgrind, .valgrind): return s.tools.contains("Memcheck")
+        case (.lsan, .asan), (.lsan, .lsan): return s.kind == "leak"
+        default: return false
+        }
+    }
+
+    /// Sums usage from several runs, keyed by `source` (file:line), keeping the
+    /// order in which entries first appear. Over-broad in any run is over-broad.
+    public static func merge(_ usages: [[SuppressionUsage]]) -> [SuppressionUsage] {
+        var out: [SuppressionUsage] = []
+        var index: [String: Int] = [:]
+        for list in usages {
+            for u in list {
+                guard let i = index[u.source] else {
+                    index[u.source] = out.count
+                    out.append(u)
+                    continue
+                }
+                out[i].count += u.count
+                out[i].bytes += u.bytes
+                out[i].overBroad = out[i].overBroad || u.overBroad
+                if let c = u.checkerCount { out[i].checkerCount = (out[i].checkerCount ?? 0) + c }
+            }
+        }
+        return out
+    }
+}

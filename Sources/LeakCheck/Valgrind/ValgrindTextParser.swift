@@ -1,0 +1,438 @@
+import Foundation
+
+/// Parses memcheck's human-readable log (`--log-file`, stderr), with or without
+/// the `==PID==` prefixes (valgrind's regression files have them filtered away).
+///
+/// Only lines that look like valgrind's are read: when the log has prefixes,
+/// unprefixed lines are the program's own output; without prefixes, figures are
+/// only taken from loss-record sentences and from inside a `LEAK SUMMARY:` block,
+/// so a program line like `leaked: 80 bytes in 5 blocks` is never a figure.
+public enum ValgrindTextParser {
+    public static func parse(text: String) -> CheckerOutput {
+        var state = TextState()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let prefixed = lines.contains { pidPrefix($0) != nil }
+        for raw in lines {
+            var line = raw
+            if line.last == "\r" { line = line.dropLast() }
+            if let (pid, rest) = pidPrefix(line) {
+                if !state.pids.contains(pid) { state.pids.append(pid) }
+                state.sawValgrindLine = true
+                state.handle(rest)
+            } else if !prefixed {
+                state.handle(line)
+            }
+        }
+        return state.finish(text: text)
+    }
+
+    /// `==123== rest`, `--123-- rest` or `**123** rest` → (123, rest).
+    static func pidPrefix(_ line: Substring) -> (Int, Substring)? {
+        let u = line.utf8
+        guard u.count >= 5, let c = u.first,
+            c == UInt8(ascii: "=") || c == UInt8(ascii: "-") || c == UInt8(ascii: "*")
+        else { return nil }
+        var i = u.startIndex
+        guard u[i] == c, u[u.index(after: i)] == c else { return nil }
+        i = u.index(i, offsetBy: 2)
+        var pid = 0
+        var digits = 0
+        while i < u.endIndex, let d = Optional(u[i]), d >= 0x30 && d <= 0x39 {
+            pid = pid * 10 + Int(d - 0x30)
+            digits += 1
+            i = u.index(after: i)
+            if digits > 9 { return nil }
+        }
+        guard digits > 0, i < u.endIndex, u[i] == c else { return nil }
+        i = u.index(after: i)
+        guard i < u.endIndex, u[i] == c else { return nil }
+        i = u.index(after: i)
+        // One space separates the prefix from the message.
+        if i < u.endIndex, u[i] == UInt8(ascii: " ") { i = u.index(after: i) }
+        guard c == UInt8(ascii: "=") else { return (pid, Substring("")) }  // --/** lines: debug/internal
+        return (pid, Substring(line.utf8[i...]))
+    }
+}
+
+/// Line-by-line state of the text parser.
+private struct TextState {
+    var pids: [Int] = []
+    var findings: [Finding] = []
+    /// Leak-check index of each finding (nil for non-leak findings).
+    var checkOf: [Int?] = []
+    var warnings: [String] = []
+    var command: [String]?
+    var fatalSignal: String?
+
+    // The finding being read.
+    var kind: FindingKind?
+    var rawKind = ""
+    var message = ""
+    var stack: [Frame] = []
+    var aux: [AuxiliaryStack] = []
+    var bytes: Int?
+    var blocks: Int?
+    var indirect: Int?
+    var isFatal = false
+    var fatalEventTaken = false
+    var pendingThread: String?
+    var thread: String?
+
+    // Leak checks: records are grouped so only the last check counts.
+    var check = 0
+    var lastRecordWasDelta: Bool?
+    var lastRecordNumber: Int?
+    var checkBoundaryPending = false
+    var sawLeakRecord = false
+
+    // Summaries.
+    var inLeakSummary = false
+    var summary: Totals?
+    var current = Totals()
+    var currentHasFigures = false
+    var summaries = 0
+
+    // Completeness.
+    var sawValgrindLine = false
+    var preambleOpen = false
+    var heapSummaryOpen = false
+    var exitOnFirstError = false
+
+    // MARK: lines
+
+    mutating func handle(_ line: Substring) {
+        if inLeakSummary {
+            if summaryLine(line) { return }
+            endLeakSummary()
+        }
+        let content = line
+        if content.trimmingSpaces.isEmpty {
+            flush()
+            return
+        }
+        let indent = content.prefix { $0 == " " }.count
+        if indent == 0 {
+            header(content)
+            return
+        }
+        let body = content.dropFirst(indent)
+        if indent >= 2 && (body.hasPrefix("at ") || body.hasPrefix("by ")) {
+            if let frame = parseFrame(body.dropFirst(3)) { addFrame(frame) }
+            return
+        }
+        if body == "..." { return }  // frames elided by the test filter
+        if indent == 1 && kind != nil {
+            let what = String(body)
+            if isFatal {
+                if !fatalEventTaken {
+                    fatalEventTaken = true
+                    message += ": " + what
+                }
+                return
+            }
+            aux.append(AuxiliaryStack(what: what, stack: []))
+            return
+        }
+    }
+
+    mutating func header(_ s: Substring) {
+        if s.hasPrefix("LEAK SUMMARY:") {
+            flush()
+            sawValgrindLine = true
+            inLeakSummary = true
+            current = Totals()
+            currentHasFigures = false
+            return
+        }
+        if s.hasPrefix("HEAP SUMMARY:") {
+            flush()
+            sawValgrindLine = true
+            heapSummaryOpen = true
+            checkBoundaryPending = true
+            return
+        }
+        if s.hasPrefix("ERROR SUMMARY:") {
+            flush()
+            sawValgrindLine = true
+            preambleOpen = false
+            heapSummaryOpen = false
+            return
+        }
+        if s.hasPrefix("All heap blocks were freed -- no leaks are possible") {
+            flush()
+            sawValgrindLine = true
+            heapSummaryOpen = false
+            checkBoundaryPending = true
+            return
+        }
+        if s.hasPrefix("Memcheck, a memory error detector") {
+            flush()
+            sawValgrindLine = true
+            preambleOpen = true
+            return
+        }
+        if s.hasPrefix("Command: ") {
+            command = s.dropFirst(9).split(separator: " ").map(String.init)
+            return
+        }
+        if s.hasPrefix("Exit program on first error") {
+            flush()
+            sawValgrindLine = true
+            exitOnFirstError = true
+            return
+        }
+        if s.hasPrefix("Searching for pointers") {
+            checkBoundaryPending = true
+            return
+        }
+        if s.hasPrefix("Thread "), s.hasSuffix(":") {
+            flush()
+            let t = s.dropFirst(7).dropLast()
+            if let sp = t.firstIndex(of: " ") {
+                pendingThread = "\(t[t.startIndex..<sp]) (\(t[t.index(after: sp)...]))"
+            } else {
+                pendingThread = String(t)
+            }
+            return
+        }
+        if s.hasPrefix("Process terminating with default action of signal ") {
+            begin(.fatalSignal, raw: "", message: String(s))
+            isFatal = true
+            var sig: String?
+            if let open = s.lastIndex(of: "("), let close = s.lastIndex(of: ")"), open < close {
+                sig = String(s[s.index(after: open)..<close])
+            } else {
+                let n = ValgrindKinds.number(s.dropFirst(51).prefix { $0 != " " })
+                sig = n.flatMap { ValgrindKinds.signalNames[$0] }
+            }
+            rawKind = sig ?? "unknown signal"
+            fatalSignal = sig ?? fatalSignal
+            return
+        }
+        if let (k, raw) = errorKind(s) {
+            begin(k, raw: raw, message: String(s))
+            return
+        }
+        if let head = ValgrindKinds.lossRecord(s), let (k, raw) = ValgrindKinds.leakKind(phrase: head.kindPhrase) {
+            leakRecord(head, kind: k, raw: raw, text: s)
+            return
+        }
+        // Anything else at column 0 (warnings, hints, program output) is not a finding;
+        // it does not end the current block, since program output can interleave.
+    }
+
+    func errorKind(_ s: Substring) -> (FindingKind, String)? {
+        if s.hasPrefix("Invalid read of size") { return (.invalidRead, "InvalidRead") }
+        if s.hasPrefix("Invalid write of size") { return (.invalidWrite, "InvalidWrite") }
+        if s.hasPrefix("Invalid free() / delete") { return (.invalidFree, "InvalidFree") }
+        if s.hasPrefix("Mismatched free() / delete") { return (.mismatchedFree, "MismatchedFree") }
+        if s.hasPrefix("Conditional jump or move depends on uninitialised value") {
+            return (.uninitialisedValue, "UninitCondition")
+        }
+        if s.hasPrefix("Use of uninitialised value of size") { return (.uninitialisedValue, "UninitValue") }
+        if s.hasPrefix("Syscall param ") { return (.syscallParam, "SyscallParam") }
+        if s.hasPrefix("Source and destination overlap in ") { return (.overlap, "Overlap") }
+        if s.hasPrefix("Jump to the invalid address") { return (.other, "InvalidJump") }
+        if s.hasPrefix("Argument '"), s.contains("fishy") { return (.other, "FishyValue") }
+        if s.hasSuffix("found during client check request") { return (.other, "ClientCheck") }
+        if s.hasPrefix("realloc() with size 0") || s.hasPrefix("reallocarray() with size 0") {
+            return (.other, "ReallocSizeZero")
+        }
+        if s.hasPrefix("Invalid alignment value") { return (.other, "InvalidAlignment") }
+        if s.hasPrefix("Unsafe allocation with size of zero") { return (.other, "InvalidSize") }
+        if s.hasPrefix("Illegal memory pool address") { return (.other, "InvalidMemPool") }
+        return nil
+    }
+
+    mutating func leakRecord(
+        _ head: ValgrindKinds.LossRecordHead, kind k: FindingKind, raw: String, text: Substring
+    ) {
+        let isDelta = text.contains("(+") || text.contains("(-")
+        var number: Int?
+        if let r = text.range(of: " in loss record ") {
+            number = ValgrindKinds.number(text[r.upperBound...].prefix { $0 != " " })
+        }
+        // A new leak check starts after a summary/heap marker, when numbering
+        // restarts, or when delta records (client checks) give way to plain ones.
+        if sawLeakRecord {
+            var boundary = checkBoundaryPending
+            if let n = number, let last = lastRecordNumber, n <= last { boundary = true }
+            if let wasDelta = lastRecordWasDelta, wasDelta != isDelta { boundary = true }
+            if boundary { check += 1 }
+        }
+        checkBoundaryPending = false
+        sawLeakRecord = true
+        lastRecordWasDelta = isDelta
+        lastRecordNumber = number
+        begin(k, raw: raw, message: String(text))
+        let figures = ValgrindKinds.leakFigures(total: head.total, head: head)
+        bytes = figures.bytes
+        indirect = figures.indirect
+        blocks = head.blocks
+    }
+
+    mutating func begin(_ k: FindingKind, raw: String, message m: String) {
+        flush()
+        sawValgrindLine = true
+        kind = k
+        rawKind = raw
+        message = m
+        thread = pendingThread
+        pendingThread = nil
+    }
+
+    mutating func addFrame(_ frame: Frame) {
+        guard kind != nil else { return }
+        if aux.isEmpty { stack.append(frame) } else { aux[aux.count - 1].stack.append(frame) }
+    }
+
+    mutating func flush() {
+        guard let k = kind else { return }
+        var finalKind = k
+        if !k.isLeak && !isFatal {
+            finalKind = ValgrindKinds.kind(raw: rawKind, auxiliary: aux)
+        }
+        findings.append(
+            Finding(
+                kind: finalKind, rawKind: rawKind, bytes: bytes, blocks: blocks,
+                indirectBytes: indirect, message: message, stack: stack, auxiliary: aux,
+                thread: thread))
+        checkOf.append(k.isLeak ? check : nil)
+        kind = nil
+        rawKind = ""
+        message = ""
+        stack = []
+        aux = []
+        bytes = nil
+        blocks = nil
+        indirect = nil
+        isFatal = false
+        fatalEventTaken = false
+        thread = nil
+    }
+
+    // MARK: frames
+
+    /// `0x4C2A: fn (file.c:12)`, `0x4C2A: fn (in /lib/x.so)`, `0x4C2A: ???`.
+    func parseFrame(_ s: Substring) -> Frame? {
+        guard let colon = s.range(of: ": ") else {
+            return s.hasPrefix("0x") ? Frame(address: String(s)) : nil
+        }
+        let address = String(s[s.startIndex..<colon.lowerBound])
+        var rest = s[colon.upperBound...].trimmingSpaces
+        var frame = Frame(address: address)
+        if rest.hasSuffix(")"), let open = matchingOpen(rest) {
+            let inside = rest[rest.index(after: open)..<rest.index(before: rest.endIndex)]
+            if inside.hasPrefix("in ") {
+                frame.object = String(inside.dropFirst(3))
+            } else if let c = inside.lastIndex(of: ":") {
+                frame.file = String(inside[inside.startIndex..<c])
+                frame.line = ValgrindKinds.number(inside[inside.index(after: c)...])
+            } else {
+                frame.file = String(inside)
+            }
+            rest = rest[rest.startIndex..<open].trimmingSpaces
+        }
+        if !rest.isEmpty { frame.function = String(rest) }
+        return frame
+    }
+
+    /// Index of the `(` that opens the final parenthesised group (names like
+    /// `operator delete(void*)` or Rust generics contain parentheses too).
+    func matchingOpen(_ s: Substring) -> Substring.Index? {
+        var depth = 0
+        var i = s.endIndex
+        while i > s.startIndex {
+            i = s.index(before: i)
+            let c = s[i]
+            if c == ")" { depth += 1 }
+            else if c == "(" {
+                depth -= 1
+                if depth == 0 {
+                    // valgrind separates the location with one space.
+                    if i > s.startIndex && s[s.index(before: i)] == " " { return i }
+                    return i == s.startIndex ? nil : i
+                }
+            }
+        }
+        return nil
+    }
+
+    // MARK: LEAK SUMMARY
+
+    /// Reads one line of a LEAK SUMMARY block; false when the block has ended.
+    mutating func summaryLine(_ line: Substring) -> Bool {
+        guard line.first == " " else { return false }
+        let t = line.trimmingSpaces
+        let labels: [(String, WritableKeyPath<Totals, Tally>)] = [
+            ("definitely lost:", \.definitelyLost), ("indirectly lost:", \.indirectlyLost),
+            ("possibly lost:", \.possiblyLost), ("still reachable:", \.stillReachable),
+            ("suppressed:", \.suppressed),
+        ]
+        for (label, path) in labels where t.hasPrefix(label) {
+            let v = t.dropFirst(label.count).trimmingSpaces
+            guard let bi = v.range(of: " bytes in ") else { return true }
+            let b = ValgrindKinds.number(v[v.startIndex..<bi.lowerBound].prefix { $0 != " " })
+            let k = ValgrindKinds.number(v[bi.upperBound...].prefix { $0 != " " })
+            current[keyPath: path] = Tally(bytes: b ?? 0, blocks: k ?? 0)
+            currentHasFigures = true
+            return true
+        }
+        // `of which reachable via heuristic:` and its indented sub-lines.
+        if t.hasPrefix("of which") || line.hasPrefix("          ") { return true }
+        return false
+    }
+
+    mutating func endLeakSummary() {
+        inLeakSummary = false
+        if currentHasFigures {
+            summary = current
+            summaries += 1
+        }
+        heapSummaryOpen = false
+        checkBoundaryPending = true
+    }
+
+    // MARK: end
+
+    mutating func finish(text: String) -> CheckerOutput {
+        if inLeakSummary { endLeakSummary() }
+        flush()
+        var out = CheckerOutput(format: .valgrindText)
+        // Only the last leak check counts: earlier (client-requested) checks repeat
+        // or preview what the final one reports.
+        var kept: [Finding] = []
+        var dropped = 0
+        for (f, c) in zip(findings, checkOf) {
+            if let c, c != check { dropped += 1; continue }
+            kept.append(f)
+        }
+        if dropped > 0 {
+            warnings.append(
+                "\(dropped) loss record(s) from \(check) earlier leak check(s) superseded by the last one")
+        }
+        out.findings = kept
+        out.pids = pids
+        out.checkerSummary = summary
+        out.command = command
+        out.fatalSignal = fatalSignal
+        out.warnings = warnings
+        if !sawValgrindLine {
+            out.complete = false
+            out.incompleteReason =
+                text.isEmpty ? "empty valgrind output" : "no valgrind output found in the log"
+        } else if exitOnFirstError {
+            out.complete = false
+            out.incompleteReason = "valgrind stopped at the first error (--exit-on-first-error)"
+        } else if heapSummaryOpen {
+            out.complete = false
+            out.incompleteReason =
+                "valgrind log ends inside the leak report, without LEAK SUMMARY (run killed or output truncated)"
+        } else if preambleOpen {
+            out.complete = false
+            out.incompleteReason =
+                "valgrind log ends before ERROR SUMMARY (run killed or output truncated)"
+        }
+        return out
+    }
+}

@@ -1,0 +1,749 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Element names the valgrind XML parser acts on. Everything else is `.other`
+/// and only tracked for nesting.
+enum VGTag: UInt8 {
+    case other
+    case valgrindoutput, protocolversion, pid, status, state
+    case error, tid, threadname, kind, what, xwhat, text, leakedbytes, leakedblocks
+    case auxwhat, xauxwhat, stack, frame, ip, obj, fn, dir, file, line
+    case suppression, sframe, fun
+    case suppcounts, pair, count, name
+    case fatalSignal, signo, signame, event
+    case leakSummary, definitelyLost, indirectlyLost, possiblyLost, stillReachable, suppressed
+    case bytes, blocks
+    case argv, exe, arg
+}
+
+/// Maps element-name bytes to `VGTag` without making a String: names are
+/// compared as (length, first 8 bytes, last 8 bytes), exact for names of up
+/// to 16 bytes, and every name we act on is that short.
+struct VGTagTable {
+    private struct Entry {
+        var first: UInt64
+        var last: UInt64
+        var tag: VGTag
+    }
+    private var byLength: [[Entry]] = Array(repeating: [], count: 17)
+
+    init() {
+        let names: [(String, VGTag)] = [
+            ("valgrindoutput", .valgrindoutput), ("protocolversion", .protocolversion),
+            ("pid", .pid), ("status", .status), ("state", .state), ("error", .error),
+            ("tid", .tid), ("threadname", .threadname), ("kind", .kind), ("what", .what),
+            ("xwhat", .xwhat), ("text", .text), ("leakedbytes", .leakedbytes),
+            ("leakedblocks", .leakedblocks), ("auxwhat", .auxwhat), ("xauxwhat", .xauxwhat),
+            ("stack", .stack), ("frame", .frame), ("ip", .ip), ("obj", .obj), ("fn", .fn),
+            ("dir", .dir), ("file", .file), ("line", .line), ("suppression", .suppression),
+            ("sframe", .sframe), ("fun", .fun), ("suppcounts", .suppcounts), ("pair", .pair),
+            ("count", .count), ("name", .name), ("fatal_signal", .fatalSignal),
+            ("signo", .signo), ("signame", .signame), ("event", .event),
+            ("leak_summary", .leakSummary), ("definitely_lost", .definitelyLost),
+            ("indirectly_lost", .indirectlyLost), ("possibly_lost", .possiblyLost),
+            ("still_reachable", .stillReachable), ("suppressed", .suppressed),
+            ("bytes", .bytes), ("blocks", .blocks), ("argv", .argv), ("exe", .exe), ("arg", .arg),
+        ]
+        for (name, tag) in names {
+            let bytes = Array(name.utf8)
+            bytes.withUnsafeBufferPointer { p in
+                let (f, l) = Self.words(p.baseAddress!, p.count)
+                byLength[p.count].append(Entry(first: f, last: l, tag: tag))
+            }
+        }
+    }
+
+    @inline(__always)
+    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+        if n >= 8 {
+            return (
+                UnsafeRawPointer(p).loadUnaligned(as: UInt64.self),
+                UnsafeRawPointer(p + (n - 8)).loadUnaligned(as: UInt64.self)
+            )
+        }
+        var w: UInt64 = 0
+        for i in 0..<n { w |= UInt64(p[i]) << (8 * UInt64(i)) }
+        return (w, w)
+    }
+
+    @inline(__always)
+    func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> VGTag {
+        guard n > 0 && n <= 16 else { return .other }
+        let (f, l) = Self.words(p, n)
+        for e in byLength[n] where e.first == f && e.last == l { return e.tag }
+        return .other
+    }
+}
+
+/// Shares the storage of repeated long strings (object paths, directories,
+/// function names): a big log repeats the same few hundred of them, and
+/// findings keep them. Strings of up to 15 UTF-8 bytes are stored inline by
+/// Swift and are not worth interning.
+struct VGInterner {
+    private var table: [UInt64: String] = [:]
+    private let limit = 1 << 16
+
+    mutating func string(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
+        if n <= 15 { return make(p, n) }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in 0..<n {
+            h ^= UInt64(p[i])
+            h &*= 0x0000_0100_0000_01b3
+        }
+        if let s = table[h] {
+            var equal = false
+            var copy = s
+            copy.withUTF8 { u in
+                equal = u.count == n && memcmp(u.baseAddress!, p, n) == 0
+            }
+            if equal { return s }
+            return make(p, n)
+        }
+        let s = make(p, n)
+        if table.count < limit { table[h] = s }
+        return s
+    }
+
+    @inline(__always)
+    func make(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}
+
+/// The streaming core of `ValgrindXMLParser`: a byte-level XML tokenizer that
+/// is fed chunks, and a builder that keeps only the fields findings need.
+/// Working memory is the chunk, one element's text and the error being built.
+struct ValgrindXMLScanner {
+    // MARK: results
+    var output = CheckerOutput(format: .valgrindXML)
+    var sawRoot = false
+    var sawRootEnd = false
+    var sawFinished = false
+    var sawAnyTag = false
+    var truncatedInTag = false
+    var malformed: String?
+    var leakSummary: Totals?
+    var leakSummaryHasFigures = false
+
+    // MARK: tokenizer state
+    private let tags = VGTagTable()
+    private var interner = VGInterner()
+    /// Open elements, innermost last (tolerant: a close tag pops to its match).
+    private var stack: [VGTag] = []
+    private var depthOverflow = 0
+    private var capturing = false
+    private var captureTag: VGTag = .other
+    private var capture: [UInt8] = []
+    private let captureLimit = 1 << 20
+
+    // MARK: builder state
+    private var inError = false
+    private var errKind: String?
+    private var errWhat: String?
+    private var errTid: String?
+    private var errThreadName: String?
+    private var errLeakedBytes: Int?
+    private var errLeakedBlocks: Int?
+    private var errLeakedBytesSeen = false
+    private var errStack: [Frame] = []
+    private var errHasMainStack = false
+    private var errAux: [AuxiliaryStack] = []
+    private var auxOpenForStack = false
+    private var currentStackIsMain = false
+    private var stackFrames: [Frame] = []
+    private var inErrorSuppression = false
+    private var sframes: [String?] = []
+    private var sframeFun: String?
+
+    private var frame = Frame()
+    private var frameDir: [UInt8] = []
+    private var frameFile: [UInt8] = []
+
+    private var inFatal = false
+    private var fatalTid: String?
+    private var fatalSigno: Int?
+    private var fatalName: String?
+    private var fatalEvent: String?
+    private var fatalStack: [Frame] = []
+
+    private var pairCount: Int?
+    private var pairName: String?
+    private var summaryCategory: VGTag = .other
+    private var summaryBytes: Int?
+    private var summaryBlocks: Int?
+    private var command: [String] = []
+    /// Leak records reported before FINISHED come from client-requested leak checks.
+    private var earlyLeakIndices: [Int] = []
+    private var lateLeaks = false
+
+    init() {
+        stack.reserveCapacity(64)
+        capture.reserveCapacity(4096)
+    }
+
+    // MARK: tokenizer
+
+    /// Consumes as many whole tokens of `base[0..<count]` as it can and returns
+    /// how many bytes it used; the caller keeps the rest (an unfinished tag) for
+    /// the next call. With `atEOF`, everything is consumed.
+    mutating func scan(_ base: UnsafePointer<UInt8>, _ count: Int, atEOF: Bool) -> Int {
+        var i = 0
+        let lt = Int32(UInt8(ascii: "<"))
+        let gt = Int32(UInt8(ascii: ">"))
+        while i < count {
+            if base[i] != UInt8(ascii: "<") {
+                let found = memchr(base + i, lt, count - i)
+                let end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+                if capturing { appendCapture(base + i, end - i) }
+                else if !sawAnyTag && malformed == nil && hasNonSpace(base + i, end - i) {
+                    malformed = "not XML: the file does not start with an XML tag"
+                }
+                i = end
+                continue
+            }
+            // A tag starts at i.
+            if i + 1 >= count {
+                if atEOF { truncatedInTag = true; return count }
+                return i
+            }
+            let c1 = base[i + 1]
+            if c1 == UInt8(ascii: "!") {
+                // Comment, CDATA or DOCTYPE.
+                if startsWith(base + i, count - i, "<!--") {
+                    guard let e = find(base, from: i + 4, count, "-->") else {
+                        if atEOF { truncatedInTag = true; return count }
+                        return i
+                    }
+                    i = e + 3
+                } else if startsWith(base + i, count - i, "<![CDATA[") {
+                    guard let e = find(base, from: i + 9, count, "]]>") else {
+                        if atEOF { truncatedInTag = true; return count }
+                        return i
+                    }
+                    if capturing { appendCapture(base + i + 9, e - (i + 9)) }
+                    i = e + 3
+                } else if count - i < 9 && !atEOF {
+                    return i  // not enough bytes to tell which
+                } else {
+                    guard let g = memchr(base + i, gt, count - i) else {
+                        if atEOF { truncatedInTag = true; return count }
+                        return i
+                    }
+                    i = UnsafePointer(g.assumingMemoryBound(to: UInt8.self)) - base + 1
+                }
+                sawAnyTag = true
+                continue
+            }
+            guard let g = memchr(base + i + 1, gt, count - i - 1) else {
+                if atEOF { truncatedInTag = true; return count }
+                return i
+            }
+            let gtIndex = UnsafePointer(g.assumingMemoryBound(to: UInt8.self)) - base
+            sawAnyTag = true
+            if c1 == UInt8(ascii: "?") {
+                i = gtIndex + 1
+                continue
+            }
+            if c1 == UInt8(ascii: "/") {
+                let start = i + 2
+                var end = start
+                while end < gtIndex && !isSpace(base[end]) { end += 1 }
+                endElement(tags.lookup(base + start, end - start))
+            } else {
+                let start = i + 1
+                var end = start
+                while end < gtIndex && !isSpace(base[end]) && base[end] != UInt8(ascii: "/") {
+                    end += 1
+                }
+                let tag = tags.lookup(base + start, end - start)
+                startElement(tag)
+                if base[gtIndex - 1] == UInt8(ascii: "/") { endElement(tag) }
+            }
+            i = gtIndex + 1
+        }
+        return i
+    }
+
+    @inline(__always) private func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
+    }
+
+    private func hasNonSpace(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        for k in 0..<n where !isSpace(p[k]) {
+            // A UTF-8 byte order mark is allowed before the first tag.
+            if p[k] == 0xEF || p[k] == 0xBB || p[k] == 0xBF { continue }
+            return true
+        }
+        return false
+    }
+
+    private func startsWith(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: StaticString) -> Bool {
+        let m = s.utf8CodeUnitCount
+        guard n >= m else { return false }
+        return memcmp(p, s.utf8Start, m) == 0
+    }
+
+    private func find(_ base: UnsafePointer<UInt8>, from: Int, _ count: Int, _ s: StaticString)
+        -> Int?
+    {
+        let m = s.utf8CodeUnitCount
+        var k = from
+        let first = Int32(s.utf8Start[0])
+        while k + m <= count {
+            guard let f = memchr(base + k, first, count - k) else { return nil }
+            let at = UnsafePointer(f.assumingMemoryBound(to: UInt8.self)) - base
+            if at + m > count { return nil }
+            if memcmp(base + at, s.utf8Start, m) == 0 { return at }
+            k = at + 1
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private mutating func appendCapture(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        let room = captureLimit - capture.count
+        if room <= 0 { return }
+        capture.append(contentsOf: UnsafeBufferPointer(start: p, count: min(n, room)))
+    }
+
+    // MARK: elements
+
+    private var parent: VGTag { stack.last ?? .other }
+    private var grandparent: VGTag { stack.count >= 2 ? stack[stack.count - 2] : .other }
+
+    private mutating func beginCapture(_ tag: VGTag) {
+        capturing = true
+        captureTag = tag
+        capture.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func startElement(_ tag: VGTag) {
+        if stack.isEmpty && !sawRoot {
+            if tag == .valgrindoutput { sawRoot = true }
+            else if malformed == nil { malformed = "not valgrind XML: the root element is not <valgrindoutput>" }
+        }
+        let p = parent
+        switch tag {
+        case .error where p == .valgrindoutput:
+            startError()
+        case .fatalSignal where p == .valgrindoutput:
+            inFatal = true
+            fatalTid = nil; fatalSigno = nil; fatalName = nil; fatalEvent = nil; fatalStack = []
+        case .stack where inError && (p == .error):
+            stackFrames.removeAll(keepingCapacity: true)
+            if !errHasMainStack {
+                currentStackIsMain = true
+            } else {
+                currentStackIsMain = false
+            }
+        case .stack where inFatal && p == .fatalSignal:
+            stackFrames.removeAll(keepingCapacity: true)
+        case .frame where p == .stack && (inError || inFatal):
+            frame = Frame()
+            frameDir.removeAll(keepingCapacity: true)
+            frameFile.removeAll(keepingCapacity: true)
+        case .ip, .obj, .fn, .dir, .file, .line:
+            if p == .frame && (inError || inFatal) { beginCapture(tag) }
+        case .suppression where inError && p == .error:
+            inErrorSuppression = true
+            sframes.removeAll(keepingCapacity: true)
+        case .sframe where inErrorSuppression:
+            sframeFun = nil
+        case .fun where inErrorSuppression && p == .sframe:
+            beginCapture(tag)
+        case .kind, .what, .auxwhat, .threadname:
+            if inError && p == .error { beginCapture(tag) }
+        case .tid:
+            if (inError && p == .error) || (inFatal && p == .fatalSignal) { beginCapture(tag) }
+        case .text:
+            if inError && (p == .xwhat || p == .xauxwhat) { beginCapture(tag) }
+        case .leakedbytes, .leakedblocks:
+            if inError && p == .xwhat { beginCapture(tag) }
+        case .signo, .signame, .event:
+            if inFatal && p == .fatalSignal { beginCapture(tag) }
+        case .pid, .protocolversion:
+            if p == .valgrindoutput { beginCapture(tag) }
+        case .state:
+            if p == .status { beginCapture(tag) }
+        case .pair where p == .suppcounts:
+            pairCount = nil; pairName = nil
+        case .count, .name:
+            if p == .pair && grandparent == .suppcounts { beginCapture(tag) }
+        case .leakSummary where p == .valgrindoutput:
+            leakSummary = Totals()
+            summaryCategory = .other
+        case .definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable, .suppressed:
+            // valgrind 3.26.0 can omit `</still_reachable>`, so `<suppressed>` may
+            // arrive nested in it: any category tag inside leak_summary switches.
+            if leakSummary != nil && stack.contains(.leakSummary) {
+                closeSummaryCategory()
+                summaryCategory = tag
+            }
+        case .bytes, .blocks:
+            if summaryCategory != .other && stack.contains(.leakSummary) { beginCapture(tag) }
+        case .exe, .arg:
+            if p == .argv { beginCapture(tag) }
+        default:
+            break
+        }
+        if stack.count < 256 { stack.append(tag) } else { depthOverflow += 1 }
+    }
+
+    private mutating func endElement(_ tag: VGTag) {
+        if capturing && captureTag == tag {
+            capturing = false
+            finishCapture(tag)
+        } else if capturing {
+            // Mismatched nesting inside a leaf: drop the capture.
+            capturing = false
+        }
+        // Pop to the matching open element (tolerates a missing close tag).
+        if depthOverflow > 0 {
+            depthOverflow -= 1
+            return
+        }
+        guard let idx = stack.lastIndex(of: tag) else { return }
+        while stack.count > idx + 1 {
+            let dropped = stack.removeLast()
+            closed(dropped)
+        }
+        stack.removeLast()
+        closed(tag)
+    }
+
+    /// Side effects of an element closing (explicitly or because an outer one closed).
+    private mutating func closed(_ tag: VGTag) {
+        let p = parent
+        switch tag {
+        case .error where inError && p == .valgrindoutput:
+            finishError()
+        case .fatalSignal where inFatal:
+            finishFatal()
+        case .frame where (inError || inFatal) && p == .stack:
+            if !frameFile.isEmpty {
+                if !frameDir.isEmpty {
+                    frameDir.append(UInt8(ascii: "/"))
+                    frameDir.append(contentsOf: frameFile)
+                    frame.file = frameDir.withUnsafeBufferPointer {
+                        interner.string($0.baseAddress!, $0.count)
+                    }
+                } else {
+                    frame.file = frameFile.withUnsafeBufferPointer {
+                        interner.string($0.baseAddress!, $0.count)
+                    }
+                }
+            }
+            stackFrames.append(frame)
+        case .stack where inError && p == .error:
+            if currentStackIsMain {
+                errStack = stackFrames
+                errHasMainStack = true
+                currentStackIsMain = false
+            } else if auxOpenForStack, !errAux.isEmpty {
+                errAux[errAux.count - 1].stack = stackFrames
+                auxOpenForStack = false
+            } else {
+                errAux.append(AuxiliaryStack(what: "", stack: stackFrames))
+            }
+        case .stack where inFatal && p == .fatalSignal:
+            fatalStack = stackFrames
+        case .suppression where inErrorSuppression:
+            inErrorSuppression = false
+        case .sframe where inErrorSuppression:
+            sframes.append(sframeFun)
+        case .pair where p == .suppcounts:
+            if let n = pairName, let c = pairCount {
+                output.checkerSuppressionCounts[n, default: 0] += c
+            }
+        case .leakSummary:
+            closeSummaryCategory()
+            summaryCategory = .other
+        case .definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable, .suppressed:
+            if summaryCategory == tag {
+                closeSummaryCategory()
+                summaryCategory = .other
+            }
+        case .argv:
+            if !command.isEmpty { output.command = command }
+        case .valgrindoutput:
+            sawRootEnd = true
+        default:
+            break
+        }
+    }
+
+    private mutating func closeSummaryCategory() {
+        guard summaryCategory != .other, leakSummary != nil else { return }
+        if summaryBytes != nil || summaryBlocks != nil {
+            let t = Tally(bytes: summaryBytes ?? 0, blocks: summaryBlocks ?? 0)
+            leakSummaryHasFigures = true
+            switch summaryCategory {
+            case .definitelyLost: leakSummary!.definitelyLost = t
+            case .indirectlyLost: leakSummary!.indirectlyLost = t
+            case .possiblyLost: leakSummary!.possiblyLost = t
+            case .stillReachable: leakSummary!.stillReachable = t
+            case .suppressed: leakSummary!.suppressed = t
+            default: break
+            }
+        }
+        summaryBytes = nil
+        summaryBlocks = nil
+    }
+
+    /// Turns the captured text of a leaf element into the field it feeds.
+    private mutating func finishCapture(_ tag: VGTag) {
+        if capture.contains(UInt8(ascii: "&")) { decodeEntities(&capture) }
+        // Numeric fields first: no String needed.
+        switch tag {
+        case .line:
+            frame.line = ValgrindKinds.number(capture)
+            return
+        case .leakedbytes:
+            errLeakedBytes = ValgrindKinds.number(capture)
+            errLeakedBytesSeen = true
+            return
+        case .leakedblocks:
+            errLeakedBlocks = ValgrindKinds.number(capture)
+            return
+        case .signo:
+            fatalSigno = ValgrindKinds.number(capture)
+            return
+        case .count:
+            pairCount = ValgrindKinds.number(capture)
+            return
+        case .bytes:
+            summaryBytes = ValgrindKinds.number(capture)
+            return
+        case .blocks:
+            summaryBlocks = ValgrindKinds.number(capture)
+            return
+        case .pid:
+            if let n = ValgrindKinds.number(capture) { output.pids.append(n) }
+            return
+        case .protocolversion:
+            output.protocolVersion = ValgrindKinds.number(capture)
+            return
+        case .dir:
+            frameDir.removeAll(keepingCapacity: true)
+            frameDir.append(contentsOf: trimmed(capture))
+            return
+        case .file:
+            frameFile.removeAll(keepingCapacity: true)
+            frameFile.append(contentsOf: trimmed(capture))
+            return
+        default:
+            break
+        }
+        let s: String = capture.withUnsafeBufferPointer { b in
+            // Trim surrounding whitespace (client texts end in a newline).
+            var lo = 0
+            var hi = b.count
+            while lo < hi && isSpace(b[lo]) { lo += 1 }
+            while hi > lo && isSpace(b[hi - 1]) { hi -= 1 }
+            return interner.string(b.baseAddress! + lo, hi - lo)
+        }
+        switch tag {
+        case .ip: frame.address = s
+        case .obj: frame.object = s
+        case .fn: frame.function = s
+        case .fun: sframeFun = s
+        case .kind: errKind = s
+        case .what: errWhat = s
+        case .text:
+            // The leaf is still on the stack: its owner is one further out.
+            if grandparent == .xwhat { errWhat = s }
+            else if grandparent == .xauxwhat { addAux(s) }
+        case .auxwhat: addAux(s)
+        case .tid:
+            if inFatal && grandparent == .fatalSignal { fatalTid = s } else { errTid = s }
+        case .threadname: errThreadName = s
+        case .signame: fatalName = s
+        case .event: fatalEvent = s
+        case .state:
+            if s == "FINISHED" { sawFinished = true }
+        case .name: pairName = s
+        case .exe, .arg: command.append(s)
+        default: break
+        }
+    }
+
+    private func trimmed(_ a: [UInt8]) -> ArraySlice<UInt8> {
+        var lo = 0
+        var hi = a.count
+        while lo < hi && isSpace(a[lo]) { lo += 1 }
+        while hi > lo && isSpace(a[hi - 1]) { hi -= 1 }
+        return a[lo..<hi]
+    }
+
+    private mutating func addAux(_ what: String) {
+        errAux.append(AuxiliaryStack(what: what, stack: []))
+        auxOpenForStack = true
+    }
+
+    // MARK: errors
+
+    private mutating func startError() {
+        inError = true
+        errKind = nil; errWhat = nil; errTid = nil; errThreadName = nil
+        errLeakedBytes = nil; errLeakedBlocks = nil; errLeakedBytesSeen = false
+        errStack = []; errHasMainStack = false; errAux = []; auxOpenForStack = false
+        currentStackIsMain = false
+        inErrorSuppression = false
+        sframes.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func finishError() {
+        inError = false
+        let raw = errKind ?? "unknown"
+        var kind = ValgrindKinds.kind(raw: raw, auxiliary: errAux)
+        if errKind == nil { output.warnings.append("a valgrind <error> without <kind>") }
+        var stack = errStack
+        for k in 0..<min(stack.count, sframes.count) {
+            if let m = sframes[k] { stack[k].mangled = m }
+        }
+        var bytes: Int?
+        var blocks: Int?
+        var indirect: Int?
+        let message = errWhat ?? raw
+        if kind.isLeak || raw.hasPrefix("Leak_") {
+            let head = ValgrindKinds.lossRecord(Substring(message))
+            (bytes, indirect) = ValgrindKinds.leakFigures(total: errLeakedBytes, head: head)
+            // If the text split is stale (placeholder), fall back to <leakedbytes>.
+            if head?.direct == nil { bytes = errLeakedBytes ?? head?.total }
+            blocks = errLeakedBlocks ?? head?.blocks
+            if !kind.isLeak { kind = .other }
+        }
+        var thread = errTid
+        if let name = errThreadName { thread = (thread.map { "\($0) " } ?? "") + "(\(name))" }
+        let f = Finding(
+            kind: kind, rawKind: raw, bytes: bytes, blocks: blocks, indirectBytes: indirect,
+            message: message, stack: stack, auxiliary: errAux, thread: thread)
+        if f.kind.isLeak {
+            if sawFinished { lateLeaks = true } else { earlyLeakIndices.append(output.findings.count) }
+        }
+        output.findings.append(f)
+    }
+
+    private mutating func finishFatal() {
+        inFatal = false
+        var name = fatalName
+        if name == nil, let n = fatalSigno { name = ValgrindKinds.signalNames[n] ?? "signal \(n)" }
+        let sig = name ?? "unknown signal"
+        output.fatalSignal = sig
+        var message = "Process terminating with default action of signal"
+        if let n = fatalSigno { message += " \(n)" }
+        message += " (\(sig))"
+        if let e = fatalEvent { message += ": \(e)" }
+        output.findings.append(
+            Finding(
+                kind: .fatalSignal, rawKind: sig, message: message, stack: fatalStack,
+                thread: fatalTid))
+    }
+
+    // MARK: end of input
+
+    mutating func finish() -> CheckerOutput {
+        var out = output
+        if lateLeaks && !earlyLeakIndices.isEmpty {
+            // The exit leak check reports every leaked block again: only it counts.
+            let drop = Set(earlyLeakIndices)
+            out.findings = out.findings.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+            out.warnings.append(
+                "\(drop.count) loss record(s) from client-requested leak checks superseded by the exit leak check")
+        }
+        if let s = leakSummary, leakSummaryHasFigures { out.checkerSummary = s }
+        if !sawAnyTag && malformed == nil {
+            out.complete = false
+            out.incompleteReason = "empty valgrind output"
+            return out
+        }
+        if let m = malformed, !sawRoot || output.findings.isEmpty {
+            out.complete = false
+            out.incompleteReason = m
+            return out
+        }
+        if !sawRoot {
+            out.complete = false
+            out.incompleteReason = "not valgrind XML: no <valgrindoutput> element"
+            return out
+        }
+        if inError {
+            out.warnings.append("the last <error> was cut off and is not reported")
+        }
+        if !sawFinished {
+            out.complete = false
+            out.incompleteReason =
+                sawRootEnd
+                ? "valgrind XML has no FINISHED status (the run stopped early, e.g. --exit-on-first-error)"
+                : "valgrind XML ends before FINISHED status (run killed or output truncated)"
+        } else if !sawRootEnd {
+            out.complete = false
+            out.incompleteReason =
+                "valgrind XML ends before </valgrindoutput> (run killed or output truncated)"
+        }
+        return out
+    }
+}
+
+/// Replaces XML entity and character references in place.
+func decodeEntities(_ a: inout [UInt8]) {
+    var out: [UInt8] = []
+    out.reserveCapacity(a.count)
+    var i = 0
+    let n = a.count
+    while i < n {
+        let b = a[i]
+        if b != UInt8(ascii: "&") {
+            out.append(b)
+            i += 1
+            continue
+        }
+        var j = i + 1
+        while j < n && j - i <= 12 && a[j] != UInt8(ascii: ";") { j += 1 }
+        guard j < n && a[j] == UInt8(ascii: ";") else {
+            out.append(b)
+            i += 1
+            continue
+        }
+        let name = a[(i + 1)..<j]
+        var scalar: UInt32?
+        if name.elementsEqual("lt".utf8) { scalar = 0x3C }
+        else if name.elementsEqual("gt".utf8) { scalar = 0x3E }
+        else if name.elementsEqual("amp".utf8) { scalar = 0x26 }
+        else if name.elementsEqual("quot".utf8) { scalar = 0x22 }
+        else if name.elementsEqual("apos".utf8) { scalar = 0x27 }
+        else if name.first == UInt8(ascii: "#") {
+            var digits = name.dropFirst()
+            var radix: UInt32 = 10
+            if let x = digits.first, x == UInt8(ascii: "x") || x == UInt8(ascii: "X") {
+                radix = 16
+                digits = digits.dropFirst()
+            }
+            var v: UInt32 = 0
+            var ok = !digits.isEmpty
+            for d in digits {
+                let dv: UInt32
+                switch d {
+                case 0x30...0x39: dv = UInt32(d - 0x30)
+                case 0x61...0x66 where radix == 16: dv = UInt32(d - 0x61 + 10)
+                case 0x41...0x46 where radix == 16: dv = UInt32(d - 0x41 + 10)
+                default: ok = false; dv = 0
+                }
+                if !ok || v > 0x10FFFF { ok = false; break }
+                v = v * radix + dv
+            }
+            if ok { scalar = v }
+        }
+        if let s = scalar, let u = Unicode.Scalar(s) {
+            out.append(contentsOf: Array(String(Character(u)).utf8))
+            i = j + 1
+        } else {
+            out.append(b)
+            i += 1
+        }
+    }
+    a = out
+}
