@@ -380,6 +380,7 @@ public final class Engine: Sendable {
                 isLibtest: job.isLibtest, sanitizerExitCode: checker == .valgrind ? nil : Self.sanitizerExitCode,
                 timeout: options.timeout, logFiles: logFiles))
         applySuppressions(to: &run)
+        run.status = options.policy.status(of: run)
         return run
     }
 

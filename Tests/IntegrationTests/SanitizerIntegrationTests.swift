@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import LeakCheck
+
+/// Real sanitizer builds of Tests/Fixtures/moq_ffi, on both toolchain paths.
+@Suite(.serialized) struct SanitizerIntegrationTests {
+    init() throws {
+        try Tool.require("cargo", install: "install Rust with rustup")
+    }
+
+    static func expected(_ checker: String) throws -> [[String: String]] {
+        try Tool.expectedRows("moq_ffi/EXPECTED.tsv").filter { $0["checker"] == checker }
+    }
+
+    /// Each expected (test, kind) figure equals the unsuppressed findings attributed to that test.
+    static func checkPerTestFigures(_ r: Tool.Result, checker: String) throws {
+        let rows = try expected(checker).filter { ["definitelyLost", "indirectlyLost"].contains($0["kind"]!) }
+        #expect(!rows.isEmpty, "EXPECTED.tsv has \(checker) rows")
+        for row in rows {
+            let mine = r.findings.filter { ($0.test ?? "").hasSuffix(row["test"]!) && $0.kind == row["kind"] }
+            #expect(mine.reduce(0) { $0 + ($1.bytes ?? 0) } == Int(row["bytes"]!)!, "\(row["test"]!) \(row["kind"]!) bytes")
+            #expect(mine.reduce(0) { $0 + ($1.blocks ?? 0) } == Int(row["blocks"]!)!, "\(row["test"]!) \(row["kind"]!) blocks")
+        }
+        let leaks = r.findings.filter { $0.kind == "definitelyLost" || $0.kind == "indirectlyLost" }
+        for f in leaks {
+            #expect((f.test ?? "").split(separator: ":").last?.hasPrefix("leak_") == true, "leak attributed to \(f.test ?? "nil")")
+        }
+    }
+
+    @Test(arguments: ["nightly", "stable"])
+    func asanCleanCrateIsGreen(toolchain: String) throws {
+        let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest, "--toolchain", toolchain], tag: "asan-clean-\(toolchain)")
+        #expect(r.exitCode == 0, "\(r.combined)")
+        #expect(r.stdout.contains("✓ AddressSanitizer: No issues detected"))
+        let notes = (r.json?["notes"] as? [String] ?? []).joined(separator: "\n")
+        #expect(notes.contains(toolchain == "nightly" ? "cargo +nightly" : "RUSTC_BOOTSTRAP=1"), "says which toolchain path was used")
+    }
+
+    @Test(arguments: ["nightly", "stable"])
+    func asanLeakFeatureGivesExactPerTestFigures(toolchain: String) throws {
+        let r = try Tool.run(
+            ["asan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--toolchain", toolchain],
+            tag: "asan-leak-\(toolchain)")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        try Self.checkPerTestFigures(r, checker: "asan")
+        // The guide's CI uploads asan-report.*: they are in the report dir.
+        let reports = try FileManager.default.contentsOfDirectory(atPath: r.dir).filter { $0.hasPrefix("asan-report.") }
+        #expect(!reports.isEmpty)
+    }
+
+    @Test func lsanLeakFeatureGivesExactPerTestFigures() throws {
+        let r = try Tool.run(["lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "lsan-leak")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        try Self.checkPerTestFigures(r, checker: "lsan")
+    }
+
+    @Test func lsanCleanCrateIsGreen() throws {
+        let r = try Tool.run(["lsan", "--manifest-path", Tool.crateManifest], tag: "lsan-clean")
+        #expect(r.exitCode == 0, "\(r.combined)")
+        #expect(r.tally("possiblyLost") == (0, 0))
+    }
+
+    @Test func useAfterFreeIsTypedAndAttributed() throws {
+        let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest, "--features", "uaf_demo"], tag: "asan-uaf")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let uaf = r.findings.filter { $0.kind == "useAfterFree" }
+        #expect(uaf.count == 1)
+        #expect(uaf.first?.test?.hasSuffix("uaf_subscriber_after_destroy") == true)
+    }
+
+    @Test func sanitizerBuildFailureIsIncomplete() throws {
+        let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest, "--features", "broken_build"], tag: "asan-broken")
+        #expect(r.exitCode == 3, "\(r.combined)")
+        #expect(!r.stdout.contains("No issues detected"), "the guide's script said 'No issues detected' here")
+        #expect(r.stderr.contains("deliberate compile error"))
+    }
+
+    @Test func allSkipsAMissingValgrindAndStillRunsAsan() throws {
+        let env = Tool.environment(hiding: "valgrind")
+        let r = try Tool.run(["--manifest-path", Tool.crateManifest], tag: "all-novg", environment: env)
+        #expect(r.exitCode == 0, "\(r.combined)")
+        let skipped = r.json?["skipped"] as? [[String: Any]] ?? []
+        #expect(skipped.first?["checker"] as? String == "valgrind")
+        #expect((skipped.first?["reason"] as? String ?? "").contains("apt-get install valgrind"))
+        #expect(r.runs.allSatisfy { $0["checker"] as? String == "asan" } && !r.runs.isEmpty)
+        // An explicit valgrind run without valgrind is exit 3.
+        let explicit = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest], tag: "vg-missing", environment: env)
+        #expect(explicit.exitCode == 3)
+    }
+
+    @Test func cProgramsUnderGccAsan() throws {
+        let bin = try Tool.compileC("memerrors", flags: ["-fsanitize=address"])
+        for (arg, kind) in [("heap-overflow", "heapBufferOverflow"), ("use-after-free", "useAfterFree"), ("double-free", "doubleFree")] {
+            let r = try Tool.run(["asan", "--", bin, arg], tag: "asan-c")
+            #expect(r.exitCode == 1, "\(arg): \(r.combined)")
+            #expect(r.findings.contains { $0.kind == kind }, "\(arg) → \(kind): \(r.findings.map(\.kind))")
+        }
+        let leaks = try Tool.compileC("leaks", flags: ["-fsanitize=address"])
+        let r = try Tool.run(["asan", "--", leaks], tag: "asan-c-leaks")
+        #expect(r.exitCode == 1)
+        for row in try Tool.expectedRows("c/EXPECTED.tsv") where row["program"] == "leaks" && row["checker"] == "asan-gcc" {
+            #expect(r.tally(row["kind"]!) == (Int(row["bytes"]!)!, Int(row["blocks"]!)!), "\(row["kind"]!)")
+        }
+    }
+
+    @Test func plainBinaryIsRefusedForAsan() throws {
+        let bin = try Tool.compileC("clean")
+        let r = try Tool.run(["asan", "--", bin], tag: "asan-plain")
+        #expect(r.exitCode == 3)
+        #expect(r.stderr.contains("not built with a sanitizer"))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import LeakCheck
+
+/// Suppressions on real runs: the guide's file must be caught hiding real leaks,
+/// and generated files must suppress exactly what they were generated from.
+@Suite(.serialized) struct SuppressionIntegrationTests {
+    init() throws {
+        try Tool.require("valgrind", install: "apt-get install valgrind")
+    }
+
+    var guideFile: String { Tool.fixtures.appendingPathComponent("suppressions/guide-broken.supp").path }
+
+    @Test func guideFileIsFlaggedAsHidingRealLeaks() throws {
+        let r = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions", guideFile],
+            tag: "sup-guide")
+        let usage = r.json?["suppressions"] as? [[String: Any]] ?? []
+        let overBroad = usage.filter { $0["overBroad"] as? Bool == true }
+        #expect(!overBroad.isEmpty, "the guide's entries hid leaks in the crate's own code")
+        #expect(overBroad.contains { ($0["name"] as? String ?? "").contains("thread") })
+        #expect(r.stdout.contains("‼ suppression"), "flagged loudly in the summary")
+        // With --strict-suppressions the same run fails the gate.
+        let strict = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions", guideFile,
+             "--strict-suppressions"], tag: "sup-strict")
+        #expect(strict.exitCode == 1, "\(strict.combined)")
+    }
+
+    @Test func generatedValgrindSuppressionsSuppressExactlyWhatTheyCameFrom() throws {
+        let first = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--gen-suppressions", "gen.supp"],
+            tag: "sup-gen")
+        #expect(first.exitCode == 1)
+        let gen = first.dir + "/gen.supp"
+        #expect(FileManager.default.fileExists(atPath: gen))
+        let before = first.findings.filter { ["definitelyLost", "indirectlyLost"].contains($0.kind) }
+        let again = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions", gen],
+            tag: "sup-gen2")
+        #expect(again.exitCode == 0, "\(again.combined)")
+        #expect(again.tally("definitelyLost") == (0, 0))
+        let suppressed = again.runs.flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }.filter {
+            ($0["suppressionSource"] as? String ?? "").hasPrefix(gen)
+        }
+        #expect(suppressed.reduce(0) { $0 + ($1["bytes"] as? Int ?? 0) } == before.reduce(0) { $0 + ($1.bytes ?? 0) })
+    }
+
+    @Test func generatedLsanSuppressionsRoundTrip() throws {
+        let first = try Tool.run(
+            ["lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--gen-suppressions", "gen.lsan"],
+            tag: "sup-lgen")
+        #expect(first.exitCode == 1)
+        let again = try Tool.run(
+            ["lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions", first.dir + "/gen.lsan"],
+            tag: "sup-lgen2")
+        #expect(again.exitCode == 0, "\(again.combined)")
+    }
+
+    @Test func malformedSuppressionFileIsAUsageErrorWithFileAndLine() throws {
+        let dir = Tool.tempDir("sup-bad")
+        let bad = dir + "/bad.supp"
+        try "{\n   missing_kind\n   fun:foo\n}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let r = try Tool.run(["valgrind", "--suppressions", bad, "--", "/bin/true"], tag: "sup-bad")
+        #expect(r.exitCode == 2, "\(r.combined)")
+        #expect(r.stderr.contains("bad.supp:"), "file:line in the message: \(r.stderr)")
+        let check = try Tool.run(["suppressions", "check", bad], tag: "sup-check", json: false)
+        #expect(check.exitCode == 2)
+        let good = try Tool.run(["suppressions", "check", guideFile], tag: "sup-check-ok", json: false)
+        #expect(good.exitCode == 0, "\(good.combined)")
+    }
+}

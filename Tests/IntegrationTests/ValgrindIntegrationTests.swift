@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+@testable import LeakCheck
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Real cargo and real valgrind on Tests/Fixtures/moq_ffi and the C fixtures.
+@Suite(.serialized) struct ValgrindIntegrationTests {
+    init() throws {
+        try Tool.require("valgrind", install: "apt-get install valgrind")
+        try Tool.require("cargo", install: "install Rust with rustup")
+    }
+
+    /// Sums EXPECTED.tsv rows for one checker into kind → (bytes, blocks).
+    static func expectedTotals(_ checker: String) throws -> [String: (Int, Int)] {
+        var totals: [String: (Int, Int)] = [:]
+        for row in try Tool.expectedRows("moq_ffi/EXPECTED.tsv") where row["checker"] == checker {
+            let kind = row["kind"]!
+            let prev = totals[kind] ?? (0, 0)
+            totals[kind] = (prev.0 + Int(row["bytes"]!)!, prev.1 + Int(row["blocks"]!)!)
+        }
+        return totals
+    }
+
+    @Test func cleanCrateExitsZeroWithNoNoise() throws {
+        let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest], tag: "vg-clean")
+        #expect(r.exitCode == 0, "\(r.combined)")
+        #expect(r.stdout.contains("✓ Valgrind: No memory leaks detected"))
+        #expect(r.json?["status"] as? String == "clean")
+        #expect(r.tally("definitelyLost") == (0, 0))
+        #expect(r.tally("possiblyLost") == (0, 0), "the default suppressions must remove the std::thread noise")
+        #expect(r.runs.count >= 3, "every test executable runs, not `find | head -1`")
+        let report = try #require(r.file("valgrind-report.txt"))
+        #expect(report.contains("LEAK SUMMARY:"))
+    }
+
+    @Test func leakFeatureGivesExactFiguresAttributedToTests() throws {
+        let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "vg-leak")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        #expect(r.json?["status"] as? String == "findings")
+        let expected = try Self.expectedTotals("valgrind")
+        for kind in ["definitelyLost", "indirectlyLost", "possiblyLost"] {
+            let want = expected[kind] ?? (0, 0)
+            #expect(r.tally(kind) == want, "\(kind)")
+        }
+        // Every gating finding is named to a leak_ test (per-test attribution).
+        let gating = r.findings.filter { $0.kind == "definitelyLost" || $0.kind == "indirectlyLost" }
+        #expect(!gating.isEmpty)
+        for f in gating {
+            let test = f.test ?? "nil"
+            #expect(test.split(separator: ":").last.map { $0.hasPrefix("leak_") } == true, "\(f.kind) attributed to \(test)")
+        }
+        for row in try Tool.expectedRows("moq_ffi/EXPECTED.tsv") where row["checker"] == "valgrind" {
+            let rowTest = row["test"]!
+            let mine = gating.filter { ($0.test ?? "").hasSuffix(rowTest) && $0.kind == row["kind"] }
+            #expect(mine.reduce(0) { $0 + ($1.bytes ?? 0) } == Int(row["bytes"]!)!, "\(rowTest) \(row["kind"]!)")
+        }
+        let report = try #require(r.file("valgrind-report.txt"))
+        let (defBytes, defBlocks) = expected["definitelyLost"]!
+        #expect(report.contains("definitely lost: \(Figures.grouped(defBytes)) bytes in \(defBlocks) blocks"))
+        #expect(r.stdout.contains("✗ Valgrind: memory leaks detected"))
+    }
+
+    @Test func buildFailureIsIncompleteNeverGreen() throws {
+        let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "broken_build"], tag: "vg-broken")
+        #expect(r.exitCode == 3, "\(r.combined)")
+        #expect(r.json?["status"] as? String == "incomplete")
+        #expect(r.stderr.contains("deliberate compile error"), "cargo's error is shown")
+        #expect(!r.stdout.contains("No memory leaks detected"))
+    }
+
+    @Test func failingTestUnderValgrindIsAFinding() throws {
+        let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "failing_test"], tag: "vg-fail")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        #expect(r.findings.contains { $0.kind == "testFailure" && ($0.test ?? "").hasSuffix("failing_assertion") })
+    }
+
+    @Test func commandModeGivesTheCProgramsExactFigures() throws {
+        let bin = try Tool.compileC("leaks")
+        let r = try Tool.run(["valgrind", "--", bin], tag: "vg-cmd")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        for row in try Tool.expectedRows("c/EXPECTED.tsv") where row["program"] == "leaks" && row["checker"] == "valgrind" {
+            let kind = row["kind"]!
+            #expect(r.tally(kind) == (Int(row["bytes"]!)!, Int(row["blocks"]!)!), "\(kind)")
+        }
+    }
+
+    @Test func segfaultUnderValgrindIsAFatalSignalFinding() throws {
+        let bin = try Tool.compileC("segv")
+        let r = try Tool.run(["valgrind", "--", bin], tag: "vg-segv")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        #expect(r.findings.contains { $0.kind == "fatalSignal" })
+        #expect((r.runs.first?["signal"] as? String) == "SIGSEGV")
+    }
+
+    @Test func abortIsAFinding() throws {
+        let bin = try Tool.compileC("abort")
+        let r = try Tool.run(["valgrind", "--", bin], tag: "vg-abort")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        #expect((r.runs.first?["signal"] as? String) == "SIGABRT")
+    }
+
+    @Test func memoryErrorsAreTyped() throws {
+        let bin = try Tool.compileC("memerrors")
+        for (arg, kind) in [("invalid-read", "invalidRead"), ("use-after-free", "useAfterFree"), ("double-free", "doubleFree")] {
+            let r = try Tool.run(["valgrind", "--", bin, arg], tag: "vg-err")
+            #expect(r.exitCode == 1, "\(arg): \(r.combined)")
+            #expect(r.findings.contains { $0.kind == kind }, "\(arg) → \(kind): \(r.findings.map(\.kind))")
+        }
+    }
+
+    @Test func hangingProgramTimesOutAndLeavesNothingBehind() throws {
+        let bin = try Tool.compileC("hang")
+        let r = try Tool.run(["valgrind", "--timeout", "3", "--", bin], tag: "vg-hang", timeout: 120)
+        #expect(r.exitCode == 3, "\(r.combined)")
+        let run = try #require(r.runs.first)
+        #expect(run["timedOut"] as? Bool == true)
+        #expect(run["status"] as? String == "incomplete")
+        // No valgrind or hang process may survive (it forks a child too).
+        usleep(500_000)
+        #expect(Self.processes(named: bin).isEmpty)
+    }
+
+    @Test func floodingProgramDoesNotDeadlock() throws {
+        let bin = try Tool.compileC("flood")
+        let r = try Tool.run(["valgrind", "--timeout", "300", "--", bin], tag: "vg-flood", timeout: 400)
+        #expect(r.exitCode == 0, "\(r.combined)")
+    }
+
+    @Test func ctrlCWritesAPartialReportAndStopsChildren() throws {
+        let bin = try Tool.compileC("hang")
+        let dir = Tool.tempDir("vg-int")
+        let spec = ProcessSpec(
+            executable: Tool.binary, arguments: ["valgrind", "--report-dir", dir, "--json", dir + "/report.json", "--", bin],
+            stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt")
+        let sup = Supervisor()
+        // Deliver SIGINT to the tool itself (not its group) once valgrind is running.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 3) {
+            for pid in Self.processes(named: "moq-leakcheck") where Self.parentIsTestRunner(pid) { kill(pid, SIGINT) }
+        }
+        let outcome = try sup.run(spec)
+        #expect(outcome.exitCode == 130, "\((try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? "")")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json"))) as? [String: Any]
+        #expect(json?["interrupted"] as? Bool == true)
+        #expect(json?["status"] as? String == "incomplete")
+        #expect(FileManager.default.fileExists(atPath: dir + "/valgrind-report.txt"))
+        usleep(500_000)
+        #expect(Self.processes(named: bin).isEmpty)
+    }
+
+    @Test func truncatedXMLFromAKilledRunIsIncomplete() throws {
+        let xml = Tool.fixtures.appendingPathComponent("logs/valgrind").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: xml).filter { $0.contains("sigkill") || $0.contains("truncated") }
+        let file = try #require(files.first(where: { $0.hasSuffix(".xml") }), "a truncated XML fixture from a real SIGKILLed run")
+        let r = try Tool.run(["parse", xml + "/" + file], tag: "parse-trunc")
+        #expect(r.exitCode == 3, "\(r.combined)")
+        #expect(r.json?["status"] as? String == "incomplete")
+    }
+
+    @Test func jsonIsTheSameWithOneOrTwoJobs() throws {
+        let one = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "1"], tag: "vg-j1")
+        let two = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "2"], tag: "vg-j2")
+        #expect(one.exitCode == 1 && two.exitCode == 1)
+        #expect(Self.normalized(one) == Self.normalized(two))
+    }
+
+    /// The report without what legitimately differs between invocations (timings, report paths).
+    static func normalized(_ r: Tool.Result) -> String {
+        var runs = r.runs
+        for i in runs.indices {
+            runs[i]["durationSeconds"] = nil
+            runs[i]["logFiles"] = nil
+        }
+        var obj = r.json ?? [:]
+        obj["runs"] = runs
+        let data = try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func processes(named name: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let state = stat[stat.index(after: close)...].split(separator: " ").first ?? ""
+            let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            return (comm.trimmingCharacters(in: .whitespacesAndNewlines) == String(name.prefix(15)) || cmdline.contains(name))
+                && state != "Z"
+        }
+    }
+
+    static func parentIsTestRunner(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 && Int32(fields[1]) == getpid()
+    }
+}
