@@ -23,11 +23,13 @@ int main(int argc, char **argv) {
     char out[4096], err[4096];
     for (long c = 0; c < chunks; c++) {
         for (int l = 0; l < 64; l++) {
-            long line = c * 64 + l;
-            snprintf(out + l * 64, 65, "out %08ld %050d", line, 0);
-            snprintf(err + l * 64, 65, "err %08ld %050d", line, 0);
-            out[l * 64 + 63] = '\n';
-            err[l * 64 + 63] = '\n';
+            unsigned line = (unsigned)((c * 64 + l) % 100000000);
+            char text[80];
+            /* 4 + 8 + 1 + 50 + 1 = 64 characters */
+            snprintf(text, sizeof text, "out %08u %050d\n", line, 0);
+            memcpy(out + l * 64, text, 64);
+            text[0] = 'e'; text[1] = 'r'; text[2] = 'r';
+            memcpy(err + l * 64, text, 64);
         }
         write_all(1, out, sizeof out);
         write_all(2, err, sizeof err);
