@@ -68,7 +68,11 @@ enum Tool {
     ) throws -> Result {
         let dir = tempDir(tag)
         var argv = args
-        if json { argv += ["--report-dir", dir, "--json", dir + "/report.json"] }
+        if json {
+            // Options go before `--`: everything after it is the command to run.
+            let at = args.firstIndex(of: "--") ?? args.count
+            argv.insert(contentsOf: ["--report-dir", dir, "--json", dir + "/report.json"], at: at)
+        }
         let spec = ProcessSpec(
             executable: binary, arguments: argv, environment: environment, workingDirectory: dir,
             stdoutPath: dir + "/stdout.txt", stderrPath: dir + "/stderr.txt", timeout: timeout)

@@ -324,8 +324,12 @@ public final class Engine: Sendable {
                     "--child-silent-after-fork=yes", "--num-callers=40", "--xml=yes", "--xml-file=\(xml)",
                     "--log-file=\(vglog)", job.program,
                 ] + job.arguments
+            // A panic backtrace under valgrind adds megabytes of "still reachable"
+            // symbolication caches (RUST_BACKTRACE=1 is common in CI): keep it off.
+            var env = environment
+            env["RUST_BACKTRACE"] = "0"
             spec = ProcessSpec(
-                executable: "valgrind", arguments: args, environment: environment, stdoutPath: programOut,
+                executable: "valgrind", arguments: args, environment: env, stdoutPath: programOut,
                 stderrPath: programOut, timeout: options.timeout)
         case .asan, .lsan:
             let dir = base + ".logs"
