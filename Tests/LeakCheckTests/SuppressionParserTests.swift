@@ -57,6 +57,13 @@ import Testing
         #expect(e[2].tools == ["Memcheck", "Helgrind"] && e[2].kind == "Addr4")
     }
 
+    @Test func otherToolsEntriesAreSkippedLikeValgrindDoes() throws {
+        let text = "{\n helgrind\n Helgrind:Race\n some-helgrind-extra\n fun:pthread_mutex_lock\n}\n{\n mine\n Memcheck:Leak\n fun:malloc\n}\n"
+        let e = try SuppressionParser.parse(text: text, file: "f")
+        #expect(e.map(\.name) == ["helgrind", "mine"])
+        #expect(e[0].frames == [.fun("pthread_mutex_lock")])
+    }
+
     @Test func matchLeakKindsAllAndNone() throws {
         let all = try SuppressionParser.parse(text: "{\n a\n Memcheck:Leak\n match-leak-kinds: all\n fun:m\n}\n", file: "f")
         #expect(all[0].matchLeakKinds == [.definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable])

@@ -255,6 +255,18 @@ public enum SuppressionParser {
                 name: nameLine.text, format: .valgrind, file: file, line: open.number, tools: tools,
                 kind: kind)
 
+            // Like valgrind, skip the body of another tool's entry (Helgrind, DRD, …)
+            // unread: its extra lines are that tool's business. Frame lines are kept.
+            if !isMemcheck {
+                while true {
+                    let l = try next()
+                    if l.text == "}" { break }
+                    if let pattern = parseFrameLine(l.text) { entry.frames.append(pattern) }
+                }
+                out.append(entry)
+                continue
+            }
+
             // Kind-specific extra line.
             if isMemcheck, kind == "Param" || kind == "FishyValue" {
                 let extra = try next()
