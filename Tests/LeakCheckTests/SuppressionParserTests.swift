@@ -158,6 +158,11 @@ import Testing
         #expect(messages.contains("\(tmp):2: warning: 'leak: foo': the pattern starts with a space, which LSan matches literally"))
         #expect(messages.contains("\(tmp):4: warning: duplicate entry 'leak:ok' (first at \(tmp):3)"))
         #expect(messages.contains { $0.hasPrefix("\(guide):18: warning: 'std_thread' starts with '...' followed only by wildcard patterns") })
+        let split = SuppressionParser.checkResult(files: [dup, bad, tmp, guide])
+        #expect(split.errors == ["\(bad):2: unterminated entry: '{' has no matching '}' before the end of the file"])
+        #expect(split.warnings.count == messages.count - 1)
+        #expect(split.warnings.allSatisfy { $0.contains(": warning: ") })
+        #expect(split.entryCount == 2 + 4 + 8)
         let defaults = DefaultSuppressions.files(toolRoot: Paths.repoRoot.path)
         #expect(SuppressionParser.check(files: defaults) == [])
     }
