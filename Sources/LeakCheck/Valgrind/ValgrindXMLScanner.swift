@@ -22,15 +22,23 @@ enum VGTag: UInt8 {
 /// Maps element-name bytes to `VGTag` without making a String: names are
 /// compared as (length, first 8 bytes, last 8 bytes), exact for names of up
 /// to 16 bytes, and every name we act on is that short.
-struct VGTagTable {
+struct VGTagTable: @unchecked Sendable {
     private struct Entry {
         var first: UInt64
         var last: UInt64
         var tag: VGTag
     }
-    private var byLength: [[Entry]] = Array(repeating: [], count: 17)
+    private static let slots = 16
+    /// 17 rows (name length 0...16) of `slots` entries; allocated once, never freed.
+    private let entries: UnsafeMutablePointer<Entry>
+    private let counts: UnsafeMutablePointer<Int>
 
-    init() {
+    static let shared = VGTagTable()
+
+    private init() {
+        entries = .allocate(capacity: 17 * Self.slots)
+        counts = .allocate(capacity: 17)
+        counts.initialize(repeating: 0, count: 17)
         let names: [(String, VGTag)] = [
             ("valgrindoutput", .valgrindoutput), ("protocolversion", .protocolversion),
             ("pid", .pid), ("status", .status), ("state", .state), ("error", .error),
@@ -50,8 +58,11 @@ struct VGTagTable {
         for (name, tag) in names {
             let bytes = Array(name.utf8)
             bytes.withUnsafeBufferPointer { p in
-                let (f, l) = Self.words(p.baseAddress!, p.count)
-                byLength[p.count].append(Entry(first: f, last: l, tag: tag))
+                let n = p.count
+                let (f, l) = Self.words(p.baseAddress!, n)
+                precondition(counts[n] < Self.slots)
+                (entries + n * Self.slots + counts[n]).initialize(to: Entry(first: f, last: l, tag: tag))
+                counts[n] += 1
             }
         }
     }
@@ -73,8 +84,22 @@ struct VGTagTable {
     func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> VGTag {
         guard n > 0 && n <= 16 else { return .other }
         let (f, l) = Self.words(p, n)
-        for e in byLength[n] where e.first == f && e.last == l { return e.tag }
+        let row = entries + n * Self.slots
+        for k in 0..<counts[n] where row[k].first == f && row[k].last == l { return row[k].tag }
         return .other
+    }
+}
+
+/// Fixed-size working memory of one scanner (element stack, one element's text),
+/// owned by a class so it is freed with the scanner.
+final class VGScratch {
+    static let depthLimit = 256
+    static let captureLimit = 1 << 20
+    let tags = UnsafeMutablePointer<VGTag>.allocate(capacity: depthLimit)
+    let capture = UnsafeMutablePointer<UInt8>.allocate(capacity: captureLimit)
+    deinit {
+        tags.deallocate()
+        capture.deallocate()
     }
 }
 
@@ -129,15 +154,17 @@ struct ValgrindXMLScanner {
     var leakSummaryHasFigures = false
 
     // MARK: tokenizer state
-    private let tags = VGTagTable()
+    private let tags = VGTagTable.shared
     private var interner = VGInterner()
+    private let scratch = VGScratch()
     /// Open elements, innermost last (tolerant: a close tag pops to its match).
-    private var stack: [VGTag] = []
+    private let open: UnsafeMutablePointer<VGTag>
+    private var depth = 0
     private var depthOverflow = 0
     private var capturing = false
     private var captureTag: VGTag = .other
-    private var capture: [UInt8] = []
-    private let captureLimit = 1 << 20
+    private let capture: UnsafeMutablePointer<UInt8>
+    private var captureCount = 0
 
     // MARK: builder state
     private var inError = false
@@ -180,8 +207,19 @@ struct ValgrindXMLScanner {
     private var lateLeaks = false
 
     init() {
-        stack.reserveCapacity(64)
-        capture.reserveCapacity(4096)
+        open = scratch.tags
+        capture = scratch.capture
+    }
+
+    private var captured: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: capture, count: captureCount) }
+
+    private func isOpen(_ tag: VGTag) -> Bool {
+        var k = depth
+        while k > 0 {
+            k -= 1
+            if open[k] == tag { return true }
+        }
+        return false
     }
 
     // MARK: tokenizer
@@ -304,24 +342,25 @@ struct ValgrindXMLScanner {
 
     @inline(__always)
     private mutating func appendCapture(_ p: UnsafePointer<UInt8>, _ n: Int) {
-        let room = captureLimit - capture.count
-        if room <= 0 { return }
-        capture.append(contentsOf: UnsafeBufferPointer(start: p, count: min(n, room)))
+        let m = min(n, VGScratch.captureLimit - captureCount)
+        if m <= 0 { return }
+        (capture + captureCount).update(from: p, count: m)
+        captureCount += m
     }
 
     // MARK: elements
 
-    private var parent: VGTag { stack.last ?? .other }
-    private var grandparent: VGTag { stack.count >= 2 ? stack[stack.count - 2] : .other }
+    private var parent: VGTag { depth > 0 ? open[depth - 1] : .other }
+    private var grandparent: VGTag { depth >= 2 ? open[depth - 2] : .other }
 
     private mutating func beginCapture(_ tag: VGTag) {
         capturing = true
         captureTag = tag
-        capture.removeAll(keepingCapacity: true)
+        captureCount = 0
     }
 
     private mutating func startElement(_ tag: VGTag) {
-        if stack.isEmpty && !sawRoot {
+        if depth == 0 && !sawRoot {
             if tag == .valgrindoutput { sawRoot = true }
             else if malformed == nil { malformed = "not valgrind XML: the root element is not <valgrindoutput>" }
         }
@@ -378,18 +417,23 @@ struct ValgrindXMLScanner {
         case .definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable, .suppressed:
             // valgrind 3.26.0 can omit `</still_reachable>`, so `<suppressed>` may
             // arrive nested in it: any category tag inside leak_summary switches.
-            if leakSummary != nil && stack.contains(.leakSummary) {
+            if leakSummary != nil && isOpen(.leakSummary) {
                 closeSummaryCategory()
                 summaryCategory = tag
             }
         case .bytes, .blocks:
-            if summaryCategory != .other && stack.contains(.leakSummary) { beginCapture(tag) }
+            if summaryCategory != .other && isOpen(.leakSummary) { beginCapture(tag) }
         case .exe, .arg:
             if p == .argv { beginCapture(tag) }
         default:
             break
         }
-        if stack.count < 256 { stack.append(tag) } else { depthOverflow += 1 }
+        if depth < VGScratch.depthLimit {
+            open[depth] = tag
+            depth += 1
+        } else {
+            depthOverflow += 1
+        }
     }
 
     private mutating func endElement(_ tag: VGTag) {
@@ -405,12 +449,14 @@ struct ValgrindXMLScanner {
             depthOverflow -= 1
             return
         }
-        guard let idx = stack.lastIndex(of: tag) else { return }
-        while stack.count > idx + 1 {
-            let dropped = stack.removeLast()
-            closed(dropped)
+        var idx = depth - 1
+        while idx >= 0 && open[idx] != tag { idx -= 1 }
+        guard idx >= 0 else { return }
+        while depth > idx + 1 {
+            depth -= 1
+            closed(open[depth])
         }
-        stack.removeLast()
+        depth -= 1
         closed(tag)
     }
 
@@ -495,7 +541,10 @@ struct ValgrindXMLScanner {
 
     /// Turns the captured text of a leaf element into the field it feeds.
     private mutating func finishCapture(_ tag: VGTag) {
-        if capture.contains(UInt8(ascii: "&")) { decodeEntities(&capture) }
+        if memchr(capture, Int32(UInt8(ascii: "&")), captureCount) != nil {
+            captureCount = decodeEntities(capture, captureCount)
+        }
+        let capture = captured
         // Numeric fields first: no String needed.
         switch tag {
         case .line:
@@ -537,14 +586,14 @@ struct ValgrindXMLScanner {
         default:
             break
         }
-        let s: String = capture.withUnsafeBufferPointer { b in
+        let s: String = { (b: UnsafeBufferPointer<UInt8>) in
             // Trim surrounding whitespace (client texts end in a newline).
             var lo = 0
             var hi = b.count
             while lo < hi && isSpace(b[lo]) { lo += 1 }
             while hi > lo && isSpace(b[hi - 1]) { hi -= 1 }
             return interner.string(b.baseAddress! + lo, hi - lo)
-        }
+        }(capture)
         switch tag {
         case .ip: frame.address = s
         case .obj: frame.object = s
@@ -570,7 +619,7 @@ struct ValgrindXMLScanner {
         }
     }
 
-    private func trimmed(_ a: [UInt8]) -> ArraySlice<UInt8> {
+    private func trimmed(_ a: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
         var lo = 0
         var hi = a.count
         while lo < hi && isSpace(a[lo]) { lo += 1 }
@@ -618,7 +667,7 @@ struct ValgrindXMLScanner {
         }
         var thread = errTid
         if let name = errThreadName { thread = (thread.map { "\($0) " } ?? "") + "(\(name))" }
-        let f = Finding(
+        let f = ValgrindFinding.make(
             kind: kind, rawKind: raw, bytes: bytes, blocks: blocks, indirectBytes: indirect,
             message: message, stack: stack, auxiliary: errAux, thread: thread)
         if f.kind.isLeak {
@@ -638,7 +687,7 @@ struct ValgrindXMLScanner {
         message += " (\(sig))"
         if let e = fatalEvent { message += ": \(e)" }
         output.findings.append(
-            Finding(
+            ValgrindFinding.make(
                 kind: .fatalSignal, rawKind: sig, message: message, stack: fatalStack,
                 thread: fatalTid))
     }
@@ -688,62 +737,75 @@ struct ValgrindXMLScanner {
     }
 }
 
-/// Replaces XML entity and character references in place.
+/// Replaces XML entity and character references in place (the decoded form
+/// is never longer than the reference, so it is written over the input).
 func decodeEntities(_ a: inout [UInt8]) {
-    var out: [UInt8] = []
-    out.reserveCapacity(a.count)
-    var i = 0
     let n = a.count
-    while i < n {
-        let b = a[i]
-        if b != UInt8(ascii: "&") {
-            out.append(b)
-            i += 1
-            continue
-        }
-        var j = i + 1
-        while j < n && j - i <= 12 && a[j] != UInt8(ascii: ";") { j += 1 }
-        guard j < n && a[j] == UInt8(ascii: ";") else {
-            out.append(b)
-            i += 1
-            continue
-        }
-        let name = a[(i + 1)..<j]
-        var scalar: UInt32?
-        if name.elementsEqual("lt".utf8) { scalar = 0x3C }
-        else if name.elementsEqual("gt".utf8) { scalar = 0x3E }
-        else if name.elementsEqual("amp".utf8) { scalar = 0x26 }
-        else if name.elementsEqual("quot".utf8) { scalar = 0x22 }
-        else if name.elementsEqual("apos".utf8) { scalar = 0x27 }
-        else if name.first == UInt8(ascii: "#") {
-            var digits = name.dropFirst()
-            var radix: UInt32 = 10
-            if let x = digits.first, x == UInt8(ascii: "x") || x == UInt8(ascii: "X") {
-                radix = 16
-                digits = digits.dropFirst()
+    let newCount = a.withUnsafeMutableBufferPointer { decodeEntities($0.baseAddress!, n) }
+    a.removeLast(n - newCount)
+}
+
+/// Pointer form: decodes `p[0..<n]` in place and returns the new length.
+func decodeEntities(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
+    do {
+        var r = 0
+        var w = 0
+        while r < n {
+            let b = p[r]
+            if b != UInt8(ascii: "&") {
+                p[w] = b
+                w += 1
+                r += 1
+                continue
             }
-            var v: UInt32 = 0
-            var ok = !digits.isEmpty
-            for d in digits {
-                let dv: UInt32
-                switch d {
-                case 0x30...0x39: dv = UInt32(d - 0x30)
-                case 0x61...0x66 where radix == 16: dv = UInt32(d - 0x61 + 10)
-                case 0x41...0x46 where radix == 16: dv = UInt32(d - 0x41 + 10)
-                default: ok = false; dv = 0
+            var j = r + 1
+            while j < n && j - r <= 12 && p[j] != UInt8(ascii: ";") { j += 1 }
+            guard j < n && p[j] == UInt8(ascii: ";") else {
+                p[w] = b
+                w += 1
+                r += 1
+                continue
+            }
+            let len = j - r - 1
+            var scalar: UInt32?
+            let c0 = p[r + 1]
+            if len == 2 && c0 == UInt8(ascii: "l") && p[r + 2] == UInt8(ascii: "t") { scalar = 0x3C }
+            else if len == 2 && c0 == UInt8(ascii: "g") && p[r + 2] == UInt8(ascii: "t") { scalar = 0x3E }
+            else if len == 3 && c0 == UInt8(ascii: "a") && p[r + 2] == UInt8(ascii: "m") && p[r + 3] == UInt8(ascii: "p") { scalar = 0x26 }
+            else if len == 4 && c0 == UInt8(ascii: "q") && p[r + 2] == UInt8(ascii: "u") && p[r + 3] == UInt8(ascii: "o") && p[r + 4] == UInt8(ascii: "t") { scalar = 0x22 }
+            else if len == 4 && c0 == UInt8(ascii: "a") && p[r + 2] == UInt8(ascii: "p") && p[r + 3] == UInt8(ascii: "o") && p[r + 4] == UInt8(ascii: "s") { scalar = 0x27 }
+            else if c0 == UInt8(ascii: "#") && len >= 2 {
+                var k = r + 2
+                var radix: UInt32 = 10
+                if p[k] == UInt8(ascii: "x") || p[k] == UInt8(ascii: "X") {
+                    radix = 16
+                    k += 1
                 }
-                if !ok || v > 0x10FFFF { ok = false; break }
-                v = v * radix + dv
+                var v: UInt32 = 0
+                var ok = k < j
+                while k < j && ok {
+                    let d = p[k]
+                    var dv: UInt32 = 99
+                    if d >= 0x30 && d <= 0x39 { dv = UInt32(d - 0x30) }
+                    else if radix == 16 && d >= 0x61 && d <= 0x66 { dv = UInt32(d - 0x61 + 10) }
+                    else if radix == 16 && d >= 0x41 && d <= 0x46 { dv = UInt32(d - 0x41 + 10) }
+                    if dv >= radix || v > 0x10FFFF { ok = false } else { v = v * radix + dv }
+                    k += 1
+                }
+                if ok && v <= 0x10FFFF { scalar = v }
             }
-            if ok { scalar = v }
+            guard let s = scalar, let u = Unicode.Scalar(s) else {
+                p[w] = b
+                w += 1
+                r += 1
+                continue
+            }
+            for byte in UTF8.encode(u)! {
+                p[w] = byte
+                w += 1
+            }
+            r = j + 1
         }
-        if let s = scalar, let u = Unicode.Scalar(s) {
-            out.append(contentsOf: Array(String(Character(u)).utf8))
-            i = j + 1
-        } else {
-            out.append(b)
-            i += 1
-        }
+        return w
     }
-    a = out
 }
