@@ -68,7 +68,12 @@ struct VGTagTable: @unchecked Sendable {
     }
 
     @inline(__always)
-    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+    static func words(_ p: UnsafePointer<UInt8>, _ n: Int, available: Int = 0) -> (UInt64, UInt64) {
+        if n < 8 && available >= 8 {
+            // Load 8 bytes and keep the name's (little-endian: the low ones).
+            let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & ((1 << (8 * UInt64(n))) &- 1)
+            return (w, w)
+        }
         if n >= 8 {
             return (
                 UnsafeRawPointer(p).loadUnaligned(as: UInt64.self),
@@ -81,9 +86,9 @@ struct VGTagTable: @unchecked Sendable {
     }
 
     @inline(__always)
-    func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> VGTag {
+    func lookup(_ p: UnsafePointer<UInt8>, _ n: Int, available: Int) -> VGTag {
         guard n > 0 && n <= 16 else { return .other }
-        let (f, l) = Self.words(p, n)
+        let (f, l) = Self.words(p, n, available: available)
         let row = entries + n * Self.slots
         for k in 0..<counts[n] where row[k].first == f && row[k].last == l { return row[k].tag }
         return .other
@@ -108,27 +113,48 @@ final class VGScratch {
 /// findings keep them. Strings of up to 15 UTF-8 bytes are stored inline by
 /// Swift and are not worth interning.
 struct VGInterner {
-    private var table: [UInt64: String] = [:]
-    private let limit = 1 << 16
+    /// Open-addressed table (no Hasher, no rehash): a slot keeps the first string
+    /// that hashed there; a later different string in a taken slot is just not shared.
+    private var hashes: [UInt64]
+    private var strings: [String]
+    private let mask: Int
+
+    init(slots: Int = 1 << 14) {
+        hashes = Array(repeating: 0, count: slots)
+        strings = Array(repeating: "", count: slots)
+        mask = slots - 1
+    }
 
     mutating func string(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
         if n <= 15 { return make(p, n) }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<n {
-            h ^= UInt64(p[i])
-            h &*= 0x0000_0100_0000_01b3
+        // 8 bytes at a time, then the tail: a multiply-xorshift mix.
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
         }
-        if let s = table[h] {
-            var equal = false
+        if i < n {
+            // The last 8 bytes (overlapping what was mixed) cover the tail.
+            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+            h ^= h >> 32
+        }
+        if h == 0 { h = 1 }
+        let slot = Int(truncatingIfNeeded: h) & mask
+        if hashes[slot] == h {
+            let s = strings[slot]
             var copy = s
-            copy.withUTF8 { u in
-                equal = u.count == n && memcmp(u.baseAddress!, p, n) == 0
-            }
+            let equal = copy.withUTF8 { u in u.count == n && memcmp(u.baseAddress!, p, n) == 0 }
             if equal { return s }
             return make(p, n)
         }
         let s = make(p, n)
-        if table.count < limit { table[h] = s }
+        if hashes[slot] == 0 {
+            hashes[slot] = h
+            strings[slot] = s
+        }
         return s
     }
 
@@ -180,7 +206,10 @@ struct ValgrindXMLScanner {
     private var errAux: [AuxiliaryStack] = []
     private var auxOpenForStack = false
     private var currentStackIsMain = false
+    /// Scratch for the stack being read; findings get an exact-size copy
+    /// (`finishedStack`), so no slack capacity is retained per finding.
     private var stackFrames: [Frame] = []
+    private var finishedStack: [Frame] { stackFrames.withUnsafeBufferPointer { Array($0) } }
     private var inErrorSuppression = false
     private var sframes: [String?] = []
     private var sframeFun: String?
@@ -206,7 +235,12 @@ struct ValgrindXMLScanner {
     private var earlyLeakIndices: [Int] = []
     private var lateLeaks = false
 
-    init() {
+    /// When set, findings are handed over as they complete instead of being
+    /// kept (constant memory for any file size).
+    private let sink: ((Finding) -> Void)?
+
+    init(sink: ((Finding) -> Void)? = nil) {
+        self.sink = sink
         open = scratch.tags
         capture = scratch.capture
     }
@@ -233,8 +267,15 @@ struct ValgrindXMLScanner {
         let gt = Int32(UInt8(ascii: ">"))
         while i < count {
             if base[i] != UInt8(ascii: "<") {
-                let found = memchr(base + i, lt, count - i)
-                let end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+                // Text between tags is mostly short indentation: look a few bytes
+                // ahead by hand before paying for a memchr call.
+                var end = i + 1
+                let quick = min(count, i + 24)
+                while end < quick && base[end] != UInt8(ascii: "<") { end += 1 }
+                if end == quick && quick < count {
+                    let found = memchr(base + end, lt, count - end)
+                    end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+                }
                 if capturing { appendCapture(base + i, end - i) }
                 else if !sawAnyTag && malformed == nil && hasNonSpace(base + i, end - i) {
                     malformed = "not XML: the file does not start with an XML tag"
@@ -275,11 +316,12 @@ struct ValgrindXMLScanner {
                 sawAnyTag = true
                 continue
             }
-            guard let g = memchr(base + i + 1, gt, count - i - 1) else {
+            var gtIndex = i + 1
+            while gtIndex < count && base[gtIndex] != UInt8(ascii: ">") { gtIndex += 1 }
+            if gtIndex == count {
                 if atEOF { truncatedInTag = true; return count }
                 return i
             }
-            let gtIndex = UnsafePointer(g.assumingMemoryBound(to: UInt8.self)) - base
             sawAnyTag = true
             if c1 == UInt8(ascii: "?") {
                 i = gtIndex + 1
@@ -289,14 +331,14 @@ struct ValgrindXMLScanner {
                 let start = i + 2
                 var end = start
                 while end < gtIndex && !isSpace(base[end]) { end += 1 }
-                endElement(tags.lookup(base + start, end - start))
+                endElement(tags.lookup(base + start, end - start, available: count - start))
             } else {
                 let start = i + 1
                 var end = start
                 while end < gtIndex && !isSpace(base[end]) && base[end] != UInt8(ascii: "/") {
                     end += 1
                 }
-                let tag = tags.lookup(base + start, end - start)
+                let tag = tags.lookup(base + start, end - start, available: count - start)
                 startElement(tag)
                 if base[gtIndex - 1] == UInt8(ascii: "/") { endElement(tag) }
             }
@@ -485,17 +527,17 @@ struct ValgrindXMLScanner {
             stackFrames.append(frame)
         case .stack where inError && p == .error:
             if currentStackIsMain {
-                errStack = stackFrames
+                errStack = finishedStack
                 errHasMainStack = true
                 currentStackIsMain = false
             } else if auxOpenForStack, !errAux.isEmpty {
-                errAux[errAux.count - 1].stack = stackFrames
+                errAux[errAux.count - 1].stack = finishedStack
                 auxOpenForStack = false
             } else {
-                errAux.append(AuxiliaryStack(what: "", stack: stackFrames))
+                errAux.append(AuxiliaryStack(what: "", stack: finishedStack))
             }
         case .stack where inFatal && p == .fatalSignal:
-            fatalStack = stackFrames
+            fatalStack = finishedStack
         case .suppression where inErrorSuppression:
             inErrorSuppression = false
         case .sframe where inErrorSuppression:
@@ -650,6 +692,7 @@ struct ValgrindXMLScanner {
         var kind = ValgrindKinds.kind(raw: raw, auxiliary: errAux)
         if errKind == nil { output.warnings.append("a valgrind <error> without <kind>") }
         var stack = errStack
+        errStack = []  // keep `stack` uniquely referenced: the mangled names are set in place
         for k in 0..<min(stack.count, sframes.count) {
             if let m = sframes[k] { stack[k].mangled = m }
         }
@@ -671,9 +714,20 @@ struct ValgrindXMLScanner {
             kind: kind, rawKind: raw, bytes: bytes, blocks: blocks, indirectBytes: indirect,
             message: message, stack: stack, auxiliary: errAux, thread: thread)
         if f.kind.isLeak {
-            if sawFinished { lateLeaks = true } else { earlyLeakIndices.append(output.findings.count) }
+            if sawFinished {
+                lateLeaks = true
+            } else {
+                // Held back even when streaming: the exit leak check may supersede it.
+                earlyLeakIndices.append(output.findings.count)
+                output.findings.append(f)
+                return
+            }
         }
-        output.findings.append(f)
+        deliver(f)
+    }
+
+    private mutating func deliver(_ f: Finding) {
+        if let sink { sink(f) } else { output.findings.append(f) }
     }
 
     private mutating func finishFatal() {
@@ -686,7 +740,7 @@ struct ValgrindXMLScanner {
         if let n = fatalSigno { message += " \(n)" }
         message += " (\(sig))"
         if let e = fatalEvent { message += ": \(e)" }
-        output.findings.append(
+        deliver(
             ValgrindFinding.make(
                 kind: .fatalSignal, rawKind: sig, message: message, stack: fatalStack,
                 thread: fatalTid))
@@ -702,6 +756,11 @@ struct ValgrindXMLScanner {
             out.findings = out.findings.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
             out.warnings.append(
                 "\(drop.count) loss record(s) from client-requested leak checks superseded by the exit leak check")
+        }
+        if let sink {
+            // Streaming: what was held back (client-check leak records not superseded) goes out now.
+            for f in out.findings { sink(f) }
+            out.findings = []
         }
         if let s = leakSummary, leakSummaryHasFigures { out.checkerSummary = s }
         if !sawAnyTag && malformed == nil {
