@@ -564,12 +564,14 @@ private struct V0Printer {
             case "1": print("true")
             default: throw V0Error()
             }
+            if !alternate { print(": bool") }
         case UInt8(ascii: "c"):
             let v = try hexNibbles()
             guard v.count <= 8, let n = UInt32(v, radix: 16), let scalar = Unicode.Scalar(n) else {
                 throw V0Error()
             }
             print("'" + String(Character(scalar)).debugDescription.dropFirst().dropLast() + "'")
+            if !alternate { print(": char") }
         case UInt8(ascii: "B"):
             try backref { try $0.printConst() }
         default:
