@@ -107,6 +107,15 @@ struct SanitizerLogEdgeCaseTests {
         #expect(SanitizerLogParser.parse(text: withoutSummary).complete)
     }
 
+    @Test(arguments: ["clang-lsan-under-strace-fatal.log", "gcc-asan-under-strace-lsan-fatal.log"])
+    func leakSanitizerUnderPtraceIsIncomplete(file: String) throws {
+        let out = SanitizerLogParser.parse(text: try fixture(file))
+        #expect(!out.complete)
+        #expect(out.incompleteReason == "LeakSanitizer could not run: LeakSanitizer has encountered a fatal error.")
+        #expect(out.findings.isEmpty)
+        #expect(out.checkerSummary == nil)
+    }
+
     @Test func leakSanitizerFatalErrorIsIncomplete() {
         // What LSan prints under ptrace (gdb, strace, valgrind): no leak check happened.
         let text = """
@@ -232,6 +241,7 @@ struct SanitizerLogEdgeCaseTests {
         #expect(SanitizerLogParser.kind(forErrorName: "double-free") == .doubleFree)
         #expect(SanitizerLogParser.kind(forErrorName: "bad-free") == .invalidFree)
         #expect(SanitizerLogParser.kind(forErrorName: "SEGV") == .fatalSignal)
+        #expect(SanitizerLogParser.kind(forErrorName: "use-of-uninitialized-value") == .uninitialisedValue)
         #expect(SanitizerLogParser.kind(forErrorName: "whatever") == .other)
     }
 

@@ -29,6 +29,7 @@ public enum SanitizerLogParser {
         case "bad-free": return .invalidFree
         case "alloc-dealloc-mismatch", "new-delete-type-mismatch": return .mismatchedFree
         case "SEGV", "BUS", "FPE", "ILL", "ABRT", "TRAP", "stack-overflow": return .fatalSignal
+        case "use-of-uninitialized-value": return .uninitialisedValue  // MemorySanitizer
         default:
             if name.hasSuffix("-param-overlap") { return .overlap }
             return .other

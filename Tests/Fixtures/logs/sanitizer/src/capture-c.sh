@@ -32,3 +32,8 @@ LSAN_OPTIONS=suppressions=$bin/lsan.supp "$bin/clang-lsan-direct-indirect" 2> "$
 echo "clang-lsan-suppressed: exit $?"
 LSAN_OPTIONS=suppressions=$bin/lsan.supp "$bin/gcc-asan-direct-indirect" 2> "$out/gcc-asan-suppressed.log"
 echo "gcc-asan-suppressed: exit $?"
+# LeakSanitizer cannot run under ptrace: "LeakSanitizer has encountered a fatal error".
+strace -f -o /dev/null "$bin/clang-lsan-direct-indirect" > "$out/clang-lsan-under-strace-fatal.log" 2>&1
+echo "clang-lsan-under-strace-fatal: exit $?"
+strace -f -o /dev/null "$bin/gcc-asan-direct-indirect" > "$out/gcc-asan-under-strace-lsan-fatal.log" 2>&1
+echo "gcc-asan-under-strace-lsan-fatal: exit $?"
