@@ -71,11 +71,10 @@ extension SanitizerLogParser {
         var rawKindFromSummary = false
 
         func build() -> Finding {
+            // One line: the access (`READ of size 4 at 0x… thread T0`) or the
+            // header's own text, then the signal cause and the location.
             var message = header
-            if let access {
-                message = access
-                if rawKind == "SEGV" || kind == .other { message = header + "; " + access }
-            }
+            if let access { message = kind == .other ? header + "; " + access : access }
             if let signalCause { message += "; " + signalCause }
             if let location { message += "; " + location }
             return Finding(
