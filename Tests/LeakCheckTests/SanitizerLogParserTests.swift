@@ -179,6 +179,50 @@ struct SanitizerCapturedLogTests {
         }
     }
 
+    @Test(arguments: [("gcc-asan-recover-multiple.log", "to the right of"), ("clang-asan-recover-multiple.log", "after")])
+    func recoverModeSeveralReportsOneProcess(file: String, wording: String) throws {
+        // -fsanitize-recover=address, ASAN_OPTIONS=halt_on_error=0: the process
+        // exits 0 after two error reports and a leak report.
+        let out = try parse(file)
+        #expect(out.complete)
+        #expect(out.warnings.isEmpty)
+        #expect(out.pids.count == 1)
+        #expect(out.findings.map(\.kind) == [.heapBufferOverflow, .useAfterFree, .definitelyLost])
+        #expect(out.findings[0].message.contains("WRITE of size 4"))
+        #expect(out.findings[0].message.contains("0 bytes \(wording) 12-byte region"))
+        #expect(out.findings[0].stack[0].line == 12)
+        #expect(out.findings[0].auxiliary.map(\.what) == ["allocated by thread T0 here"])
+        #expect(out.findings[1].message.contains("READ of size 4"))
+        #expect(out.findings[1].stack[0].line == 14)
+        #expect(out.findings[1].auxiliary.count == 2)
+        #expect(out.findings[2].bytes == 32)
+        #expect(out.findings[2].blocks == 1)
+        #expect(out.findings[2].stack[1].function == "main")
+        #expect(out.findings[2].stack[1].line == 15)
+        #expect(out.sanitizerLeakSummary == Tally(bytes: 32, blocks: 1))
+        #expect(out.checkerSummary?.definitelyLost == Tally(bytes: 32, blocks: 1))
+    }
+
+    @Test(arguments: ["gcc-asan-thread-uaf.log", "clang-asan-thread-uaf.log"])
+    func useAfterFreeOnAnotherThread(file: String) throws {
+        let out = try parse(file)
+        #expect(out.complete)
+        try #require(out.findings.count == 1)
+        let f = out.findings[0]
+        #expect(f.kind == .useAfterFree)
+        #expect(f.thread == "T1")
+        #expect(f.message.contains("READ of size 4"))
+        #expect(f.message.contains("4 bytes inside of 16-byte region"))
+        #expect(f.stack[0].function == "worker")
+        #expect(f.stack[0].line == 10)
+        #expect(f.auxiliary.map(\.what) == [
+            "freed by thread T0 here", "previously allocated by thread T0 here", "Thread T1 created by T0 here",
+        ])
+        #expect(f.auxiliary[2].stack[0].function?.hasSuffix("pthread_create") == true)
+        #expect(f.auxiliary[2].stack[1].function == "main")
+        #expect(f.auxiliary[2].stack[1].line == 17)
+    }
+
     // MARK: Rust
 
     @Test(arguments: [

@@ -40,6 +40,51 @@ import Testing
         #expect(Wildcard.valgrind("*a*a*a*", "banana a"))
     }
 
+    /// valgrind's recursive `string_match_wrk`, transcribed, as the reference for
+    /// our iterative version.
+    static func reference(_ p: [UInt8], _ s: [UInt8]) -> Bool {
+        var pi = 0
+        var si = 0
+        while true {
+            guard pi < p.count else { return si == s.count }
+            switch p[pi] {
+            case UInt8(ascii: "*"):
+                var k = si
+                while true {
+                    if reference(Array(p[(pi + 1)...]), Array(s[k...])) { return true }
+                    if k == s.count { return false }
+                    k += 1
+                }
+            case UInt8(ascii: "?"):
+                if si == s.count { return false }
+                si += 1
+                pi += 1
+            case UInt8(ascii: "\\"):
+                pi += 1
+                if pi == p.count { return false }
+                if si == s.count || p[pi] != s[si] { return false }
+                pi += 1
+                si += 1
+            default:
+                if si == s.count || p[pi] != s[si] { return false }
+                pi += 1
+                si += 1
+            }
+        }
+    }
+
+    @Test func globAgreesWithValgrindsRecursiveMatcher() {
+        var rng = SystemRandomNumberGenerator()
+        let patternAlphabet = Array("ab*?\\".utf8)
+        let stringAlphabet = Array("ab*?\\".utf8)
+        for _ in 0..<20_000 {
+            let p = (0..<Int.random(in: 0...7, using: &rng)).map { _ in patternAlphabet.randomElement(using: &rng)! }
+            let s = (0..<Int.random(in: 0...8, using: &rng)).map { _ in stringAlphabet.randomElement(using: &rng)! }
+            let got = Wildcard.valgrind(String(decoding: p, as: UTF8.self), String(decoding: s, as: UTF8.self))
+            #expect(got == Self.reference(p, s), "pattern \(String(decoding: p, as: UTF8.self)) string \(String(decoding: s, as: UTF8.self))")
+        }
+    }
+
     @Test func framesArePrefixMatchedInnermostFirst() throws {
         let s = try Self.valgrind("Memcheck:Leak\nfun:malloc\nfun:make_thing")
         #expect(Self.matches(s, Self.leak(Self.fn("malloc", "make_thing", "main"))))

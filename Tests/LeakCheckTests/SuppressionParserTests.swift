@@ -57,6 +57,13 @@ import Testing
         #expect(e[2].tools == ["Memcheck", "Helgrind"] && e[2].kind == "Addr4")
     }
 
+    @Test func otherToolsEntriesAreSkippedLikeValgrindDoes() throws {
+        let text = "{\n helgrind\n Helgrind:Race\n some-helgrind-extra\n fun:pthread_mutex_lock\n}\n{\n mine\n Memcheck:Leak\n fun:malloc\n}\n"
+        let e = try SuppressionParser.parse(text: text, file: "f")
+        #expect(e.map(\.name) == ["helgrind", "mine"])
+        #expect(e[0].frames == [.fun("pthread_mutex_lock")])
+    }
+
     @Test func matchLeakKindsAllAndNone() throws {
         let all = try SuppressionParser.parse(text: "{\n a\n Memcheck:Leak\n match-leak-kinds: all\n fun:m\n}\n", file: "f")
         #expect(all[0].matchLeakKinds == [.definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable])
@@ -151,6 +158,11 @@ import Testing
         #expect(messages.contains("\(tmp):2: warning: 'leak: foo': the pattern starts with a space, which LSan matches literally"))
         #expect(messages.contains("\(tmp):4: warning: duplicate entry 'leak:ok' (first at \(tmp):3)"))
         #expect(messages.contains { $0.hasPrefix("\(guide):18: warning: 'std_thread' starts with '...' followed only by wildcard patterns") })
+        let split = SuppressionParser.checkResult(files: [dup, bad, tmp, guide])
+        #expect(split.errors == ["\(bad):2: unterminated entry: '{' has no matching '}' before the end of the file"])
+        #expect(split.warnings.count == messages.count - 1)
+        #expect(split.warnings.allSatisfy { $0.contains(": warning: ") })
+        #expect(split.entryCount == 2 + 4 + 8)
         let defaults = DefaultSuppressions.files(toolRoot: Paths.repoRoot.path)
         #expect(SuppressionParser.check(files: defaults) == [])
     }

@@ -86,6 +86,8 @@ import Testing
         #expect(Self.moqFFI.firstOwnFrame(in: stable) == 7)
         #expect(Self.moqFFI.firstOwnFrame(in: nightly) == 7)
         #expect(stable[7].function == "moq_ffi::tests::leaks_forty_bytes")
+        // Source roots alone (C programs, or no crate names known) find the same frame.
+        #expect(OwnCode(crateNames: [], sourceRoots: ["/tmp/supp/moq_ffi"]).firstOwnFrame(in: stable) == 7)
         // Generic std code instantiated in moq_ffi is not moq_ffi's code.
         #expect(nightly[2].mangled?.hasSuffix("7moq_ffi") == true)
         #expect(!Self.moqFFI.contains(nightly[2]))

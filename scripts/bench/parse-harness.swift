@@ -1,6 +1,7 @@
 // Timing harness for scripts/bench/parse-bench.sh, compiled with `swiftc -O`
 // together with Sources/LeakCheck/**/*.swift (so no test target does timing).
 //   parse-harness ours FILE        parse with ValgrindXMLParser, print seconds + figures
+//   parse-harness stream FILE      ValgrindXMLParser with a per-finding callback (nothing kept)
 //   parse-harness xmlparser FILE   walk with Foundation XMLParser(stream:), empty callbacks
 //   parse-harness dump FILE        print the findings (xml or text, by extension)
 import Foundation
@@ -44,6 +45,18 @@ case "ours":
         "findings=\(out.findings.count) complete=\(out.complete)",
         "definite=\(totals.definitelyLost.bytes)/\(totals.definitelyLost.blocks)",
         "errors=\(totals.errors)")
+case "stream":
+    let t0 = now()
+    var count = 0
+    var definite = Tally()
+    let out = try ValgrindXMLParser.parse(fileAt: path) { f in
+        count += 1
+        if f.kind == .definitelyLost { definite += Tally(bytes: f.bytes ?? 0, blocks: f.blocks ?? 0) }
+    }
+    let t1 = now()
+    print(
+        String(format: "%.4f", t1 - t0),
+        "findings=\(count) complete=\(out.complete) definite=\(definite.bytes)/\(definite.blocks)")
 case "xmlparser":
     let t0 = now()
     guard let stream = InputStream(fileAtPath: path) else { exit(1) }

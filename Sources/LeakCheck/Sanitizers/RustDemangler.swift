@@ -30,13 +30,14 @@ public enum RustDemangler {
     /// `moq_ffi::tests::leak_x::h0123456789abcdef` → `moq_ffi::tests::leak_x`
     /// (symbolizer output of legacy-mangled names keeps the hash).
     public static func stripLegacyHash(_ name: String) -> String {
-        let u = Array(name.utf8)
+        let u = name.utf8
         guard u.count > 19 else { return name }
-        let tail = u[(u.count - 19)...]
-        guard tail.starts(with: Array("::h".utf8)), tail.dropFirst(3).allSatisfy(isHexDigit) else {
+        let start = u.index(u.endIndex, offsetBy: -19)
+        let tail = u[start...]
+        guard tail.starts(with: "::h".utf8), tail.dropFirst(3).allSatisfy(isHexDigit) else {
             return name
         }
-        return String(decoding: u[..<(u.count - 19)], as: UTF8.self)
+        return String(name[..<start])
     }
 
     static func isHexDigit(_ b: UInt8) -> Bool {
@@ -564,12 +565,14 @@ private struct V0Printer {
             case "1": print("true")
             default: throw V0Error()
             }
+            if !alternate { print(": bool") }
         case UInt8(ascii: "c"):
             let v = try hexNibbles()
             guard v.count <= 8, let n = UInt32(v, radix: 16), let scalar = Unicode.Scalar(n) else {
                 throw V0Error()
             }
             print("'" + String(Character(scalar)).debugDescription.dropFirst().dropLast() + "'")
+            if !alternate { print(": char") }
         case UInt8(ascii: "B"):
             try backref { try $0.printConst() }
         default:

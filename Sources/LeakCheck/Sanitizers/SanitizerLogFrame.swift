@@ -14,22 +14,23 @@ enum SanitizerLogFrame {
     /// Parses the text after the frame number (`0x4c2a in foo /src/x.c:12:3`).
     /// Returns nil when the text does not start with an address.
     static func parse(afterNumber text: Substring) -> Frame? {
-        var rest = text.drop(while: { $0 == " " || $0 == "\t" })
-        guard rest.hasPrefix("0x") else { return nil }
-        let addressEnd = rest.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? rest.endIndex
+        var rest = trimmed(text)
+        guard rest.hasBytePrefix("0x") else { return nil }
+        let addressEnd = rest.utf8.firstIndex(where: { $0 == 32 || $0 == 9 }) ?? rest.endIndex
         var frame = Frame(address: String(rest[..<addressEnd]))
         rest = trimmed(rest[addressEnd...])
         rest = stripTrailingGroup(rest, prefix: "(BuildId:")
         rest = stripTrailingGroup(rest, prefix: "(discriminator ")
 
         var body: Substring
-        if rest.hasPrefix("in ") {
+        let symbolized = rest.hasBytePrefix("in ")
+        if symbolized {
             body = trimmed(rest.dropFirst(3))
         } else {
             body = rest
         }
         // Trailing `(module+0xoffset)` or `(<unknown module>)`.
-        if body.hasSuffix(")"), let open = matchingOpenParen(body) {
+        if body.utf8.last == 41, let open = matchingOpenParen(body) {
             let inner = body[body.index(after: open)..<body.index(before: body.endIndex)]
             if inner == "<unknown module>" {
                 body = trimmed(body[..<open])
@@ -40,12 +41,12 @@ enum SanitizerLogFrame {
                 body = trimmed(body[..<open])
             }
         }
-        guard !body.isEmpty, rest.hasPrefix("in ") else { return frame }
+        guard !body.isEmpty, symbolized else { return frame }
 
         // The source location, when present, is the last space-separated token.
         var function = body
-        if let space = body.lastIndex(of: " ") {
-            let token = body[body.index(after: space)...]
+        if let space = body.utf8.lastIndex(of: 32) {
+            let token = body[body.utf8.index(after: space)...]
             if token == "_asan_rtl_" {
                 // ClusterFuzz prints this marker for frames inside the ASan runtime.
                 function = trimmed(body[..<space])
@@ -82,46 +83,51 @@ enum SanitizerLogFrame {
     /// `path:line`, `path:line:col`, `??:?`, `??:0` or a bare path (with a
     /// directory separator). Nil when the token does not look like a location.
     static func location(_ token: Substring) -> (String?, Int?)? {
-        if token.hasPrefix("??") { return (nil, nil) }
+        if token.hasBytePrefix("??") { return (nil, nil) }
         // Split up to two trailing `:digits` groups.
         var path = token
         var numbers: [Int] = []
         for _ in 0..<2 {
-            guard let colon = path.lastIndex(of: ":") else { break }
-            let digits = path[path.index(after: colon)...]
-            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            guard let colon = path.utf8.lastIndex(of: 58) else { break }
+            let digits = path[path.utf8.index(after: colon)...]
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
                 let n = Int(digits)
             else { break }
             numbers.insert(n, at: 0)
             path = path[..<colon]
         }
-        if path.isEmpty || path.hasSuffix(":") { return nil }
+        if path.isEmpty || path.utf8.last == 58 { return nil }
         if !numbers.isEmpty {
             // A Rust/C++ name never ends in `name:12`; a path always has a dot or slash.
-            guard path.contains(where: { $0 == "/" || $0 == "\\" || $0 == "." }) else {
+            guard path.utf8.contains(where: { $0 == 47 || $0 == 92 || $0 == 46 }) else {
                 return nil
             }
             return (String(path), numbers[0])
         }
-        if (token.contains("/") || token.contains("\\")) && !token.contains("<")
-            && !token.contains("(")
-        {
+        let u = token.utf8
+        if u.contains(where: { $0 == 47 || $0 == 92 }) && !u.contains(60) && !u.contains(40) {
             return (String(token), nil)
         }
         return nil
     }
 
     static func trimmed(_ s: Substring) -> Substring {
-        var s = s
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return s
+        let u = s.utf8
+        var lo = u.startIndex
+        var hi = u.endIndex
+        while lo < hi, u[lo] == 32 || u[lo] == 9 || u[lo] == 13 { lo = u.index(after: lo) }
+        while hi > lo {
+            let p = u.index(before: hi)
+            guard u[p] == 32 || u[p] == 9 || u[p] == 13 else { break }
+            hi = p
+        }
+        return s[lo..<hi]
     }
 
     /// Removes a trailing ` (prefix…)` group.
     static func stripTrailingGroup(_ s: Substring, prefix: String) -> Substring {
-        guard s.hasSuffix(")"), let r = s.lastRange(of: " " + prefix),
-            !s[r.upperBound...].dropLast().contains(")")
+        guard s.utf8.last == 41, let r = s.lastRange(of: " " + prefix),
+            !s[r.upperBound...].utf8.dropLast().contains(41)
         else { return s }
         return trimmed(s[..<r.lowerBound])
     }
@@ -140,13 +146,14 @@ enum SanitizerLogFrame {
 
     /// Index of the `(` matching the final `)`.
     static func matchingOpenParen(_ s: Substring) -> Substring.Index? {
+        let u = s.utf8
         var depth = 0
-        var i = s.endIndex
-        while i > s.startIndex {
-            i = s.index(before: i)
-            switch s[i] {
-            case ")": depth += 1
-            case "(":
+        var i = u.endIndex
+        while i > u.startIndex {
+            i = u.index(before: i)
+            switch u[i] {
+            case 41: depth += 1
+            case 40:
                 depth -= 1
                 if depth == 0 { return i }
             default: break
@@ -159,16 +166,30 @@ enum SanitizerLogFrame {
 extension Substring {
     /// Last occurrence of `needle` (no Foundation needed).
     func lastRange(of needle: String) -> Range<Index>? {
-        let n = needle.utf8.count
-        guard n > 0, utf8.count >= n else { return nil }
-        var i = utf8.index(utf8.endIndex, offsetBy: -n)
-        while true {
-            if utf8[i...].starts(with: needle.utf8) {
-                let end = utf8.index(i, offsetBy: n)
-                return i..<end
+        let n = needle.utf8
+        guard let first = n.first, utf8.count >= n.count else { return nil }
+        var end = utf8.endIndex
+        // Jump between occurrences of the needle's first byte, from the end.
+        while let i = utf8[utf8.startIndex..<end].lastIndex(of: first) {
+            if utf8[i...].starts(with: n) {
+                return i..<utf8.index(i, offsetBy: n.count)
             }
-            if i == utf8.startIndex { return nil }
-            i = utf8.index(before: i)
+            end = i
         }
+        return nil
+    }
+}
+
+extension Substring {
+    /// Byte-wise prefix test (no grapheme breaking).
+    @inline(__always) func hasBytePrefix(_ prefix: String) -> Bool {
+        utf8.starts(with: prefix.utf8)
+    }
+
+    /// Byte-wise suffix test.
+    func hasByteSuffix(_ suffix: String) -> Bool {
+        let n = suffix.utf8.count
+        guard utf8.count >= n else { return false }
+        return utf8[utf8.index(utf8.endIndex, offsetBy: -n)...].elementsEqual(suffix.utf8)
     }
 }

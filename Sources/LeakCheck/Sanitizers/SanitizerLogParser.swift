@@ -29,6 +29,7 @@ public enum SanitizerLogParser {
         case "bad-free": return .invalidFree
         case "alloc-dealloc-mismatch", "new-delete-type-mismatch": return .mismatchedFree
         case "SEGV", "BUS", "FPE", "ILL", "ABRT", "TRAP", "stack-overflow": return .fatalSignal
+        case "use-of-uninitialized-value": return .uninitialisedValue  // MemorySanitizer
         default:
             if name.hasSuffix("-param-overlap") { return .overlap }
             return .other
@@ -70,11 +71,10 @@ extension SanitizerLogParser {
         var rawKindFromSummary = false
 
         func build() -> Finding {
+            // One line: the access (`READ of size 4 at 0x… thread T0`) or the
+            // header's own text, then the signal cause and the location.
             var message = header
-            if let access {
-                message = access
-                if rawKind == "SEGV" || kind == .other { message = header + "; " + access }
-            }
+            if let access { message = kind == .other ? header + "; " + access : access }
             if let signalCause { message += "; " + signalCause }
             if let location { message += "; " + location }
             return Finding(
@@ -112,7 +112,7 @@ extension SanitizerLogParser {
 
         mutating func consume(line rawLine: Substring) {
             var line = rawLine
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            if line.hasByteSuffix("\r") { line = line.dropLast() }
             let text = SanitizerLogFrame.trimmed(line)
             if text.isEmpty { return }
 
@@ -127,27 +127,27 @@ extension SanitizerLogParser {
             }
 
             // `#N 0x…` frame lines.
-            if text.hasPrefix("#"), let frame = parseFrameLine(text) {
+            if text.hasBytePrefix("#"), let frame = parseFrameLine(text) {
                 addFrame(frame.number, frame.frame)
                 return
             }
 
             // `==PID==ERROR: …` / `==PID== ERROR: …` and other `==PID==` lines.
-            if text.hasPrefix("==") {
+            if text.hasBytePrefix("==") {
                 if let (pid, body) = splitPidMarker(text) {
                     consumePidLine(pid: pid, body: body)
                     return
                 }
             }
-            if text.hasPrefix("SUMMARY: ") {
+            if text.hasBytePrefix("SUMMARY: ") {
                 consumeSummary(text.dropFirst("SUMMARY: ".count))
                 return
             }
-            if text.hasPrefix("Direct leak of ") || text.hasPrefix("Indirect leak of ") {
+            if text.hasBytePrefix("Direct leak of ") || text.hasBytePrefix("Indirect leak of ") {
                 consumeLeakHeader(text)
                 return
             }
-            if text.hasPrefix("Shadow bytes around the buggy address") {
+            if text.hasBytePrefix("Shadow bytes around the buggy address") {
                 if current?.kind == .error { current?.ended = true }
                 noteContent(text)
                 return
@@ -158,36 +158,39 @@ extension SanitizerLogParser {
         // MARK: Frames
 
         func parseFrameLine(_ text: Substring) -> (number: Int, frame: Frame)? {
-            let digits = text.dropFirst().prefix(while: { $0.isASCII && $0.isNumber })
-            guard !digits.isEmpty, let n = Int(digits) else { return nil }
-            let after = text.dropFirst(1 + digits.count)
-            guard after.first == " " || after.first == "\t",
+            let u = text.utf8.dropFirst()
+            let digits = u.prefix(while: { $0 >= 48 && $0 <= 57 })
+            guard !digits.isEmpty, digits.count < 9, let n = Int(Substring(digits)) else { return nil }
+            let after = text[digits.endIndex...]
+            guard after.utf8.first == 32 || after.utf8.first == 9,
                 let frame = SanitizerLogFrame.parse(afterNumber: after)
             else { return nil }
             return (n, frame)
         }
 
         mutating func addFrame(_ number: Int, _ frame: Frame) {
-            guard var report = current, !report.findings.isEmpty else { return }
-            report.sawFrame = true
-            report.contentAfterLastFrame = false
-            let last = report.findings.count - 1
-            switch report.kind {
+            // Mutate `current` in place: a local copy would make every append
+            // copy the stack (quadratic on deep stacks).
+            guard current != nil, !current!.findings.isEmpty else { return }
+            current!.sawFrame = true
+            current!.contentAfterLastFrame = false
+            let last = current!.findings.count - 1
+            switch current!.kind {
             case .leak:
-                report.findings[last].stack.append(frame)
+                current!.findings[last].stack.append(frame)
             case .error:
-                if !report.mainStackClosed {
-                    report.findings[last].stack.append(frame)
-                } else if number == 0 || report.currentAux == nil {
-                    let what = report.lastText.map { String($0.hasSuffix(":") ? $0.dropLast() : Substring($0)) } ?? "stack"
-                    report.findings[last].auxiliary.append(AuxiliaryStack(what: what, stack: [frame]))
-                    report.currentAux = report.findings[last].auxiliary.count - 1
-                    report.lastText = nil
-                } else if let aux = report.currentAux {
-                    report.findings[last].auxiliary[aux].stack.append(frame)
+                if !current!.mainStackClosed {
+                    current!.findings[last].stack.append(frame)
+                } else if number == 0 || current!.currentAux == nil {
+                    var what = current!.lastText ?? "stack"
+                    if what.hasSuffix(":") { what.removeLast() }
+                    current!.findings[last].auxiliary.append(AuxiliaryStack(what: what, stack: [frame]))
+                    current!.currentAux = current!.findings[last].auxiliary.count - 1
+                    current!.lastText = nil
+                } else if let aux = current!.currentAux {
+                    current!.findings[last].auxiliary[aux].stack.append(frame)
                 }
             }
-            current = report
         }
 
         /// Any other non-blank line inside a report.
@@ -205,12 +208,12 @@ extension SanitizerLogParser {
                 noteContent(text)
                 return
             }
-            let isAccess = text.hasPrefix("READ of size ") || text.hasPrefix("WRITE of size ")
-                || text.hasPrefix("ACCESS of size ")
+            let isAccess = text.hasBytePrefix("READ of size ") || text.hasBytePrefix("WRITE of size ")
+                || text.hasBytePrefix("ACCESS of size ")
             if isAccess && f.access == nil && f.stack.isEmpty {
                 f.access = String(text)
                 if let t = threadName(in: text) { f.thread = t }
-            } else if f.location == nil && (text.hasPrefix("0x") || text.hasPrefix("Address 0x"))
+            } else if f.location == nil && (text.hasBytePrefix("0x") || text.hasBytePrefix("Address 0x"))
                 && text.contains(" is ")
             {
                 f.location = String(text)
@@ -224,7 +227,7 @@ extension SanitizerLogParser {
         /// `  count      bytes template` header, `    360      17792 libfontconfig`
         /// rows, and the dashed line that closes the block.
         mutating func consumeSuppressionRow(_ text: Substring) -> Bool {
-            if text.hasPrefix("count") { return true }
+            if text.hasBytePrefix("count") { return true }
             if text.allSatisfy({ $0 == "-" }) { return false }
             let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
             guard parts.count == 3, let count = Int(parts[0]), Int(parts[1]) != nil else {
@@ -239,25 +242,25 @@ extension SanitizerLogParser {
 
         /// `==1234==rest` or `==1234== rest` → (1234, rest).
         func splitPidMarker(_ text: Substring) -> (Int, Substring)? {
-            let afterOpen = text.dropFirst(2)
-            let digits = afterOpen.prefix(while: { $0.isASCII && $0.isNumber })
-            guard !digits.isEmpty, let pid = Int(digits) else { return nil }
-            let rest = afterOpen.dropFirst(digits.count)
-            guard rest.hasPrefix("==") else { return nil }
+            let afterOpen = text.utf8.dropFirst(2)
+            let digits = afterOpen.prefix(while: { $0 >= 48 && $0 <= 57 })
+            guard !digits.isEmpty, digits.count < 12, let pid = Int(Substring(digits)) else { return nil }
+            let rest = text[digits.endIndex...]
+            guard rest.hasBytePrefix("==") else { return nil }
             return (pid, SanitizerLogFrame.trimmed(rest.dropFirst(2)))
         }
 
         mutating func consumePidLine(pid: Int, body: Substring) {
-            if body.hasPrefix("ERROR: ") {
+            if body.hasBytePrefix("ERROR: ") {
                 consumeErrorHeader(pid: pid, body.dropFirst("ERROR: ".count))
             } else if body == "ABORTING" {
                 if current != nil && current!.pid == pid { current!.ended = true }
                 noteContent(body)
-            } else if body.hasPrefix("The signal is caused by ") {
+            } else if body.hasBytePrefix("The signal is caused by ") {
                 if current?.kind == .error, !current!.findings.isEmpty {
                     current!.findings[current!.findings.count - 1].signalCause = String(body)
                 }
-            } else if body.hasPrefix("LeakSanitizer has encountered a fatal error") {
+            } else if body.hasBytePrefix("LeakSanitizer has encountered a fatal error") {
                 lsanFatal = String(body)
                 noteContent(body)
             } else {
@@ -282,8 +285,8 @@ extension SanitizerLogParser {
             guard let colon = body.firstRange(of: ": ") else { return }
             let tool = body[..<colon.lowerBound]
             let detail = SanitizerLogFrame.trimmed(body[colon.upperBound...])
-            guard tool.hasSuffix("Sanitizer") else { return }
-            if tool == "LeakSanitizer" && detail.hasPrefix("detected memory leaks") {
+            guard tool.hasByteSuffix("Sanitizer") else { return }
+            if tool == "LeakSanitizer" && detail.hasBytePrefix("detected memory leaks") {
                 startReport(.leak, pid: pid)
                 return
             }
@@ -291,7 +294,7 @@ extension SanitizerLogParser {
             let (name, fromSummary) = errorName(detail)
             var f = PendingFinding(
                 kind: SanitizerLogParser.kind(forErrorName: name), rawKind: name,
-                header: String(detail.hasSuffix(":") ? detail.dropLast() : detail))
+                header: String(detail.hasByteSuffix(":") ? detail.dropLast() : detail))
             f.rawKindFromSummary = fromSummary
             f.thread = threadName(in: detail)
             if f.kind == .fatalSignal, output.fatalSignal == nil {
@@ -303,11 +306,11 @@ extension SanitizerLogParser {
         /// The error's name from the header detail; the flag says the header did not
         /// carry one and SUMMARY's should be used.
         func errorName(_ detail: Substring) -> (String, Bool) {
-            if detail.hasPrefix("attempting double-free") { return ("double-free", false) }
-            if detail.hasPrefix("attempting free on address which was not malloc()-ed") {
+            if detail.hasBytePrefix("attempting double-free") { return ("double-free", false) }
+            if detail.hasBytePrefix("attempting free on address which was not malloc()-ed") {
                 return ("bad-free", false)
             }
-            if detail.hasPrefix("attempting to call malloc_usable_size()") {
+            if detail.hasBytePrefix("attempting to call malloc_usable_size()") {
                 return ("bad-malloc_usable_size", false)
             }
             let token = detail.prefix(while: { $0 != " " && $0 != ":" && $0 != "(" })
@@ -327,7 +330,7 @@ extension SanitizerLogParser {
                 })
                 if id.count > 1 { return String(id) }
             }
-            if text.hasSuffix(")"), let space = text.dropLast().lastIndex(of: " ") {
+            if text.hasByteSuffix(")"), let space = text.dropLast().lastIndex(of: " ") {
                 let id = text[text.index(after: space)..<text.index(before: text.endIndex)]
                 if id.count > 1, id.first == "T", id.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) {
                     return String(id)
@@ -339,12 +342,12 @@ extension SanitizerLogParser {
         /// `Direct leak of 24 byte(s) in 1 object(s) allocated from:`.
         mutating func consumeLeakHeader(_ text: Substring) {
             if current?.kind != .leak { startReport(.leak, pid: nil) }
-            let direct = text.hasPrefix("Direct")
+            let direct = text.hasBytePrefix("Direct")
             let numbers = text.split(separator: " ").compactMap { Int($0) }
             var f = PendingFinding(
                 kind: direct ? .definitelyLost : .indirectlyLost,
                 rawKind: direct ? "Direct leak" : "Indirect leak",
-                header: String(text.hasSuffix(" allocated from:") ? text.dropLast(" allocated from:".count) : text))
+                header: String(text.hasByteSuffix(" allocated from:") ? text.dropLast(" allocated from:".count) : text))
             if numbers.count >= 2 {
                 f.bytes = numbers[0]
                 f.blocks = numbers[1]

@@ -26,10 +26,26 @@ public enum SuppressionApplier {
             index[s.source] = usage.count
             usage.append(SuppressionUsage(name: s.name, source: s.source))
         }
+        // Per-test runs report the same stacks over and over: match each distinct one once.
+        struct Key: Hashable {
+            var kind: FindingKind
+            var rawKind: String
+            var message: String
+            var stack: [Frame]
+        }
+        var memo: [Key: (suppression: Suppression, overBroad: Bool)?] = [:]
         var out = findings
         for i in out.indices {
-            guard out[i].suppressedBy == nil, let s = matcher.match(out[i], checker: checker) else { continue }
-            let overBroad = ownCode?.touches(out[i].stack) ?? false
+            guard out[i].suppressedBy == nil else { continue }
+            let key = Key(kind: out[i].kind, rawKind: out[i].rawKind, message: out[i].message, stack: out[i].stack)
+            let found: (suppression: Suppression, overBroad: Bool)?
+            if let cached = memo[key] {
+                found = cached
+            } else {
+                found = matcher.match(out[i], checker: checker).map { ($0, ownCode?.touches(out[i].stack) ?? false) }
+                memo[key] = found
+            }
+            guard let (s, overBroad) = found else { continue }
             out[i].suppressedBy = s.name
             out[i].suppressionSource = s.source
             out[i].suppressionOverBroad = overBroad

@@ -115,7 +115,15 @@ public enum SuppressionGenerator {
     /// frame that is not the allocator or its inlined helpers.
     static func leakingFrameIndex(_ stack: [Frame], ownCode: OwnCode?) -> Int {
         if let ownCode, let i = ownCode.firstOwnFrame(in: stack) { return i }
-        return stack.firstIndex(where: { !isAllocatorFrame($0) }) ?? 0
+        // Prefer a frame with a full path (`<std::thread::Thread>::new`) over an
+        // inlined helper that valgrind names without one (`{closure#0}<…>`).
+        let named = stack.firstIndex {
+            guard !isAllocatorFrame($0), let fn = $0.function,
+                let crate = OwnCode.leadingCrate(ofDemangled: fn)
+            else { return false }
+            return crate != "alloc" && crate != "core"
+        }
+        return named ?? stack.firstIndex(where: { !isAllocatorFrame($0) }) ?? 0
     }
 
     static let allocatorNames: Set<String> = [

@@ -63,6 +63,23 @@ public enum SuppressionParser {
     /// unusable file, and warnings (duplicate names, patterns that match everything).
     /// Empty means every file is fine.
     public static func check(files: [String]) -> [String] {
+        checkResult(files: files).messages
+    }
+
+    /// `check(files:)` split for the CLI: any error means exit code 2.
+    public struct CheckResult: Sendable {
+        /// `file:line: message` (or `file: message`) for each unusable file.
+        public var errors: [String] = []
+        /// `file:line: warning: …`.
+        public var warnings: [String] = []
+        /// Entries read from the usable files.
+        public var entryCount = 0
+        /// Errors and warnings in the order they were found.
+        public var messages: [String] = []
+    }
+
+    public static func checkResult(files: [String]) -> CheckResult {
+        var result = CheckResult()
         var messages: [String] = []
         var seen: [String: Suppression] = [:]
         for path in files {
@@ -71,24 +88,30 @@ public enum SuppressionParser {
                 entries = try parseFile(path)
             } catch let error as SuppressionFileError {
                 messages.append(error.description)
+                result.errors.append(error.description)
                 continue
             } catch {
                 messages.append("\(path): \(error)")
+                result.errors.append("\(path): \(error)")
                 continue
             }
+            result.entryCount += entries.count
             for s in entries {
                 let key = "\(s.format.rawValue)\u{0}\(s.name)"
+                var found = warnings(for: s)
                 if let earlier = seen[key] {
                     let what = s.format == .valgrind ? "suppression name" : "entry"
-                    messages.append(
-                        "\(s.source): warning: duplicate \(what) '\(s.name)' (first at \(earlier.source))")
+                    found.insert(
+                        "\(s.source): warning: duplicate \(what) '\(s.name)' (first at \(earlier.source))", at: 0)
                 } else {
                     seen[key] = s
                 }
-                messages.append(contentsOf: warnings(for: s))
+                messages.append(contentsOf: found)
+                result.warnings.append(contentsOf: found)
             }
         }
-        return messages
+        result.messages = messages
+        return result
     }
 
     /// Entries that parse but almost certainly do not do what their author meant.
@@ -254,6 +277,18 @@ public enum SuppressionParser {
             var entry = Suppression(
                 name: nameLine.text, format: .valgrind, file: file, line: open.number, tools: tools,
                 kind: kind)
+
+            // Like valgrind, skip the body of another tool's entry (Helgrind, DRD, …)
+            // unread: its extra lines are that tool's business. Frame lines are kept.
+            if !isMemcheck {
+                while true {
+                    let l = try next()
+                    if l.text == "}" { break }
+                    if let pattern = parseFrameLine(l.text) { entry.frames.append(pattern) }
+                }
+                out.append(entry)
+                continue
+            }
 
             // Kind-specific extra line.
             if isMemcheck, kind == "Param" || kind == "FishyValue" {

@@ -2,49 +2,58 @@
 /// matcher agrees with them on every input, quirks included.
 enum Wildcard {
     /// valgrind's `VG_(string_match)` (m_libcbase.c): the whole string must match;
-    /// `*` is any run of characters, `?` one character, `\` escapes the next one.
+    /// `*` is any run of characters, `?` one character, `\\` escapes the next one.
     static func valgrind(_ pattern: String, _ string: String) -> Bool {
-        let p = Array(pattern.utf8)
-        let s = Array(string.utf8)
-        return p.withUnsafeBufferPointer { pp in
-            s.withUnsafeBufferPointer { sp in globMatch(pp, 0, sp, 0) }
-        }
+        var p = pattern
+        var s = string
+        return p.withUTF8 { pp in s.withUTF8 { sp in glob(pp, sp) } }
     }
 
-    private static func globMatch(
-        _ p: UnsafeBufferPointer<UInt8>, _ pi0: Int, _ s: UnsafeBufferPointer<UInt8>, _ si0: Int
-    ) -> Bool {
-        var pi = pi0
-        var si = si0
-        while true {
-            guard pi < p.count else { return si == s.count }
-            switch p[pi] {
-            case UInt8(ascii: "*"):
-                // Collapse runs of stars, then try every split (valgrind recurses the same way).
-                while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
-                if pi == p.count { return true }
-                var k = si
-                while k <= s.count {
-                    if globMatch(p, pi, s, k) { return true }
-                    k += 1
+    /// Iterative glob with one backtrack point (the last `*`): the same answers
+    /// as valgrind's recursive matcher, in O(pattern × string) at worst.
+    static func glob(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        let star = UInt8(ascii: "*")
+        let question = UInt8(ascii: "?")
+        let backslash = UInt8(ascii: "\\")
+        var pi = 0
+        var si = 0
+        var starP = -1  // pattern index just after the last `*`
+        var starS = 0  // string index that `*` currently extends to
+        while si < s.count {
+            if pi < p.count {
+                let c = p[pi]
+                if c == star {
+                    pi += 1
+                    starP = pi
+                    starS = si
+                    continue
                 }
-                return false
-            case UInt8(ascii: "?"):
-                guard si < s.count else { return false }
-                pi += 1
-                si += 1
-            case UInt8(ascii: "\\"):
-                pi += 1
-                guard pi < p.count else { return false }  // a trailing backslash never matches
-                guard si < s.count, p[pi] == s[si] else { return false }
-                pi += 1
-                si += 1
-            default:
-                guard si < s.count, p[pi] == s[si] else { return false }
-                pi += 1
-                si += 1
+                if c == question {
+                    pi += 1
+                    si += 1
+                    continue
+                }
+                if c == backslash {
+                    if pi + 1 < p.count, p[pi + 1] == s[si] {
+                        pi += 2
+                        si += 1
+                        continue
+                    }
+                    if pi + 1 >= p.count { return false }  // a trailing backslash never matches
+                } else if c == s[si] {
+                    pi += 1
+                    si += 1
+                    continue
+                }
             }
+            // Mismatch: let the last `*` swallow one more character, or fail.
+            guard starP >= 0 else { return false }
+            starS += 1
+            si = starS
+            pi = starP
         }
+        while pi < p.count, p[pi] == star { pi += 1 }
+        return pi == p.count
     }
 
     /// The sanitizers' `TemplateMatch` (sanitizer_common/sanitizer_suppressions.cpp):

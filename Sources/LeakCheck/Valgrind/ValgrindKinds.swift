@@ -29,11 +29,16 @@ enum ValgrindKinds {
     /// `Address 0x… is 4 bytes inside a block of size 16 free'd`. Not to be
     /// confused with `Address 0x0 is not stack'd, malloc'd or (recently) free'd`.
     static func mentionsFreedBlock(_ what: String) -> Bool {
-        what.hasPrefix("Address ") && what.contains("block of size") && what.hasSuffix(" free'd")
+        what.hasPrefix("Address ") && what.hasSuffix(" free'd") && contains(what, "block of size")
+    }
+
+    static func number(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { number($0) }
     }
 
     /// Reads `1,443`, `64,146`, `7`; nil for placeholders (`...`, `x`) or anything
     /// that is not a plain decimal count.
+    @inline(__always)
     static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
         var value = 0
         var digits = 0
@@ -74,49 +79,95 @@ enum ValgrindKinds {
 
     /// Parses a loss-record sentence; nil when the text is not one.
     static func lossRecord(_ text: Substring) -> LossRecordHead? {
-        guard let bytesIn = text.range(of: " bytes in "), let blocksAre = text.range(of: " blocks are ")
+        var s = String(text)
+        return s.withUTF8 { lossRecord(bytes: $0) }
+    }
+
+    static func lossRecord(_ text: String) -> LossRecordHead? {
+        var s = text
+        return s.withUTF8 { lossRecord(bytes: $0) }
+    }
+
+    /// Byte-level version (Foundation's `range(of:)` was a third of the XML parse time).
+    static func lossRecord(bytes b: UnsafeBufferPointer<UInt8>) -> LossRecordHead? {
+        guard let bytesIn = find(b, " bytes in ", 0, b.count),
+            let blocksAre = find(b, " blocks are ", bytesIn + 10, b.count)
         else { return nil }
-        guard bytesIn.upperBound <= blocksAre.lowerBound else { return nil }
-        let head = text[text.startIndex..<bytesIn.lowerBound]
         var total: Int?
         var direct: Int?
         var indirect: Int?
-        // head is `364`, `364 (64 direct, 300 indirect)`, `10 (+10)` or `x`.
-        if let open = head.firstIndex(of: "(") {
-            let first = head[head.startIndex..<open]
-            guard isCountToken(first) else { return nil }
-            total = number(first)
-            let inner = head[head.index(after: open)...].prefix { $0 != ")" }
-            if let d = inner.range(of: " direct, ") {
-                direct = number(inner[inner.startIndex..<d.lowerBound])
-                let rest = inner[d.upperBound...]
-                if let i = rest.range(of: " indirect") {
-                    indirect = number(rest[rest.startIndex..<i.lowerBound])
+        // The head is `364`, `364 (64 direct, 300 indirect)`, `10 (+10)` or `x`.
+        if let open = firstIndex(b, UInt8(ascii: "("), 0, bytesIn) {
+            guard isCountToken(b, 0, open) else { return nil }
+            total = number(UnsafeBufferPointer(rebasing: b[0..<open]))
+            let close = firstIndex(b, UInt8(ascii: ")"), open, bytesIn) ?? bytesIn
+            if let d = find(b, " direct, ", open + 1, close) {
+                direct = number(UnsafeBufferPointer(rebasing: b[(open + 1)..<d]))
+                if let i = find(b, " indirect", d + 9, close) {
+                    indirect = number(UnsafeBufferPointer(rebasing: b[(d + 9)..<i]))
                 }
             }
         } else {
-            guard isCountToken(head) else { return nil }
-            total = number(head)
+            guard isCountToken(b, 0, bytesIn) else { return nil }
+            total = number(UnsafeBufferPointer(rebasing: b[0..<bytesIn]))
         }
-        let blocksText = text[bytesIn.upperBound..<blocksAre.lowerBound]
-        let blocksHead = blocksText.prefix { $0 != " " && $0 != "(" }
-        guard isCountToken(blocksHead) else { return nil }
-        let blocks = number(blocksHead)
-        var phraseEnd = text.endIndex
-        if let lr = text.range(of: " in loss record", range: blocksAre.upperBound..<text.endIndex) {
-            phraseEnd = lr.lowerBound
+        let blocksStart = bytesIn + 10
+        var blocksEnd = blocksStart
+        while blocksEnd < blocksAre && b[blocksEnd] != 0x20 && b[blocksEnd] != UInt8(ascii: "(") {
+            blocksEnd += 1
         }
-        let phrase = String(text[blocksAre.upperBound..<phraseEnd])
+        guard isCountToken(b, blocksStart, blocksEnd) else { return nil }
+        let blocks = number(UnsafeBufferPointer(rebasing: b[blocksStart..<blocksEnd]))
+        let phraseStart = blocksAre + 12
+        let phraseEnd = find(b, " in loss record", phraseStart, b.count) ?? b.count
+        let phrase = String(decoding: UnsafeBufferPointer(rebasing: b[phraseStart..<phraseEnd]), as: UTF8.self)
         return LossRecordHead(
             total: total, direct: direct, indirect: indirect, blocks: blocks, kindPhrase: phrase)
     }
 
     /// A count as printed, or one of the test-suite placeholders (`x`, `...`).
-    private static func isCountToken(_ s: Substring) -> Bool {
-        let t = s.trimmingSpaces
-        if t.isEmpty { return false }
-        if t == "x" || t == "..." { return true }
-        return t.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ",") }
+    private static func isCountToken(_ b: UnsafeBufferPointer<UInt8>, _ lo0: Int, _ hi0: Int) -> Bool {
+        var lo = lo0
+        var hi = hi0
+        while lo < hi && b[lo] == 0x20 { lo += 1 }
+        while hi > lo && b[hi - 1] == 0x20 { hi -= 1 }
+        if lo == hi { return false }
+        if hi - lo == 1 && b[lo] == UInt8(ascii: "x") { return true }
+        if hi - lo == 3 && b[lo] == 0x2E && b[lo + 1] == 0x2E && b[lo + 2] == 0x2E { return true }
+        for k in lo..<hi where !((b[k] >= 0x30 && b[k] <= 0x39) || b[k] == UInt8(ascii: ",")) {
+            return false
+        }
+        return true
+    }
+
+    /// Index of `pattern` in `b[lo..<hi]`.
+    static func find(_ b: UnsafeBufferPointer<UInt8>, _ pattern: StaticString, _ lo: Int, _ hi: Int) -> Int? {
+        let m = pattern.utf8CodeUnitCount
+        guard hi - lo >= m, let base = b.baseAddress else { return nil }
+        let first = Int32(pattern.utf8Start[0])
+        var k = lo
+        while hi - k >= m {
+            guard let r = memchr(base + k, first, hi - k - m + 1) else { return nil }
+            let at = UnsafeRawPointer(r) - UnsafeRawPointer(base)
+            if memcmp(base + at, pattern.utf8Start, m) == 0 { return at }
+            k = at + 1
+        }
+        return nil
+    }
+
+    static func firstIndex(_ b: UnsafeBufferPointer<UInt8>, _ c: UInt8, _ lo: Int, _ hi: Int) -> Int? {
+        var k = lo
+        while k < hi {
+            if b[k] == c { return k }
+            k += 1
+        }
+        return nil
+    }
+
+    /// Byte-level `contains` (Foundation's goes through NSString on Linux).
+    static func contains(_ s: String, _ pattern: StaticString) -> Bool {
+        var copy = s
+        return copy.withUTF8 { find($0, pattern, 0, $0.count) != nil }
     }
 
     static func leakKind(phrase: String) -> (FindingKind, String)? {

@@ -293,7 +293,7 @@ private struct TextState {
             finalKind = ValgrindKinds.kind(raw: rawKind, auxiliary: aux)
         }
         findings.append(
-            Finding(
+            ValgrindFinding.make(
                 kind: finalKind, rawKind: rawKind, bytes: bytes, blocks: blocks,
                 indirectBytes: indirect, message: message, stack: stack, auxiliary: aux,
                 thread: thread))

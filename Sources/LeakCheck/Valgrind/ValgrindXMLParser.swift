@@ -18,17 +18,31 @@ public enum ValgrindXMLParser {
     /// Streams the file at `path`. Throws `ParseError` only when the file cannot
     /// be opened or read.
     public static func parse(fileAt path: String) throws -> CheckerOutput {
-        try parse(fileAt: path, chunkSize: defaultChunkSize)
+        try parse(fileAt: path, chunkSize: defaultChunkSize, sink: nil)
+    }
+
+    /// Streams the file and hands each finding to `onFinding` as soon as it is
+    /// complete, keeping none: memory stays constant however many errors the file
+    /// has. The returned output has everything else (completeness, summary, pids,
+    /// suppression counts) and empty `findings`. Leak records from client-requested
+    /// leak checks (before the FINISHED status) are delivered at the end, and only
+    /// if no exit leak check supersedes them.
+    public static func parse(fileAt path: String, onFinding: @escaping (Finding) -> Void) throws
+        -> CheckerOutput
+    {
+        try parse(fileAt: path, chunkSize: defaultChunkSize, sink: onFinding)
     }
 
     /// `chunkSize` is a parameter so tests can force tokens across chunk boundaries.
-    static func parse(fileAt path: String, chunkSize: Int) throws -> CheckerOutput {
+    static func parse(fileAt path: String, chunkSize: Int, sink: ((Finding) -> Void)? = nil) throws
+        -> CheckerOutput
+    {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             throw ParseError(file: path, "cannot open: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        var scanner = ValgrindXMLScanner()
+        var scanner = ValgrindXMLScanner(sink: sink)
         var capacity = chunkSize
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }

@@ -22,15 +22,23 @@ enum VGTag: UInt8 {
 /// Maps element-name bytes to `VGTag` without making a String: names are
 /// compared as (length, first 8 bytes, last 8 bytes), exact for names of up
 /// to 16 bytes, and every name we act on is that short.
-struct VGTagTable {
+struct VGTagTable: @unchecked Sendable {
     private struct Entry {
         var first: UInt64
         var last: UInt64
         var tag: VGTag
     }
-    private var byLength: [[Entry]] = Array(repeating: [], count: 17)
+    private static let slots = 16
+    /// 17 rows (name length 0...16) of `slots` entries; allocated once, never freed.
+    private let entries: UnsafeMutablePointer<Entry>
+    private let counts: UnsafeMutablePointer<Int>
 
-    init() {
+    static let shared = VGTagTable()
+
+    private init() {
+        entries = .allocate(capacity: 17 * Self.slots)
+        counts = .allocate(capacity: 17)
+        counts.initialize(repeating: 0, count: 17)
         let names: [(String, VGTag)] = [
             ("valgrindoutput", .valgrindoutput), ("protocolversion", .protocolversion),
             ("pid", .pid), ("status", .status), ("state", .state), ("error", .error),
@@ -50,14 +58,22 @@ struct VGTagTable {
         for (name, tag) in names {
             let bytes = Array(name.utf8)
             bytes.withUnsafeBufferPointer { p in
-                let (f, l) = Self.words(p.baseAddress!, p.count)
-                byLength[p.count].append(Entry(first: f, last: l, tag: tag))
+                let n = p.count
+                let (f, l) = Self.words(p.baseAddress!, n)
+                precondition(counts[n] < Self.slots)
+                (entries + n * Self.slots + counts[n]).initialize(to: Entry(first: f, last: l, tag: tag))
+                counts[n] += 1
             }
         }
     }
 
     @inline(__always)
-    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+    static func words(_ p: UnsafePointer<UInt8>, _ n: Int, available: Int = 0) -> (UInt64, UInt64) {
+        if n < 8 && available >= 8 {
+            // Load 8 bytes and keep the name's (little-endian: the low ones).
+            let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & ((1 << (8 * UInt64(n))) &- 1)
+            return (w, w)
+        }
         if n >= 8 {
             return (
                 UnsafeRawPointer(p).loadUnaligned(as: UInt64.self),
@@ -70,11 +86,25 @@ struct VGTagTable {
     }
 
     @inline(__always)
-    func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> VGTag {
+    func lookup(_ p: UnsafePointer<UInt8>, _ n: Int, available: Int) -> VGTag {
         guard n > 0 && n <= 16 else { return .other }
-        let (f, l) = Self.words(p, n)
-        for e in byLength[n] where e.first == f && e.last == l { return e.tag }
+        let (f, l) = Self.words(p, n, available: available)
+        let row = entries + n * Self.slots
+        for k in 0..<counts[n] where row[k].first == f && row[k].last == l { return row[k].tag }
         return .other
+    }
+}
+
+/// Fixed-size working memory of one scanner (element stack, one element's text),
+/// owned by a class so it is freed with the scanner.
+final class VGScratch {
+    static let depthLimit = 256
+    static let captureLimit = 1 << 20
+    let tags = UnsafeMutablePointer<VGTag>.allocate(capacity: depthLimit)
+    let capture = UnsafeMutablePointer<UInt8>.allocate(capacity: captureLimit)
+    deinit {
+        tags.deallocate()
+        capture.deallocate()
     }
 }
 
@@ -83,27 +113,48 @@ struct VGTagTable {
 /// findings keep them. Strings of up to 15 UTF-8 bytes are stored inline by
 /// Swift and are not worth interning.
 struct VGInterner {
-    private var table: [UInt64: String] = [:]
-    private let limit = 1 << 16
+    /// Open-addressed table (no Hasher, no rehash): a slot keeps the first string
+    /// that hashed there; a later different string in a taken slot is just not shared.
+    private var hashes: [UInt64]
+    private var strings: [String]
+    private let mask: Int
+
+    init(slots: Int = 1 << 14) {
+        hashes = Array(repeating: 0, count: slots)
+        strings = Array(repeating: "", count: slots)
+        mask = slots - 1
+    }
 
     mutating func string(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
         if n <= 15 { return make(p, n) }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<n {
-            h ^= UInt64(p[i])
-            h &*= 0x0000_0100_0000_01b3
+        // 8 bytes at a time, then the tail: a multiply-xorshift mix.
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
         }
-        if let s = table[h] {
-            var equal = false
+        if i < n {
+            // The last 8 bytes (overlapping what was mixed) cover the tail.
+            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+            h ^= h >> 32
+        }
+        if h == 0 { h = 1 }
+        let slot = Int(truncatingIfNeeded: h) & mask
+        if hashes[slot] == h {
+            let s = strings[slot]
             var copy = s
-            copy.withUTF8 { u in
-                equal = u.count == n && memcmp(u.baseAddress!, p, n) == 0
-            }
+            let equal = copy.withUTF8 { u in u.count == n && memcmp(u.baseAddress!, p, n) == 0 }
             if equal { return s }
             return make(p, n)
         }
         let s = make(p, n)
-        if table.count < limit { table[h] = s }
+        if hashes[slot] == 0 {
+            hashes[slot] = h
+            strings[slot] = s
+        }
         return s
     }
 
@@ -129,15 +180,17 @@ struct ValgrindXMLScanner {
     var leakSummaryHasFigures = false
 
     // MARK: tokenizer state
-    private let tags = VGTagTable()
+    private let tags = VGTagTable.shared
     private var interner = VGInterner()
+    private let scratch = VGScratch()
     /// Open elements, innermost last (tolerant: a close tag pops to its match).
-    private var stack: [VGTag] = []
+    private let open: UnsafeMutablePointer<VGTag>
+    private var depth = 0
     private var depthOverflow = 0
     private var capturing = false
     private var captureTag: VGTag = .other
-    private var capture: [UInt8] = []
-    private let captureLimit = 1 << 20
+    private let capture: UnsafeMutablePointer<UInt8>
+    private var captureCount = 0
 
     // MARK: builder state
     private var inError = false
@@ -153,7 +206,10 @@ struct ValgrindXMLScanner {
     private var errAux: [AuxiliaryStack] = []
     private var auxOpenForStack = false
     private var currentStackIsMain = false
+    /// Scratch for the stack being read; findings get an exact-size copy
+    /// (`finishedStack`), so no slack capacity is retained per finding.
     private var stackFrames: [Frame] = []
+    private var finishedStack: [Frame] { stackFrames.withUnsafeBufferPointer { Array($0) } }
     private var inErrorSuppression = false
     private var sframes: [String?] = []
     private var sframeFun: String?
@@ -179,9 +235,25 @@ struct ValgrindXMLScanner {
     private var earlyLeakIndices: [Int] = []
     private var lateLeaks = false
 
-    init() {
-        stack.reserveCapacity(64)
-        capture.reserveCapacity(4096)
+    /// When set, findings are handed over as they complete instead of being
+    /// kept (constant memory for any file size).
+    private let sink: ((Finding) -> Void)?
+
+    init(sink: ((Finding) -> Void)? = nil) {
+        self.sink = sink
+        open = scratch.tags
+        capture = scratch.capture
+    }
+
+    private var captured: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: capture, count: captureCount) }
+
+    private func isOpen(_ tag: VGTag) -> Bool {
+        var k = depth
+        while k > 0 {
+            k -= 1
+            if open[k] == tag { return true }
+        }
+        return false
     }
 
     // MARK: tokenizer
@@ -195,8 +267,15 @@ struct ValgrindXMLScanner {
         let gt = Int32(UInt8(ascii: ">"))
         while i < count {
             if base[i] != UInt8(ascii: "<") {
-                let found = memchr(base + i, lt, count - i)
-                let end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+                // Text between tags is mostly short indentation: look a few bytes
+                // ahead by hand before paying for a memchr call.
+                var end = i + 1
+                let quick = min(count, i + 24)
+                while end < quick && base[end] != UInt8(ascii: "<") { end += 1 }
+                if end == quick && quick < count {
+                    let found = memchr(base + end, lt, count - end)
+                    end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+                }
                 if capturing { appendCapture(base + i, end - i) }
                 else if !sawAnyTag && malformed == nil && hasNonSpace(base + i, end - i) {
                     malformed = "not XML: the file does not start with an XML tag"
@@ -237,11 +316,12 @@ struct ValgrindXMLScanner {
                 sawAnyTag = true
                 continue
             }
-            guard let g = memchr(base + i + 1, gt, count - i - 1) else {
+            var gtIndex = i + 1
+            while gtIndex < count && base[gtIndex] != UInt8(ascii: ">") { gtIndex += 1 }
+            if gtIndex == count {
                 if atEOF { truncatedInTag = true; return count }
                 return i
             }
-            let gtIndex = UnsafePointer(g.assumingMemoryBound(to: UInt8.self)) - base
             sawAnyTag = true
             if c1 == UInt8(ascii: "?") {
                 i = gtIndex + 1
@@ -251,14 +331,14 @@ struct ValgrindXMLScanner {
                 let start = i + 2
                 var end = start
                 while end < gtIndex && !isSpace(base[end]) { end += 1 }
-                endElement(tags.lookup(base + start, end - start))
+                endElement(tags.lookup(base + start, end - start, available: count - start))
             } else {
                 let start = i + 1
                 var end = start
                 while end < gtIndex && !isSpace(base[end]) && base[end] != UInt8(ascii: "/") {
                     end += 1
                 }
-                let tag = tags.lookup(base + start, end - start)
+                let tag = tags.lookup(base + start, end - start, available: count - start)
                 startElement(tag)
                 if base[gtIndex - 1] == UInt8(ascii: "/") { endElement(tag) }
             }
@@ -304,24 +384,25 @@ struct ValgrindXMLScanner {
 
     @inline(__always)
     private mutating func appendCapture(_ p: UnsafePointer<UInt8>, _ n: Int) {
-        let room = captureLimit - capture.count
-        if room <= 0 { return }
-        capture.append(contentsOf: UnsafeBufferPointer(start: p, count: min(n, room)))
+        let m = min(n, VGScratch.captureLimit - captureCount)
+        if m <= 0 { return }
+        (capture + captureCount).update(from: p, count: m)
+        captureCount += m
     }
 
     // MARK: elements
 
-    private var parent: VGTag { stack.last ?? .other }
-    private var grandparent: VGTag { stack.count >= 2 ? stack[stack.count - 2] : .other }
+    private var parent: VGTag { depth > 0 ? open[depth - 1] : .other }
+    private var grandparent: VGTag { depth >= 2 ? open[depth - 2] : .other }
 
     private mutating func beginCapture(_ tag: VGTag) {
         capturing = true
         captureTag = tag
-        capture.removeAll(keepingCapacity: true)
+        captureCount = 0
     }
 
     private mutating func startElement(_ tag: VGTag) {
-        if stack.isEmpty && !sawRoot {
+        if depth == 0 && !sawRoot {
             if tag == .valgrindoutput { sawRoot = true }
             else if malformed == nil { malformed = "not valgrind XML: the root element is not <valgrindoutput>" }
         }
@@ -378,18 +459,23 @@ struct ValgrindXMLScanner {
         case .definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable, .suppressed:
             // valgrind 3.26.0 can omit `</still_reachable>`, so `<suppressed>` may
             // arrive nested in it: any category tag inside leak_summary switches.
-            if leakSummary != nil && stack.contains(.leakSummary) {
+            if leakSummary != nil && isOpen(.leakSummary) {
                 closeSummaryCategory()
                 summaryCategory = tag
             }
         case .bytes, .blocks:
-            if summaryCategory != .other && stack.contains(.leakSummary) { beginCapture(tag) }
+            if summaryCategory != .other && isOpen(.leakSummary) { beginCapture(tag) }
         case .exe, .arg:
             if p == .argv { beginCapture(tag) }
         default:
             break
         }
-        if stack.count < 256 { stack.append(tag) } else { depthOverflow += 1 }
+        if depth < VGScratch.depthLimit {
+            open[depth] = tag
+            depth += 1
+        } else {
+            depthOverflow += 1
+        }
     }
 
     private mutating func endElement(_ tag: VGTag) {
@@ -405,12 +491,14 @@ struct ValgrindXMLScanner {
             depthOverflow -= 1
             return
         }
-        guard let idx = stack.lastIndex(of: tag) else { return }
-        while stack.count > idx + 1 {
-            let dropped = stack.removeLast()
-            closed(dropped)
+        var idx = depth - 1
+        while idx >= 0 && open[idx] != tag { idx -= 1 }
+        guard idx >= 0 else { return }
+        while depth > idx + 1 {
+            depth -= 1
+            closed(open[depth])
         }
-        stack.removeLast()
+        depth -= 1
         closed(tag)
     }
 
@@ -439,17 +527,17 @@ struct ValgrindXMLScanner {
             stackFrames.append(frame)
         case .stack where inError && p == .error:
             if currentStackIsMain {
-                errStack = stackFrames
+                errStack = finishedStack
                 errHasMainStack = true
                 currentStackIsMain = false
             } else if auxOpenForStack, !errAux.isEmpty {
-                errAux[errAux.count - 1].stack = stackFrames
+                errAux[errAux.count - 1].stack = finishedStack
                 auxOpenForStack = false
             } else {
-                errAux.append(AuxiliaryStack(what: "", stack: stackFrames))
+                errAux.append(AuxiliaryStack(what: "", stack: finishedStack))
             }
         case .stack where inFatal && p == .fatalSignal:
-            fatalStack = stackFrames
+            fatalStack = finishedStack
         case .suppression where inErrorSuppression:
             inErrorSuppression = false
         case .sframe where inErrorSuppression:
@@ -495,7 +583,10 @@ struct ValgrindXMLScanner {
 
     /// Turns the captured text of a leaf element into the field it feeds.
     private mutating func finishCapture(_ tag: VGTag) {
-        if capture.contains(UInt8(ascii: "&")) { decodeEntities(&capture) }
+        if memchr(capture, Int32(UInt8(ascii: "&")), captureCount) != nil {
+            captureCount = decodeEntities(capture, captureCount)
+        }
+        let capture = captured
         // Numeric fields first: no String needed.
         switch tag {
         case .line:
@@ -537,14 +628,14 @@ struct ValgrindXMLScanner {
         default:
             break
         }
-        let s: String = capture.withUnsafeBufferPointer { b in
+        let s: String = { (b: UnsafeBufferPointer<UInt8>) in
             // Trim surrounding whitespace (client texts end in a newline).
             var lo = 0
             var hi = b.count
             while lo < hi && isSpace(b[lo]) { lo += 1 }
             while hi > lo && isSpace(b[hi - 1]) { hi -= 1 }
             return interner.string(b.baseAddress! + lo, hi - lo)
-        }
+        }(capture)
         switch tag {
         case .ip: frame.address = s
         case .obj: frame.object = s
@@ -570,7 +661,7 @@ struct ValgrindXMLScanner {
         }
     }
 
-    private func trimmed(_ a: [UInt8]) -> ArraySlice<UInt8> {
+    private func trimmed(_ a: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
         var lo = 0
         var hi = a.count
         while lo < hi && isSpace(a[lo]) { lo += 1 }
@@ -601,6 +692,7 @@ struct ValgrindXMLScanner {
         var kind = ValgrindKinds.kind(raw: raw, auxiliary: errAux)
         if errKind == nil { output.warnings.append("a valgrind <error> without <kind>") }
         var stack = errStack
+        errStack = []  // keep `stack` uniquely referenced: the mangled names are set in place
         for k in 0..<min(stack.count, sframes.count) {
             if let m = sframes[k] { stack[k].mangled = m }
         }
@@ -618,13 +710,24 @@ struct ValgrindXMLScanner {
         }
         var thread = errTid
         if let name = errThreadName { thread = (thread.map { "\($0) " } ?? "") + "(\(name))" }
-        let f = Finding(
+        let f = ValgrindFinding.make(
             kind: kind, rawKind: raw, bytes: bytes, blocks: blocks, indirectBytes: indirect,
             message: message, stack: stack, auxiliary: errAux, thread: thread)
         if f.kind.isLeak {
-            if sawFinished { lateLeaks = true } else { earlyLeakIndices.append(output.findings.count) }
+            if sawFinished {
+                lateLeaks = true
+            } else {
+                // Held back even when streaming: the exit leak check may supersede it.
+                earlyLeakIndices.append(output.findings.count)
+                output.findings.append(f)
+                return
+            }
         }
-        output.findings.append(f)
+        deliver(f)
+    }
+
+    private mutating func deliver(_ f: Finding) {
+        if let sink { sink(f) } else { output.findings.append(f) }
     }
 
     private mutating func finishFatal() {
@@ -637,8 +740,8 @@ struct ValgrindXMLScanner {
         if let n = fatalSigno { message += " \(n)" }
         message += " (\(sig))"
         if let e = fatalEvent { message += ": \(e)" }
-        output.findings.append(
-            Finding(
+        deliver(
+            ValgrindFinding.make(
                 kind: .fatalSignal, rawKind: sig, message: message, stack: fatalStack,
                 thread: fatalTid))
     }
@@ -653,6 +756,11 @@ struct ValgrindXMLScanner {
             out.findings = out.findings.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
             out.warnings.append(
                 "\(drop.count) loss record(s) from client-requested leak checks superseded by the exit leak check")
+        }
+        if let sink {
+            // Streaming: what was held back (client-check leak records not superseded) goes out now.
+            for f in out.findings { sink(f) }
+            out.findings = []
         }
         if let s = leakSummary, leakSummaryHasFigures { out.checkerSummary = s }
         if !sawAnyTag && malformed == nil {
@@ -688,62 +796,75 @@ struct ValgrindXMLScanner {
     }
 }
 
-/// Replaces XML entity and character references in place.
+/// Replaces XML entity and character references in place (the decoded form
+/// is never longer than the reference, so it is written over the input).
 func decodeEntities(_ a: inout [UInt8]) {
-    var out: [UInt8] = []
-    out.reserveCapacity(a.count)
-    var i = 0
     let n = a.count
-    while i < n {
-        let b = a[i]
-        if b != UInt8(ascii: "&") {
-            out.append(b)
-            i += 1
-            continue
-        }
-        var j = i + 1
-        while j < n && j - i <= 12 && a[j] != UInt8(ascii: ";") { j += 1 }
-        guard j < n && a[j] == UInt8(ascii: ";") else {
-            out.append(b)
-            i += 1
-            continue
-        }
-        let name = a[(i + 1)..<j]
-        var scalar: UInt32?
-        if name.elementsEqual("lt".utf8) { scalar = 0x3C }
-        else if name.elementsEqual("gt".utf8) { scalar = 0x3E }
-        else if name.elementsEqual("amp".utf8) { scalar = 0x26 }
-        else if name.elementsEqual("quot".utf8) { scalar = 0x22 }
-        else if name.elementsEqual("apos".utf8) { scalar = 0x27 }
-        else if name.first == UInt8(ascii: "#") {
-            var digits = name.dropFirst()
-            var radix: UInt32 = 10
-            if let x = digits.first, x == UInt8(ascii: "x") || x == UInt8(ascii: "X") {
-                radix = 16
-                digits = digits.dropFirst()
+    let newCount = a.withUnsafeMutableBufferPointer { decodeEntities($0.baseAddress!, n) }
+    a.removeLast(n - newCount)
+}
+
+/// Pointer form: decodes `p[0..<n]` in place and returns the new length.
+func decodeEntities(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
+    do {
+        var r = 0
+        var w = 0
+        while r < n {
+            let b = p[r]
+            if b != UInt8(ascii: "&") {
+                p[w] = b
+                w += 1
+                r += 1
+                continue
             }
-            var v: UInt32 = 0
-            var ok = !digits.isEmpty
-            for d in digits {
-                let dv: UInt32
-                switch d {
-                case 0x30...0x39: dv = UInt32(d - 0x30)
-                case 0x61...0x66 where radix == 16: dv = UInt32(d - 0x61 + 10)
-                case 0x41...0x46 where radix == 16: dv = UInt32(d - 0x41 + 10)
-                default: ok = false; dv = 0
+            var j = r + 1
+            while j < n && j - r <= 12 && p[j] != UInt8(ascii: ";") { j += 1 }
+            guard j < n && p[j] == UInt8(ascii: ";") else {
+                p[w] = b
+                w += 1
+                r += 1
+                continue
+            }
+            let len = j - r - 1
+            var scalar: UInt32?
+            let c0 = p[r + 1]
+            if len == 2 && c0 == UInt8(ascii: "l") && p[r + 2] == UInt8(ascii: "t") { scalar = 0x3C }
+            else if len == 2 && c0 == UInt8(ascii: "g") && p[r + 2] == UInt8(ascii: "t") { scalar = 0x3E }
+            else if len == 3 && c0 == UInt8(ascii: "a") && p[r + 2] == UInt8(ascii: "m") && p[r + 3] == UInt8(ascii: "p") { scalar = 0x26 }
+            else if len == 4 && c0 == UInt8(ascii: "q") && p[r + 2] == UInt8(ascii: "u") && p[r + 3] == UInt8(ascii: "o") && p[r + 4] == UInt8(ascii: "t") { scalar = 0x22 }
+            else if len == 4 && c0 == UInt8(ascii: "a") && p[r + 2] == UInt8(ascii: "p") && p[r + 3] == UInt8(ascii: "o") && p[r + 4] == UInt8(ascii: "s") { scalar = 0x27 }
+            else if c0 == UInt8(ascii: "#") && len >= 2 {
+                var k = r + 2
+                var radix: UInt32 = 10
+                if p[k] == UInt8(ascii: "x") || p[k] == UInt8(ascii: "X") {
+                    radix = 16
+                    k += 1
                 }
-                if !ok || v > 0x10FFFF { ok = false; break }
-                v = v * radix + dv
+                var v: UInt32 = 0
+                var ok = k < j
+                while k < j && ok {
+                    let d = p[k]
+                    var dv: UInt32 = 99
+                    if d >= 0x30 && d <= 0x39 { dv = UInt32(d - 0x30) }
+                    else if radix == 16 && d >= 0x61 && d <= 0x66 { dv = UInt32(d - 0x61 + 10) }
+                    else if radix == 16 && d >= 0x41 && d <= 0x46 { dv = UInt32(d - 0x41 + 10) }
+                    if dv >= radix || v > 0x10FFFF { ok = false } else { v = v * radix + dv }
+                    k += 1
+                }
+                if ok && v <= 0x10FFFF { scalar = v }
             }
-            if ok { scalar = v }
+            guard let s = scalar, let u = Unicode.Scalar(s) else {
+                p[w] = b
+                w += 1
+                r += 1
+                continue
+            }
+            for byte in UTF8.encode(u)! {
+                p[w] = byte
+                w += 1
+            }
+            r = j + 1
         }
-        if let s = scalar, let u = Unicode.Scalar(s) {
-            out.append(contentsOf: Array(String(Character(u)).utf8))
-            i = j + 1
-        } else {
-            out.append(b)
-            i += 1
-        }
+        return w
     }
-    a = out
 }

@@ -32,3 +32,16 @@ LSAN_OPTIONS=suppressions=$bin/lsan.supp "$bin/clang-lsan-direct-indirect" 2> "$
 echo "clang-lsan-suppressed: exit $?"
 LSAN_OPTIONS=suppressions=$bin/lsan.supp "$bin/gcc-asan-direct-indirect" 2> "$out/gcc-asan-suppressed.log"
 echo "gcc-asan-suppressed: exit $?"
+# LeakSanitizer cannot run under ptrace: "LeakSanitizer has encountered a fatal error".
+strace -f -o /dev/null "$bin/clang-lsan-direct-indirect" > "$out/clang-lsan-under-strace-fatal.log" 2>&1
+echo "clang-lsan-under-strace-fatal: exit $?"
+strace -f -o /dev/null "$bin/gcc-asan-direct-indirect" > "$out/gcc-asan-under-strace-lsan-fatal.log" 2>&1
+echo "gcc-asan-under-strace-lsan-fatal: exit $?"
+# Recover mode: several ASan reports from one process, then the LSan report.
+for c in gcc clang; do
+    cc=gcc; [ $c = clang ] && cc=$CLANG
+    $cc -fsanitize=address -fsanitize-recover=address -g -O0 -o "$bin/$c-asan-recover-multiple" recover_multiple.c || exit 1
+    ASAN_OPTIONS=detect_leaks=1:halt_on_error=0 "$bin/$c-asan-recover-multiple" 2> "$out/$c-asan-recover-multiple.log"
+    echo "$c-asan-recover-multiple: exit $?"
+    run $c-asan-thread-uaf "$cc" "-fsanitize=address -pthread" thread_uaf.c
+done

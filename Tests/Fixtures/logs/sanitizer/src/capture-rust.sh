@@ -40,4 +40,12 @@ RUSTFLAGS="-Zsanitizer=address -Csymbol-mangling-version=legacy -Zunstable-optio
 for b in target-legacy-asan/$T/debug/leak_box_child target-legacy-asan/$T/debug/uaf target-legacy-asan/$T/debug/deps/sanfix-*[0-9a-f]; do
     nm "$b" | awk '{print $NF}'
 done | grep '17h[0-9a-f]\{16\}E' | sort -u > /tmp/legacy.txt
-paste /tmp/legacy.txt "$(c++filt < /tmp/legacy.txt > /tmp/legacy.dem; echo /tmp/legacy.dem)" > "$out/rust-symbols-legacy.tsv"
+c++filt < /tmp/legacy.txt > /tmp/legacy.dem
+paste /tmp/legacy.txt /tmp/legacy.dem > "$out/rust-symbols-legacy.tsv"
+for b in target-v0/$T/debug/leak_box_child target-nightly/$T/debug/leak_box_child target-stable/$T/debug/leak_box_child target-v0/$T/debug/uaf; do
+    nm "$b" | awk '{print $NF}'
+done | grep -E '^(_R|_ZN)' | sort -u > /tmp/allsyms.txt
+c++filt < /tmp/allsyms.txt > /tmp/allsyms.dem
+paste /tmp/allsyms.txt /tmp/allsyms.dem > /tmp/allsyms.tsv
+grep '^_R' /tmp/allsyms.tsv | awk -F'\t' '$1 ~ /sanfix|leak_box_child|3uaf/ || length($1) <= 90 || (NR-1) % 6 == 0' > "$out/rust-symbols-v0.tsv"
+grep '^_ZN' /tmp/allsyms.txt | awk 'NR % 60 == 1' > "$out/cxx-symbols-not-rust.txt"
