@@ -60,7 +60,7 @@ import Testing
     @Test func malformedSuppressionFileIsAUsageErrorWithFileAndLine() throws {
         let dir = Tool.tempDir("sup-bad")
         let bad = dir + "/bad.supp"
-        try "{\n   missing_kind\n   fun:foo\n}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        try "{\n   unterminated\n   Memcheck:Leak\n   fun:foo\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let r = try Tool.run(["valgrind", "--suppressions", bad, "--", "/bin/true"], tag: "sup-bad")
         #expect(r.exitCode == 2, "\(r.combined)")
         #expect(r.stderr.contains("bad.supp:"), "file:line in the message: \(r.stderr)")

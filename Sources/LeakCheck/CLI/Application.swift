@@ -23,11 +23,11 @@ public enum Application {
         case .doctor:
             return Doctor.run(console: console, toolRoot: ToolRoot.locate())
         case .suppressions:
-            let messages = SuppressionParser.check(files: Array(options.positional.dropFirst()))
-            for m in messages { console.out(m) }
-            let errors = messages.filter { !$0.contains("warning:") }
-            if errors.isEmpty { console.out("ok: \(options.positional.count - 1) file(s) valid") }
-            return errors.isEmpty ? ExitCode.clean : ExitCode.usage
+            let result = SuppressionParser.checkResult(files: Array(options.positional.dropFirst()))
+            for e in result.errors { console.error(e) }
+            for w in result.warnings { console.out(w) }
+            if result.errors.isEmpty { console.out("ok: \(options.positional.count - 1) file(s) valid") }
+            return result.errors.isEmpty ? ExitCode.clean : ExitCode.usage
         default:
             break
         }
