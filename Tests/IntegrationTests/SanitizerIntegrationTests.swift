@@ -103,6 +103,45 @@ import Testing
         }
     }
 
+    @Test func staleReportsFromAnEarlierRunAreNeverReadAsNew() throws {
+        let dir = Tool.tempDir("asan-stale")
+        let stale = """
+            =================================================================
+            ==999==ERROR: LeakSanitizer: detected memory leaks
+
+            Direct leak of 4096 byte(s) in 1 object(s) allocated from:
+                #0 0x7f0 in malloc (/usr/lib/x86_64-linux-gnu/libasan.so.8+0xbd)
+
+            SUMMARY: AddressSanitizer: 4096 byte(s) leaked in 1 allocation(s).
+            """
+        try stale.write(toFile: dir + "/asan-report.999", atomically: true, encoding: .utf8)
+        let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest], tag: "asan-stale", in: dir)
+        #expect(r.exitCode == 0, "\(r.combined)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/asan-report.999"))
+    }
+
+    @Test func guideScriptDelegatesAndReturnsTheGate() throws {
+        let script = Tool.repoRoot.appendingPathComponent("scripts/test-memory-leaks.sh").path
+        var env = ProcessInfo.processInfo.environment
+        env["MOQ_LEAKCHECK"] = Tool.binary
+        let leaky = try Tool.run(
+            [script, "asan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "script-leak",
+            environment: env, executable: "/bin/bash")
+        #expect(leaky.exitCode == 1, "\(leaky.combined)")
+        let clean = try Tool.run([script, "asan", "--manifest-path", Tool.crateManifest], tag: "script-clean", environment: env, executable: "/bin/bash")
+        #expect(clean.exitCode == 0, "\(clean.combined)")
+        let bad = try Tool.run([script, "frobnicate"], tag: "script-bad", environment: env, json: false, executable: "/bin/bash")
+        #expect(bad.exitCode == 2)
+    }
+
+    @Test func doctorNamesEveryCheckerHere() throws {
+        let r = try Tool.run(["doctor"], tag: "doctor", json: false)
+        #expect(r.exitCode == 0, "\(r.combined)")
+        #expect(r.stdout.contains("✓ valgrind: valgrind-3."))
+        #expect(r.stdout.contains("Rust sanitizer builds"))
+        #expect(r.stdout.contains("default suppressions"))
+    }
+
     @Test func plainBinaryIsRefusedForAsan() throws {
         let bin = try Tool.compileC("clean")
         let r = try Tool.run(["asan", "--", bin], tag: "asan-plain")

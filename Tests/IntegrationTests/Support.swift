@@ -64,9 +64,9 @@ enum Tool {
     /// Runs the tool in a fresh report dir with `--json report.json`.
     static func run(
         _ args: [String], tag: String, environment: [String: String]? = nil, timeout: Double = 900,
-        json: Bool = true
+        json: Bool = true, in existingDir: String? = nil, executable: String? = nil
     ) throws -> Result {
-        let dir = tempDir(tag)
+        let dir = existingDir ?? tempDir(tag)
         var argv = args
         if json {
             // Options go before `--`: everything after it is the command to run.
@@ -74,7 +74,7 @@ enum Tool {
             argv.insert(contentsOf: ["--report-dir", dir, "--json", dir + "/report.json"], at: at)
         }
         let spec = ProcessSpec(
-            executable: binary, arguments: argv, environment: environment, workingDirectory: dir,
+            executable: executable ?? binary, arguments: argv, environment: environment, workingDirectory: dir,
             stdoutPath: dir + "/stdout.txt", stderrPath: dir + "/stderr.txt", timeout: timeout)
         let outcome = try Supervisor().run(spec)
         let stdout = (try? String(contentsOfFile: dir + "/stdout.txt", encoding: .utf8)) ?? ""

@@ -121,3 +121,37 @@ import Testing
         #expect(FeatureSelection(allFeatures: true).label == "all-features")
     }
 }
+
+@Suite struct EngineLogicTests {
+    @Test func residualKeepsOnlyGatingFindingsNoTestReproduced() {
+        let a = Finding(kind: .definitelyLost, rawKind: "", bytes: 8, blocks: 1, message: "", stack: [Frame(function: "a")])
+        let b = Finding(kind: .definitelyLost, rawKind: "", bytes: 16, blocks: 1, message: "", stack: [Frame(function: "b")])
+        let noise = Finding(kind: .possiblyLost, rawKind: "", bytes: 48, blocks: 1, message: "", stack: [Frame(function: "c")])
+        let whole = RunResult(checker: .valgrind, executable: "t", arguments: [], findings: [a, b, noise])
+        let perTest = [RunResult(checker: .valgrind, executable: "t", arguments: [], test: "x", findings: [a])]
+        let residual = Engine.residual(of: whole, notIn: perTest, policy: Policy())
+        #expect(residual?.findings == [b])
+        #expect(residual?.totals.definitelyLost == Tally(bytes: 16, blocks: 1))
+        #expect(Engine.residual(of: whole, notIn: perTest + [RunResult(checker: .valgrind, executable: "t", arguments: [], findings: [b])], policy: Policy()) == nil)
+    }
+
+    @Test func logFormatsAreDetectedFromTheirFirstBytes() {
+        #expect(LogFormatDetector.detect(prefix: "<?xml version=\"1.0\"?>\n<valgrindoutput>") == .valgrindXML)
+        #expect(LogFormatDetector.detect(prefix: "==1== Memcheck, a memory error detector\n") == .valgrindText)
+        #expect(LogFormatDetector.detect(prefix: "==7==ERROR: LeakSanitizer: detected memory leaks") == .sanitizer)
+        #expect(LogFormatDetector.detect(prefix: "hello world") == nil)
+    }
+
+    @Test func summaryUsesTheGuidesVoice() {
+        let clean = Report(status: .clean, exitCode: 0, runs: [RunResult(checker: .valgrind, executable: "t", arguments: [])], failOn: [])
+        #expect(TextReport.summary(clean, policy: Policy(), selector: FrameSelector()).hasPrefix("✓ Valgrind: No memory leaks detected"))
+        let leak = Finding(kind: .definitelyLost, rawKind: "", bytes: 1040, blocks: 3, message: "", stack: [Frame(function: "malloc"), Frame(function: "moq_connect", file: "src/lib.rs", line: 7)], test: "t1")
+        var run = RunResult(checker: .valgrind, executable: "t", arguments: [], findings: [leak])
+        run.status = .findings
+        let text = TextReport.summary(Report(status: .findings, exitCode: 1, runs: [run], failOn: []), policy: Policy(), selector: FrameSelector())
+        #expect(text.contains("✗ Valgrind: memory leaks detected"))
+        #expect(text.contains("definitely lost: 1,040 bytes in 3 blocks"))
+        #expect(text.contains("at moq_connect (src/lib.rs:7)"))
+        #expect(!text.contains("at malloc"))
+    }
+}

@@ -71,7 +71,7 @@ public enum Application {
         if let path = options.genSuppressionsPath {
             do { try engine.writeGeneratedSuppressions(report, to: path) } catch { writeErrors.append("\(error)") }
         }
-        if options.subcommand != .parse || options.jsonPath == nil {
+        do {
             if checkersRun.contains(.valgrind) {
                 let path = (options.reportDir as NSString).appendingPathComponent("valgrind-report.txt")
                 do {
