@@ -10,7 +10,8 @@ import Testing
         "clean.xml", "leak-kinds-definite-with-indirect.xml", "invalid-read-after-block.xml",
         "invalid-write-after-block.xml", "use-after-free-read.xml", "double-free.xml",
         "invalid-free-global.xml", "uninit-conditional-jump.xml", "sigsegv-fatal-signal.xml",
-        "sigkill-truncated.xml", "rust-box-leak-mangled.xml",
+        "sigkill-truncated.xml", "rust-box-leak-mangled.xml", "leak-kinds-suppressed.xml",
+        "sigterm-fatal-signal.xml",
     ]
 
     @Test func fastFingerprintEqualsModelFingerprintOnEveryFixture() throws {

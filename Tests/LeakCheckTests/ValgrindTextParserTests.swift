@@ -96,6 +96,37 @@ import Testing
         #expect(out.checkerSummary?.stillReachable == Tally(bytes: 544, blocks: 1))
     }
 
+    @Test func suppressedLeaks() throws {
+        let out = try parse("leak-kinds-suppressed.txt")
+        #expect(out.complete)
+        #expect(out.checkerSummary?.suppressed == Tally(bytes: 300, blocks: 2))
+        #expect(out.checkerSummary?.indirectlyLost == Tally())
+        #expect(out.checkerSummary?.definitelyLost == Tally(bytes: 104, blocks: 2))
+        #expect(!out.findings.contains { $0.kind == .indirectlyLost })
+    }
+
+    @Test func sigterm() throws {
+        let out = try parse("sigterm-fatal-signal.txt")
+        #expect(out.complete)
+        #expect(out.fatalSignal == "SIGTERM")
+        let fatal = try #require(out.findings.first { $0.kind == .fatalSignal })
+        #expect(fatal.stack.map(\.function) == ["clock_nanosleep@@GLIBC_2.17", "nanosleep", "sleep", "main"])
+        #expect(fatal.stack.last?.line == 6)
+    }
+
+    /// A real log cut after any line: once the HEAP SUMMARY has started, it is
+    /// complete only if the LEAK SUMMARY and ERROR SUMMARY made it.
+    @Test func truncatedAtEveryLine() throws {
+        let text = try Paths.fixtureText("logs/valgrind/leak-kinds-definite-with-indirect.txt")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let errorSummary = try #require(lines.firstIndex { $0.contains("ERROR SUMMARY") })
+        for n in 1..<lines.count {
+            let out = ValgrindTextParser.parse(text: lines[0..<n].joined(separator: "\n"))
+            #expect(out.complete == (n > errorSummary), "cut after line \(n)")
+            if !out.complete { #expect(out.incompleteReason != nil) }
+        }
+    }
+
     // MARK: synthetic edge cases
 
     @Test func heapSummaryWithoutLeakSummaryIsIncomplete() {

@@ -155,6 +155,27 @@ import Testing
         #expect(reachable.bytes == 544)
     }
 
+    @Test func suppressedLeaksAndSuppcounts() throws {
+        let out = try parse("leak-kinds-suppressed.xml")
+        #expect(out.complete)
+        #expect(out.checkerSuppressionCounts == ["leak_kinds_indirect_children": 2])
+        // Suppressed records are not reported; the definite root still carries its split.
+        #expect(out.findings.map(\.kind) == [.stillReachable, .definitelyLost, .possiblyLost, .definitelyLost])
+        #expect(Totals(findings: out.findings).definitelyLost == Tally(bytes: 104, blocks: 2))
+        #expect(out.findings.last?.indirectBytes == 300)
+        #expect(out.command == ["./leak_kinds"])
+    }
+
+    @Test func sigtermFatalSignal() throws {
+        let out = try parse("sigterm-fatal-signal.xml")
+        #expect(out.fatalSignal == "SIGTERM")
+        // valgrind still finishes and runs the leak check after SIGTERM.
+        #expect(out.complete)
+        #expect(out.findings.map(\.kind) == [.invalidWrite, .fatalSignal, .stillReachable])
+        #expect(out.findings[1].stack.last?.function == "main")
+        #expect(out.findings[1].message.contains("signal 15 (SIGTERM)"))
+    }
+
     // MARK: broken input
 
     @Test func emptyAndNonXMLInputAreIncomplete() {

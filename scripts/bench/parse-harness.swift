@@ -3,6 +3,7 @@
 //   parse-harness ours FILE        parse with ValgrindXMLParser, print seconds + figures
 //   parse-harness stream FILE      ValgrindXMLParser with a per-finding callback (nothing kept)
 //   parse-harness xmlparser FILE   walk with Foundation XMLParser(stream:), empty callbacks
+//   parse-harness text FILE        ValgrindTextParser on a text log (read whole)
 //   parse-harness dump FILE        print the findings (xml or text, by extension)
 import Foundation
 #if canImport(FoundationXML)
@@ -57,6 +58,12 @@ case "stream":
     print(
         String(format: "%.4f", t1 - t0),
         "findings=\(count) complete=\(out.complete) definite=\(definite.bytes)/\(definite.blocks)")
+case "text":
+    let t0 = now()
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let out = ValgrindTextParser.parse(text: text)
+    let t1 = now()
+    print(String(format: "%.4f", t1 - t0), "findings=\(out.findings.count) complete=\(out.complete)")
 case "xmlparser":
     let t0 = now()
     guard let stream = InputStream(fileAtPath: path) else { exit(1) }

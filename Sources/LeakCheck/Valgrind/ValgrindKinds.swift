@@ -195,10 +195,37 @@ enum ValgrindKinds {
 }
 
 extension Substring {
+    /// Without surrounding spaces, tabs and line ends (byte-level: no grapheme work).
     var trimmingSpaces: Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s = s.dropLast() }
-        return s
+        let u = utf8
+        var lo = u.startIndex
+        var hi = u.endIndex
+        @inline(__always) func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        while lo < hi && space(u[lo]) { lo = u.index(after: lo) }
+        while hi > lo && space(u[u.index(before: hi)]) { hi = u.index(before: hi) }
+        return Substring(u[lo..<hi])
+    }
+
+    /// Byte offset search for an ASCII pattern; the returned range is in this substring's indices.
+    func byteRange(of pattern: StaticString) -> Range<Substring.Index>? {
+        let m = pattern.utf8CodeUnitCount
+        let u = utf8
+        guard u.count >= m else { return nil }
+        let first = pattern.utf8Start[0]
+        var i = u.startIndex
+        let last = u.index(u.endIndex, offsetBy: -m)
+        while i <= last {
+            if u[i] == first {
+                var k = 1
+                var j = u.index(after: i)
+                while k < m && u[j] == pattern.utf8Start[k] {
+                    k += 1
+                    j = u.index(after: j)
+                }
+                if k == m { return i..<j }
+            }
+            i = u.index(after: i)
+        }
+        return nil
     }
 }

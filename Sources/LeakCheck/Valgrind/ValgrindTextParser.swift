@@ -10,11 +10,17 @@ import Foundation
 public enum ValgrindTextParser {
     public static func parse(text: String) -> CheckerOutput {
         var state = TextState()
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let prefixed = lines.contains { pidPrefix($0) != nil }
-        for raw in lines {
+        var prefixed = false
+        forEachLine(text) { line in
+            if pidPrefix(line) != nil {
+                prefixed = true
+                return false
+            }
+            return true
+        }
+        forEachLine(text) { raw in
             var line = raw
-            if line.last == "\r" { line = line.dropLast() }
+            if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
             if let (pid, rest) = pidPrefix(line) {
                 if !state.pids.contains(pid) { state.pids.append(pid) }
                 state.sawValgrindLine = true
@@ -22,11 +28,27 @@ public enum ValgrindTextParser {
             } else if !prefixed {
                 state.handle(line)
             }
+            return true
         }
         return state.finish(text: text)
     }
 
-    /// `==123== rest`, `--123-- rest` or `**123** rest` → (123, rest).
+    /// Calls `body` with each line (without its newline) until it returns false;
+    /// no array of lines is built, so a big log is not held twice.
+    static func forEachLine(_ text: String, _ body: (Substring) -> Bool) {
+        let all = text[...]
+        let u = all.utf8
+        var start = u.startIndex
+        while start < u.endIndex {
+            let end = u[start...].firstIndex(of: UInt8(ascii: "\n")) ?? u.endIndex
+            if !body(all[start..<end]) { return }
+            if end == u.endIndex { return }
+            start = u.index(after: end)
+        }
+    }
+
+    /// `==123== rest` → (123, rest). valgrind's `--123--` (debug) and `**123**`
+    /// (internal) lines are not findings: nil, so they never end a block.
     static func pidPrefix(_ line: Substring) -> (Int, Substring)? {
         let u = line.utf8
         guard u.count >= 5, let c = u.first,
@@ -49,7 +71,7 @@ public enum ValgrindTextParser {
         i = u.index(after: i)
         // One space separates the prefix from the message.
         if i < u.endIndex, u[i] == UInt8(ascii: " ") { i = u.index(after: i) }
-        guard c == UInt8(ascii: "=") else { return (pid, Substring("")) }  // --/** lines: debug/internal
+        guard c == UInt8(ascii: "=") else { return nil }
         return (pid, Substring(line.utf8[i...]))
     }
 }
@@ -106,16 +128,22 @@ private struct TextState {
             endLeakSummary()
         }
         let content = line
-        if content.trimmingSpaces.isEmpty {
+        let u = content.utf8
+        var indent = 0
+        var bodyStart = u.startIndex
+        while bodyStart < u.endIndex && u[bodyStart] == 0x20 {
+            indent += 1
+            bodyStart = u.index(after: bodyStart)
+        }
+        if bodyStart == u.endIndex || u[bodyStart...].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
             flush()
             return
         }
-        let indent = content.prefix { $0 == " " }.count
         if indent == 0 {
             header(content)
             return
         }
-        let body = content.dropFirst(indent)
+        let body = Substring(u[bodyStart...])
         if indent >= 2 && (body.hasPrefix("at ") || body.hasPrefix("by ")) {
             if let frame = parseFrame(body.dropFirst(3)) { addFrame(frame) }
             return
@@ -233,7 +261,7 @@ private struct TextState {
         if s.hasPrefix("Syscall param ") { return (.syscallParam, "SyscallParam") }
         if s.hasPrefix("Source and destination overlap in ") { return (.overlap, "Overlap") }
         if s.hasPrefix("Jump to the invalid address") { return (.other, "InvalidJump") }
-        if s.hasPrefix("Argument '"), s.contains("fishy") { return (.other, "FishyValue") }
+        if s.hasPrefix("Argument '"), s.byteRange(of: "fishy") != nil { return (.other, "FishyValue") }
         if s.hasSuffix("found during client check request") { return (.other, "ClientCheck") }
         if s.hasPrefix("realloc() with size 0") || s.hasPrefix("reallocarray() with size 0") {
             return (.other, "ReallocSizeZero")
@@ -247,9 +275,9 @@ private struct TextState {
     mutating func leakRecord(
         _ head: ValgrindKinds.LossRecordHead, kind k: FindingKind, raw: String, text: Substring
     ) {
-        let isDelta = text.contains("(+") || text.contains("(-")
+        let isDelta = text.byteRange(of: "(+") != nil || text.byteRange(of: "(-") != nil
         var number: Int?
-        if let r = text.range(of: " in loss record ") {
+        if let r = text.byteRange(of: " in loss record ") {
             number = ValgrindKinds.number(text[r.upperBound...].prefix { $0 != " " })
         }
         // A new leak check starts after a summary/heap marker, when numbering
@@ -314,48 +342,63 @@ private struct TextState {
     // MARK: frames
 
     /// `0x4C2A: fn (file.c:12)`, `0x4C2A: fn (in /lib/x.so)`, `0x4C2A: ???`.
+    /// Works on bytes: names like `operator delete(void*)` or Rust generics hold
+    /// parentheses too, so the location is the last balanced `(…)` group.
     func parseFrame(_ s: Substring) -> Frame? {
-        guard let colon = s.range(of: ": ") else {
-            return s.hasPrefix("0x") ? Frame(address: String(s)) : nil
-        }
-        let address = String(s[s.startIndex..<colon.lowerBound])
-        var rest = s[colon.upperBound...].trimmingSpaces
-        var frame = Frame(address: address)
-        if rest.hasSuffix(")"), let open = matchingOpen(rest) {
-            let inside = rest[rest.index(after: open)..<rest.index(before: rest.endIndex)]
-            if inside.hasPrefix("in ") {
-                frame.object = String(inside.dropFirst(3))
-            } else if let c = inside.lastIndex(of: ":") {
-                frame.file = String(inside[inside.startIndex..<c])
-                frame.line = ValgrindKinds.number(inside[inside.index(after: c)...])
-            } else {
-                frame.file = String(inside)
+        var text = String(s)
+        return text.withUTF8 { b -> Frame? in
+            func str(_ lo: Int, _ hi: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
             }
-            rest = rest[rest.startIndex..<open].trimmingSpaces
-        }
-        if !rest.isEmpty { frame.function = String(rest) }
-        return frame
-    }
-
-    /// Index of the `(` that opens the final parenthesised group (names like
-    /// `operator delete(void*)` or Rust generics contain parentheses too).
-    func matchingOpen(_ s: Substring) -> Substring.Index? {
-        var depth = 0
-        var i = s.endIndex
-        while i > s.startIndex {
-            i = s.index(before: i)
-            let c = s[i]
-            if c == ")" { depth += 1 }
-            else if c == "(" {
-                depth -= 1
-                if depth == 0 {
-                    // valgrind separates the location with one space.
-                    if i > s.startIndex && s[s.index(before: i)] == " " { return i }
-                    return i == s.startIndex ? nil : i
+            guard let colon = ValgrindKinds.find(b, ": ", 0, b.count) else {
+                return b.count >= 2 && b[0] == UInt8(ascii: "0") && b[1] == UInt8(ascii: "x")
+                    ? Frame(address: str(0, b.count)) : nil
+            }
+            var frame = Frame(address: str(0, colon))
+            var lo = colon + 2
+            var hi = b.count
+            while lo < hi && b[lo] == 0x20 { lo += 1 }
+            while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x0D) { hi -= 1 }
+            if hi > lo && b[hi - 1] == UInt8(ascii: ")") {
+                // Find the `(` that balances the final `)`, preceded by a space.
+                var depth = 0
+                var k = hi
+                var open: Int?
+                while k > lo {
+                    k -= 1
+                    if b[k] == UInt8(ascii: ")") { depth += 1 }
+                    else if b[k] == UInt8(ascii: "(") {
+                        depth -= 1
+                        if depth == 0 {
+                            open = k
+                            break
+                        }
+                    }
+                }
+                if let open, open > lo, b[open - 1] == 0x20 {
+                    let iLo = open + 1
+                    let iHi = hi - 1
+                    if iHi - iLo > 3 && b[iLo] == UInt8(ascii: "i") && b[iLo + 1] == UInt8(ascii: "n")
+                        && b[iLo + 2] == 0x20
+                    {
+                        frame.object = str(iLo + 3, iHi)
+                    } else {
+                        var c = iHi
+                        while c > iLo && b[c - 1] != UInt8(ascii: ":") { c -= 1 }
+                        if c > iLo {
+                            frame.file = str(iLo, c - 1)
+                            frame.line = ValgrindKinds.number(UnsafeBufferPointer(rebasing: b[c..<iHi]))
+                        } else {
+                            frame.file = str(iLo, iHi)
+                        }
+                    }
+                    hi = open - 1
+                    while hi > lo && b[hi - 1] == 0x20 { hi -= 1 }
                 }
             }
+            if hi > lo { frame.function = str(lo, hi) }
+            return frame
         }
-        return nil
     }
 
     // MARK: LEAK SUMMARY
@@ -371,7 +414,7 @@ private struct TextState {
         ]
         for (label, path) in labels where t.hasPrefix(label) {
             let v = t.dropFirst(label.count).trimmingSpaces
-            guard let bi = v.range(of: " bytes in ") else { return true }
+            guard let bi = v.byteRange(of: " bytes in ") else { return true }
             let b = ValgrindKinds.number(v[v.startIndex..<bi.lowerBound].prefix { $0 != " " })
             let k = ValgrindKinds.number(v[bi.upperBound...].prefix { $0 != " " })
             current[keyPath: path] = Tally(bytes: b ?? 0, blocks: k ?? 0)
