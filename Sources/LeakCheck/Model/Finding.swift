@@ -194,7 +194,10 @@ public enum Fingerprint {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// Last path component without splitting the whole path (hot in parsers).
     static func baseName(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        let rest = path.utf8[path.utf8.index(after: slash)...]
+        return rest.isEmpty ? path : String(Substring(rest))
     }
 }
