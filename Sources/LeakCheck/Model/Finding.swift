@@ -196,8 +196,13 @@ public enum Fingerprint {
 
     /// Last path component without splitting the whole path (hot in parsers).
     static func baseName(_ path: String) -> String {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
-        let rest = path.utf8[path.utf8.index(after: slash)...]
-        return rest.isEmpty ? path : String(Substring(rest))
+        // Same answer as `split(separator: "/").last ?? path`: trailing slashes ignored.
+        let bytes = path.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "/") { end = bytes.index(before: end) }
+        if end == bytes.startIndex { return path }
+        let head = bytes[..<end]
+        let start = head.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
+        return String(Substring(bytes[start..<end]))
     }
 }
