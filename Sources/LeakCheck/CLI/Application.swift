@@ -42,6 +42,14 @@ public enum Application {
         let suppressions: [Suppression]
         let target: Target?
         do {
+            try AtomicFile.prepareDirectory(options.reportDir)
+            for (flag, path) in [("--json", options.jsonPath), ("--gen-suppressions", options.genSuppressionsPath)] {
+                guard let path else { continue }
+                let dir = (path as NSString).deletingLastPathComponent
+                do { try AtomicFile.prepareDirectory(dir.isEmpty ? "." : dir) } catch {
+                    throw UsageError("\(flag) \(path): cannot write there")
+                }
+            }
             target = options.subcommand == .parse ? nil : try resolveTarget(options)
             suppressions = try loadSuppressions(options, target: target)
         } catch {

@@ -67,10 +67,11 @@ public struct ProcessOutcome: Sendable, Equatable {
 public struct SpawnError: Error, CustomStringConvertible, Sendable {
     public var executable: String
     public var code: Int32
+    /// The program was found on disk: the failure is about starting it (or its output files).
+    public var found: Bool = true
     public var description: String {
-        let reason = String(cString: strerror(code))
-        if code == ENOENT { return "cannot run \(executable): not found" }
-        return "cannot run \(executable): \(reason)"
+        if !found { return "cannot run \(executable): not found" }
+        return "cannot start \(executable): \(String(cString: strerror(code)))"
     }
 }
 
@@ -201,7 +202,7 @@ public final class Supervisor: Sendable {
 
     private func spawn(_ spec: ProcessSpec) throws -> pid_t {
         guard let path = ExecutableLocator.resolve(spec.executable, environment: spec.environment) else {
-            throw SpawnError(executable: spec.executable, code: ENOENT)
+            throw SpawnError(executable: spec.executable, code: ENOENT, found: false)
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
