@@ -76,6 +76,8 @@ public enum Application {
         let policy = options.policy
         var writeErrors: [String] = []
         let checkersRun = Set(report.runs.map(\.checker))
+        let own = engine.ownCode()
+        let selector = FrameSelector(isOwnCode: { own.contains($0) })
         if let path = options.genSuppressionsPath {
             do { try engine.writeGeneratedSuppressions(report, to: path) } catch { writeErrors.append("\(error)") }
         }
@@ -84,7 +86,8 @@ public enum Application {
                 let path = (options.reportDir as NSString).appendingPathComponent("valgrind-report.txt")
                 do {
                     try AtomicFile.write(
-                        TextReport.full(report, checkers: [.valgrind], policy: policy, title: "Valgrind memcheck report"),
+                        TextReport.full(report, checkers: [.valgrind], policy: policy, title: "Valgrind memcheck report",
+                            selector: selector),
                         to: path)
                 } catch { writeErrors.append("\(error)") }
             }
@@ -92,7 +95,7 @@ public enum Application {
                 let path = (options.reportDir as NSString).appendingPathComponent("sanitizer-report.txt")
                 do {
                     try AtomicFile.write(
-                        TextReport.full(report, checkers: [.asan, .lsan], policy: policy, title: "Sanitizer report"),
+                        TextReport.full(report, checkers: [.asan, .lsan], policy: policy, title: "Sanitizer report", selector: selector),
                         to: path)
                 } catch { writeErrors.append("\(error)") }
             }
@@ -110,9 +113,7 @@ public enum Application {
         }
         for e in writeErrors { console.error(e) }
         if console.verbosity > .quiet || report.exitCode != 0 {
-            let own = engine.ownCode()
-            console.out(
-                TextReport.summary(report, policy: policy, selector: FrameSelector(isOwnCode: { own.contains($0) })))
+            console.out(TextReport.summary(report, policy: policy, selector: selector))
         }
         return report.exitCode
     }

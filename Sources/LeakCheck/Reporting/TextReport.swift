@@ -19,7 +19,12 @@ public struct FrameSelector: Sendable {
         guard let fn = frame.function else {
             return frame.object.map { $0.contains("vgpreload") || $0.contains("libasan") } ?? true
         }
-        if let file = frame.file, file.contains("vg_replace_malloc") || file.contains("asan_") { return true }
+        if let file = frame.file,
+            file.contains("vg_replace_malloc") || file.contains("asan_") || file.hasPrefix("/rustc/")
+                || file.contains("/.rustup/toolchains/")
+        {
+            return true
+        }
         return runtimePrefixes.contains { fn.hasPrefix($0) }
     }
 
@@ -126,56 +131,100 @@ public enum TextReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `valgrind-report.txt`: everything found, run by run, with full stacks.
-    public static func full(_ report: Report, checkers: [Checker], policy: Policy, title: String) -> String {
+    /// `valgrind-report.txt`: the gate's verdict first (every failing finding with
+    /// its whole stack), then warnings, one block per run, suppression use, and
+    /// each suppressed finding on one line (over-broad ones with their stacks).
+    public static func full(
+        _ report: Report, checkers: [Checker], policy: Policy, title: String, selector: FrameSelector = FrameSelector()
+    ) -> String {
         var lines: [String] = []
         lines.append("\(title) — moq-leakcheck \(LeakCheckVersion.string)")
         lines.append("status: \(report.status.rawValue) (exit \(report.exitCode))")
-        lines.append("gating leak kinds: \(policy.gatingLeakKinds.sorted().map(\.phrase).joined(separator: ", ")); memory errors and failures always gate")
+        lines.append(
+            "gating leak kinds: \(policy.gatingLeakKinds.sorted().map(\.phrase).joined(separator: ", ")); memory errors, crashes and failing tests always gate"
+        )
         let runs = report.runs.filter { checkers.contains($0.checker) }
         let totals = runs.reduce(Totals()) { $0 + $1.totals }
         lines.append("")
         lines += Figures.leakSummary(totals, indent: "")
         lines.append("ERROR SUMMARY: \(totals.errors) errors (\(totals.suppressedErrors) suppressed)")
-        for r in runs {
+
+        func stackLines(_ f: Finding, limit: Int = .max) -> [String] {
+            var out: [String] = []
+            if !f.message.isEmpty { out.append("  \(f.message)") }
+            for frame in f.stack.prefix(limit) { out.append("    at \(frame.display)") }
+            if f.stack.count > limit { out.append("    … \(f.stack.count - limit) more frames") }
+            for aux in f.auxiliary {
+                out.append("  \(aux.what)")
+                for frame in aux.stack.prefix(limit) { out.append("    at \(frame.display)") }
+            }
+            return out
+        }
+
+        let gating = runs.flatMap { r in r.findings.filter(policy.gates).map { (r, $0) } }
+        lines.append("")
+        lines.append("FAILING THE GATE (\(gating.count)):")
+        if gating.isEmpty { lines.append("  none") }
+        for (r, f) in gating {
             lines.append("")
-            lines.append(String(repeating: "=", count: 72))
-            lines.append("\(r.checker.displayName): \(runLabel(r)) — \(r.status.rawValue)")
-            lines.append("command: \(([r.executable] + r.arguments).joined(separator: " "))")
-            if let fs = r.featureSet { lines.append("features: \(fs)") }
+            lines.append("✗ \(headline(f))  [\(runLabel(r))]")
+            lines += stackLines(f)
+        }
+        let warnings = runs.flatMap { r in
+            r.findings.filter { $0.suppressedBy == nil && !policy.gates($0) }.map { (r, $0) }
+        }
+        if !warnings.isEmpty {
+            lines.append("")
+            lines.append("NOT GATING (\(warnings.count)): possibly lost warns; still reachable is informational")
+            for (r, f) in warnings {
+                lines.append("")
+                lines.append("! \(headline(f))  [\(runLabel(r))]")
+                lines += stackLines(f, limit: 12)
+            }
+        }
+
+        lines.append("")
+        lines.append("RUNS (\(runs.count)):")
+        for r in runs {
             var ending = r.exitCode.map { "exit status \($0)" } ?? "no exit status"
             if let sig = r.signal { ending = "killed by \(sig)" }
             if r.timedOut { ending += ", timed out" }
-            lines.append("ended: \(ending)")
-            if let reason = r.incompleteReason { lines.append("INCOMPLETE: \(reason)") }
-            if let failed = r.failedTests, !failed.isEmpty { lines.append("failed tests: \(failed.joined(separator: ", "))") }
-            lines += Figures.leakSummary(r.totals, indent: "")
-            for f in r.findings {
-                lines.append("")
-                var head = headline(f)
-                if policy.gates(f) { head = "[gating] " + head } else if let by = f.suppressedBy {
-                    head = "[suppressed by \(by)\(f.suppressionSource.map { " at \($0)" } ?? "")] " + head
-                    if f.suppressionOverBroad == true { head += " ‼ suppression hides the crate's own code" }
-                }
-                lines.append(head)
-                if f.kind.isLeak && !f.message.isEmpty { lines.append("  \(f.message)") }
-                for frame in f.stack { lines.append("    at \(frame.display)") }
-                for aux in f.auxiliary {
-                    lines.append("  \(aux.what)")
-                    for frame in aux.stack { lines.append("    at \(frame.display)") }
-                }
-            }
-            if !r.logFiles.isEmpty { lines.append("raw output: \(r.logFiles.joined(separator: ", "))") }
+            let t = r.totals
+            lines.append("")
+            lines.append("\(r.status == .clean ? "✓" : r.status == .findings ? "✗" : "?") \(runLabel(r)) — \(r.status.rawValue), \(ending)")
+            lines.append("  command: \(([r.executable] + r.arguments).joined(separator: " "))")
+            if let reason = r.incompleteReason { lines.append("  INCOMPLETE: \(reason)") }
+            if let failed = r.failedTests, !failed.isEmpty { lines.append("  failed tests: \(failed.joined(separator: ", "))") }
+            lines.append(
+                "  definitely \(Figures.tally(t.definitelyLost)), indirectly \(Figures.tally(t.indirectlyLost)), possibly \(Figures.tally(t.possiblyLost)), reachable \(Figures.tally(t.stillReachable)), suppressed \(Figures.tally(t.suppressed)); \(t.errors) errors"
+            )
+            if !r.logFiles.isEmpty { lines.append("  raw output: \(r.logFiles.joined(separator: ", "))") }
         }
+
         if !report.suppressions.isEmpty {
             lines.append("")
             lines.append("SUPPRESSIONS (used / unused):")
-            for u in report.suppressions.sorted(by: { ($0.count, $0.source) > ($1.count, $1.source) }) {
+            for u in report.suppressions.sorted(by: { ($0.count, $1.source) > ($1.count, $0.source) }) {
                 var s = "  \(u.count)× \(u.name) (\(u.source))"
                 if u.bytes > 0 { s += ", \(Figures.grouped(u.bytes)) bytes" }
                 if u.count == 0 { s += " — matched nothing" }
                 if u.overBroad { s += " ‼ hid findings in the crate's own code" }
                 lines.append(s)
+            }
+        }
+        let suppressed = runs.flatMap { r in r.findings.filter { $0.suppressedBy != nil }.map { (r, $0) } }
+        if !suppressed.isEmpty {
+            lines.append("")
+            lines.append("SUPPRESSED FINDINGS (\(suppressed.count)):")
+            for (r, f) in suppressed {
+                let by = "\(f.suppressedBy ?? "?")\(f.suppressionSource.map { " at \($0)" } ?? "")"
+                if f.suppressionOverBroad == true {
+                    lines.append("‼ \(headline(f)) — suppressed by \(by), which hides the crate's own code  [\(runLabel(r))]")
+                    lines += stackLines(f)
+                } else {
+                    let top = selector.topFrames(f.stack, limit: 1).first.map { " at \($0.display)" } ?? ""
+                    lines.append("  \(headline(f)) — by \(f.suppressedBy ?? "?")\(top)  [\(runLabel(r))]")
+                }
             }
         }
         for s in report.skipped { lines.append("skipped \(s.checker.displayName): \(s.reason)") }
