@@ -43,7 +43,10 @@ public enum Application {
         let target: Target?
         do {
             try AtomicFile.prepareDirectory(options.reportDir)
-            for (flag, path) in [("--json", options.jsonPath), ("--gen-suppressions", options.genSuppressionsPath)] {
+            for (flag, path) in [
+                ("--json", options.jsonPath), ("--junit", options.junitPath),
+                ("--gen-suppressions", options.genSuppressionsPath),
+            ] {
                 guard let path else { continue }
                 let dir = (path as NSString).deletingLastPathComponent
                 do { try AtomicFile.prepareDirectory(dir.isEmpty ? "." : dir) } catch {
@@ -105,6 +108,12 @@ public enum Application {
             report.exitCode = ExitCode.incomplete
             report.notes += writeErrors
         }
+        if let junit = options.junitPath {
+            do { try AtomicFile.write(JUnitReport.render(report, policy: policy, selector: selector), to: junit) } catch {
+                writeErrors.append("\(error)")
+                if report.exitCode < ExitCode.incomplete { report.exitCode = ExitCode.incomplete }
+            }
+        }
         if let json = options.jsonPath {
             do { try AtomicFile.write(try JSONReport.encode(report), to: json) } catch {
                 writeErrors.append("\(error)")
@@ -112,6 +121,12 @@ public enum Application {
             }
         }
         for e in writeErrors { console.error(e) }
+        if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
+            let root = ProcessInfo.processInfo.environment["GITHUB_WORKSPACE"]
+            for line in GitHubAnnotations.render(report, policy: policy, selector: selector, root: root) {
+                console.out(line)
+            }
+        }
         if console.verbosity > .quiet || report.exitCode != 0 {
             console.out(TextReport.summary(report, policy: policy, selector: selector))
         }

@@ -32,6 +32,7 @@ public struct Options: Sendable {
     public var genSuppressionsPath: String?
     public var reportDir = "."
     public var jsonPath: String?
+    public var junitPath: String?
     public var failOn: Set<FindingKind> = Policy.defaultLeakKinds
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     public var timeout: Double?
@@ -108,6 +109,7 @@ public struct Options: Sendable {
             case "--gen-suppressions": o.genSuppressionsPath = try val()
             case "--report-dir": o.reportDir = try val()
             case "--json": o.jsonPath = try val()
+            case "--junit": o.junitPath = try val()
             case "--fail-on": o.failOn = try Policy.parseFailOn(try val())
             case "--jobs", "-j":
                 let v = try val()
@@ -183,6 +185,7 @@ public struct Options: Sendable {
           --gen-suppressions FILE   write suppressions for this run's findings
           --report-dir DIR          where reports go (default .)
           --json PATH               JSON report (schemaVersion 1)
+          --junit PATH              JUnit XML report (one testcase per run)
           --fail-on KINDS           leak kinds that fail: definite,indirect,possible,reachable,all
                                     (default definite,indirect; memory errors and crashes always fail)
           --jobs N                  parallel runs (default: number of cores)
