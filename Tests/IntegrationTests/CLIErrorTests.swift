@@ -30,6 +30,16 @@ import Testing
         }
     }
 
+    @Test func checkerSuppressionCountsAreCarriedIntoTheReport() throws {
+        let log = Tool.fixtures.appendingPathComponent("logs/valgrind/leak-kinds-suppressed.xml").path
+        let r = try Tool.run(["parse", log], tag: "cli-suppcounts")
+        #expect(r.exitCode == 1)
+        let usage = r.json?["suppressions"] as? [[String: Any]] ?? []
+        let row = usage.first { $0["name"] as? String == "leak_kinds_indirect_children" }
+        #expect(row?["checkerCount"] as? Int == 2)
+        #expect(r.file("valgrind-report.txt")?.contains("(checker counted 2)") == true)
+    }
+
     @Test func helpAndVersion() throws {
         let help = try Tool.run(["--help"], tag: "cli-help", json: false)
         #expect(help.exitCode == 0 && help.stdout.contains("EXIT CODES"))

@@ -72,6 +72,9 @@ extension Engine {
                 outputs: [output], logFiles: [path]))
         run.durationSeconds = nil
         for w in output.warnings { note("\((path as NSString).lastPathComponent): \(w)") }
+        checkerCounts.withLock { counts in
+            for (name, n) in output.checkerSuppressionCounts { counts[name, default: 0] += n }
+        }
         applySuppressions(to: &run)
         return run
     }

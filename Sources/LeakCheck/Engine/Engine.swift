@@ -32,6 +32,9 @@ public final class Engine: Sendable {
     let matcher: SuppressionMatcher
     let notes = Mutex<[String]>([])
     let crateInfo = Mutex<(names: Set<String>, roots: Set<String>)>(([], []))
+    /// Suppression counts the checkers reported themselves (valgrind `<suppcounts>`,
+    /// LSan "Suppressions used"), for logs written with the checker's own suppressions.
+    let checkerCounts = Mutex<[String: Int]>([:])
 
     public init(
         options: Options, console: Console, supervisor: Supervisor = .shared, toolRoot: String?,
@@ -121,7 +124,17 @@ public final class Engine: Sendable {
             if f.suppressionOverBroad == true { u.overBroad = true }
             table[source] = u
         }
-        return order.compactMap { table[$0] }
+        var usage = order.compactMap { table[$0] }
+        // The checker's own counts sit beside ours: same name → cross-checked in one row;
+        // a name only the checker knows (its own file) gets a row of its own.
+        for (name, n) in checkerCounts.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            if let i = usage.firstIndex(where: { $0.name == name }) {
+                usage[i].checkerCount = (usage[i].checkerCount ?? 0) + n
+            } else {
+                usage.append(SuppressionUsage(name: name, source: "(applied by the checker)", checkerCount: n))
+            }
+        }
+        return usage
     }
 
     // MARK: - Availability

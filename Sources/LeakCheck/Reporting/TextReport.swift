@@ -207,7 +207,8 @@ public enum TextReport {
             for u in report.suppressions.sorted(by: { ($0.count, $1.source) > ($1.count, $0.source) }) {
                 var s = "  \(u.count)× \(u.name) (\(u.source))"
                 if u.bytes > 0 { s += ", \(Figures.grouped(u.bytes)) bytes" }
-                if u.count == 0 { s += " — matched nothing" }
+                if u.count == 0 && u.checkerCount == nil { s += " — matched nothing" }
+                if let c = u.checkerCount { s += " (checker counted \(c))" }
                 if u.overBroad { s += " ‼ hid findings in the crate's own code" }
                 lines.append(s)
             }
