@@ -99,3 +99,47 @@ summary() {
 }
 
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# Contention from other processes during a benchmark (the machine may be shared):
+# cpu_mark starts a window; cpu_others sets CPU_OTHERS to the average number of cores other
+# processes kept busy during it (call both directly, never inside $(...)) = (all busy CPU time from /proc/stat - this script's children's CPU
+# time from `times`) / wall time. Both are coarse (10 ms ticks), good to ~0.05 cores.
+_busy_seconds() {
+    awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f\n", ($2+$3+$4+$7+$8)/hz}' /proc/stat
+}
+# `times` must run in this shell, not in a $(...) subshell (a fork starts with zero rusage),
+# so it writes to a file that _own_seconds_from parses.
+_own_seconds_from() {  # user+sys of the waited-for children of this shell, from `times` output
+    python3 -c '
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+t = 0.0
+for m, s in re.findall(r"(\d+)m([\d.]+)s", lines[-1]):
+    t += int(m) * 60 + float(s)
+print(f"{t:.2f}")' "$1"
+}
+cpu_mark() {
+    _CPU_T0=$EPOCHREALTIME
+    _CPU_BUSY0=$(_busy_seconds)
+    times >"$BENCH_TMP/times0"
+}
+cpu_others() {
+    local t1 busy1 own0 own1
+    t1=$EPOCHREALTIME; busy1=$(_busy_seconds)
+    times >"$BENCH_TMP/times1"
+    own0=$(_own_seconds_from "$BENCH_TMP/times0"); own1=$(_own_seconds_from "$BENCH_TMP/times1")
+    CPU_OTHERS=$(python3 -c '
+import sys
+t0, t1, b0, b1, o0, o1 = map(float, sys.argv[1:])
+wall = t1 - t0
+print(f"{max(0.0, (b1 - b0) - (o1 - o0)) / wall:.2f}" if wall > 0 else "0.00")' \
+        "$_CPU_T0" "$t1" "$_CPU_BUSY0" "$busy1" "$own0" "$own1")
+}
+# noise_note CORES -> a warning when other processes used a noticeable share of the machine
+noise_note() {
+    python3 -c '
+import sys
+c = float(sys.argv[1])
+print(f"other processes kept {c:.2f} cores busy on average during the measurement"
+      + (" -- NOISY MACHINE: ratios are not reliable, rerun when it is idle" if c > 0.25 else ""))' "$1"
+}

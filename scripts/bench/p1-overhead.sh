@@ -10,8 +10,10 @@
 #   raw       valgrind --xml=yes --xml-file=TMP/x.xml --leak-check=full --show-leak-kinds=all BIN
 #   rawflags  valgrind with exactly the tool's flags (explains how much of tool/raw is the
 #             flags -- --gen-suppressions=all, --num-callers=40 ... -- and how much is the tool)
-# Then, for the "where does the time go" question: the tool's start-up (--version) and its
-# parse+report time on the XML it produced (`moq-leakcheck parse`).
+# Then, for "where does the time go" (not part of the ratios): the tool run through
+# valgrind-shim.c (a `valgrind` first on PATH that logs when the tool launches it and when the
+# real valgrind exits), the tool's bare start-up (--version) and its parse+report time on the
+# XML it produced (`moq-leakcheck parse`).
 #
 # Usage: p1-overhead.sh [N]   (N runs per variant, default 10; env N also works)
 # Exit: 0 whether or not the target is met (MISSED is printed); non-zero only on errors.
@@ -71,9 +73,38 @@ run_variant() {  # run_variant CASE VARIANT BIN
     esac
 }
 
+# phases CASE -> "BEFORE_MS VALGRIND_S AFTER_MS": the tool run N times with valgrind-shim.c as
+# `valgrind` first on PATH; BEFORE = tool start -> valgrind launched, AFTER = valgrind exited
+# -> tool exited (medians).
+phases() {
+    local c=$1 i t0 t3
+    : >"$BENCH_TMP/$c.shim"; : >"$BENCH_TMP/$c.outer"
+    for ((i = 0; i < N; i++)); do
+        rm -rf "$BENCH_TMP/rep-shim"
+        t0=$EPOCHREALTIME
+        SHIM_LOG="$BENCH_TMP/$c.shim" PATH="$BENCH_TMP/shim:$PATH" \
+            "$TOOL" valgrind -q --report-dir "$BENCH_TMP/rep-shim" -- "$BENCH_TMP/$c" \
+            >/dev/null 2>&1 || true
+        t3=$EPOCHREALTIME
+        echo "$t0 $t3" >>"$BENCH_TMP/$c.outer"
+    done
+    python3 - "$BENCH_TMP/$c.outer" "$BENCH_TMP/$c.shim" <<'PY'
+import statistics, sys
+outer = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+shim = [tuple(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
+if len(outer) != len(shim):
+    sys.exit("error: the tool did not run valgrind through the PATH shim")
+before = statistics.median(s[0] - o[0] for o, s in zip(outer, shim)) * 1000
+vg = statistics.median(s[1] - s[0] for s in shim)
+after = statistics.median(o[1] - s[1] for o, s in zip(outer, shim)) * 1000
+print(f"{before:.1f} {vg:.3f} {after:.1f}")
+PY
+}
+
 VARIANTS=(tool raw rawflags)
 CASES=(leaks churn)
 echo "P1: $N interleaved runs per variant; load average before: $(load_avg)" >&2
+cpu_mark
 for c in "${CASES[@]}"; do
     for v in "${VARIANTS[@]}"; do  # warm-up (page cache, ld.so cache), not counted
         run_variant "$c" "$v" "$BENCH_TMP/$c"
@@ -87,14 +118,26 @@ for c in "${CASES[@]}"; do
     done
     echo " $c done" >&2
 done
+cpu_others
+noise="$(noise_note "$CPU_OTHERS")"
 
-# Where the tool's own time goes, measured without valgrind.
+# Where the tool's own time goes (not part of the ratios above).
+# 1) its phases around valgrind, through the shim
+mkdir -p "$BENCH_TMP/shim"
+cc -O2 -DREAL_VALGRIND="\"$(command -v valgrind)\"" -o "$BENCH_TMP/shim/valgrind" \
+    "$BENCH_DIR/valgrind-shim.c"
+for c in "${CASES[@]}"; do
+    ph="$(phases "$c")" || die "phase measurement failed"
+    read -r "ph_before_$c" "ph_vg_$c" "ph_after_$c" <<<"$ph"
+done
+# 2) bare start-up, and parse+report of the XML it wrote, without valgrind
 : >"$BENCH_TMP/startup"; : >"$BENCH_TMP/parse"
 xml="$(find "$BENCH_TMP/rep-churn" -name '*.xml' | head -n 1)"
 [[ -n "$xml" ]] || die "the tool left no XML under its report dir"
 for ((i = 0; i < N; i++)); do
     timed "$BENCH_TMP/startup" "0" "$TOOL" --version
-    timed "$BENCH_TMP/parse" "0 1" "$TOOL" parse "$xml"
+    # --report-dir: parse writes valgrind-report.txt, by default into the cwd
+    timed "$BENCH_TMP/parse" "0 1" "$TOOL" parse --report-dir "$BENCH_TMP/rep-parse" "$xml"
 done
 echo "load average after: $(load_avg)" >&2
 
@@ -109,9 +152,18 @@ for c in "${CASES[@]}"; do
     printf '%-7s %-20s %-20s %-20s %-9s %-9s %s\n' "$c" "$tm ($tmin..$tmax)" \
         "$rm_ ($rmin..$rmax)" "$fm ($fmin..$fmax)" "$r" "$v" "$rf"
     summary P1 "$c.c (N=$N)" "$r" "<= 1.05" "$v" \
-        "tool $tm s, raw $rm_ s, raw with the tool's flags $fm s (tool/that $rf)"
+        "tool $tm s, raw $rm_ s, raw with the tool's flags $fm s (tool/that $rf); other processes used $CPU_OTHERS cores"
+done
+echo "$noise"
+echo "where the tool's own time goes (median of $N; valgrind launched through a PATH shim):"
+printf '  %-7s %-24s %-20s %-22s %s\n' program "tool start -> valgrind" "valgrind in tool" "valgrind exit -> end" "raw valgrind, tool's flags"
+for c in "${CASES[@]}"; do
+    b="ph_before_$c"; g="ph_vg_$c"; a="ph_after_$c"; fm=$(median "$BENCH_TMP/$c.rawflags")
+    printf '  %-7s %-24s %-20s %-22s %s\n' "$c" "${!b} ms" "${!g} s" "${!a} ms" "$fm s"
+    summary P1 "$c.c: the tool's own time" "${!b} + ${!a} ms" "-" "info" \
+        "tool start -> valgrind launched ${!b} ms, valgrind exit -> tool exit ${!a} ms; valgrind inside the tool ${!g} s vs ${fm} s raw with the same flags"
 done
 sm=$(median "$BENCH_TMP/startup"); pm=$(median "$BENCH_TMP/parse")
-echo "tool start-up (moq-leakcheck --version): ${sm} s; parse+report of the churn XML (moq-leakcheck parse): ${pm} s"
-summary P1 "tool start-up / parse of churn XML" "${sm} s / ${pm} s" "-" "info" \
-    "moq-leakcheck --version; moq-leakcheck parse <the tool's churn XML>"
+echo "  bare start-up (moq-leakcheck --version): ${sm} s; parse+report of the churn XML (moq-leakcheck parse): ${pm} s"
+summary P1 "bare start-up / parse+report" "${sm} s / ${pm} s" "-" "info" \
+    "moq-leakcheck --version; moq-leakcheck parse <the churn XML the tool wrote>"

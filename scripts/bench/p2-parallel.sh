@@ -80,6 +80,7 @@ run_variant() {  # run_variant VARIANT
 VARIANTS=(seq jobs2 jobs1)
 echo "P2: $N interleaved runs per variant; load average before: $(load_avg)" >&2
 for v in "${VARIANTS[@]}"; do run_variant "$v"; done   # warm-up, not counted
+cpu_mark
 for v in "${VARIANTS[@]}"; do : >"$BENCH_TMP/$v"; done
 for ((i = 0; i < N; i++)); do
     for ((k = 0; k < ${#VARIANTS[@]}; k++)); do
@@ -89,6 +90,8 @@ for ((i = 0; i < N; i++)); do
 done
 nbin=$(find "$BENCH_TMP/out-seq" -name '*.xml' | wc -l)
 ntool=$(find "$BENCH_TMP/out-jobs2" -name '*.xml' | wc -l)
+cpu_others
+noise="$(noise_note "$CPU_OTHERS")"
 echo " done; load average after: $(load_avg)" >&2
 [[ "$nbin" -eq "$ntool" ]] || die "seq ran $nbin binaries but the tool $ntool"
 
@@ -102,5 +105,6 @@ echo "P2 parallel wall time — $nbin valgrind runs, $(nproc) cores, median of $
 printf '%-22s %-22s %-22s %-9s %s\n' "seq (guide flow)" "tool --jobs 2" "tool --jobs 1" "seq/jobs2" verdict
 printf '%-22s %-22s %-22s %-9s %s\n' "$sm ($smin..$smax)" "$jm ($jmin..$jmax)" "$om ($omin..$omax)" "$speedup" "$v"
 echo "tool --jobs 1 / seq = $seq_vs_j1 (the tool's own cost without parallelism); jobs1/jobs2 = $j1_vs_j2 (the tool's parallel scaling)"
+echo "$noise"
 summary P2 "fixture, default+with_moq, $nbin binaries (N=$N)" "$speedup" ">= 1.8" "$v" \
-    "seq $sm s, tool --jobs 2 $jm s, tool --jobs 1 $om s (jobs1/seq $seq_vs_j1, jobs1/jobs2 $j1_vs_j2)"
+    "seq $sm s, tool --jobs 2 $jm s, tool --jobs 1 $om s (jobs1/seq $seq_vs_j1, jobs1/jobs2 $j1_vs_j2); other processes used $CPU_OTHERS cores"

@@ -46,6 +46,7 @@ count_runs() { find "$BENCH_TMP/out-$1" -name '*.xml' | wc -l; }
 VARIANTS=(whole auto per)
 echo "P4: $N interleaved runs per variant; load average before: $(load_avg)" >&2
 for v in "${VARIANTS[@]}"; do run_variant "$v"; done   # warm-up, not counted
+cpu_mark
 for v in "${VARIANTS[@]}"; do : >"$BENCH_TMP/$v"; done
 for ((i = 0; i < N; i++)); do
     for ((k = 0; k < ${#VARIANTS[@]}; k++)); do
@@ -53,6 +54,8 @@ for ((i = 0; i < N; i++)); do
     done
     printf '.' >&2
 done
+cpu_others
+noise="$(noise_note "$CPU_OTHERS")"
 echo " done; load average after: $(load_avg)" >&2
 nw=$(count_runs whole); na=$(count_runs auto); np=$(count_runs per)
 
@@ -66,7 +69,8 @@ printf '%-8s %-22s %-16s %-10s %s\n' mode wall "valgrind runs" "x whole" verdict
 printf '%-8s %-22s %-16s %-10s %s\n' whole "$wm ($wmin..$wmax)" "$nw" "1.000" "-"
 printf '%-8s %-22s %-16s %-10s %s\n' auto "$am ($amin..$amax)" "$na" "$ra" "$v (target <= 1.1)"
 printf '%-8s %-22s %-16s %-10s %s\n' per "$pm ($pmin..$pmax)" "$np" "$rp" "info (forced, no target)"
+echo "$noise"
 summary P4 "clean fixture, default mode vs --no-per-test (N=$N)" "$ra" "<= 1.1" "$v" \
-    "auto $am s ($na valgrind runs), --no-per-test $wm s ($nw runs)"
+    "auto $am s ($na valgrind runs), --no-per-test $wm s ($nw runs); other processes used $CPU_OTHERS cores"
 summary P4 "clean fixture, --per-test vs --no-per-test (N=$N)" "$rp" "- (forced)" "info" \
     "--per-test $pm s ($np valgrind runs: whole binaries + each test alone)"
