@@ -143,3 +143,15 @@ c = float(sys.argv[1])
 print(f"other processes kept {c:.2f} cores busy on average during the measurement"
       + (" -- NOISY MACHINE: ratios are not reliable, rerun when it is idle" if c > 0.25 else ""))' "$1"
 }
+
+# paired_ratio A_FILE B_FILE -> median over rounds of a_i / b_i (samples appended round by
+# round, so line i of both files comes from the same round); less sensitive to slow drifts
+# in machine speed than the ratio of the two medians.
+paired_ratio() {
+    python3 - "$1" "$2" <<'PY'
+import statistics, sys
+a = [float(l) for l in open(sys.argv[1]) if l.strip()]
+b = [float(l) for l in open(sys.argv[2]) if l.strip()]
+print(f"{statistics.median(x / y for x, y in zip(a, b)):.3f}")
+PY
+}

@@ -73,12 +73,13 @@ run_variant() {  # run_variant CASE VARIANT BIN
     esac
 }
 
-# phases CASE -> "BEFORE_MS VALGRIND_S AFTER_MS": the tool run N times with valgrind-shim.c as
-# `valgrind` first on PATH; BEFORE = tool start -> valgrind launched, AFTER = valgrind exited
-# -> tool exited (medians).
+# phases CASE -> "BEFORE_MS VG_IN_TOOL_S AFTER_MS VG_DIRECT_S": N rounds, each the tool with
+# valgrind-shim.c as `valgrind` first on PATH, then the shim run directly with the tool's flags
+# (same fork+exec path, so the two valgrind times compare like for like). BEFORE = tool start
+# -> valgrind launched; AFTER = valgrind exited -> tool exited. Medians.
 phases() {
     local c=$1 i t0 t3
-    : >"$BENCH_TMP/$c.shim"; : >"$BENCH_TMP/$c.outer"
+    : >"$BENCH_TMP/$c.shim"; : >"$BENCH_TMP/$c.outer"; : >"$BENCH_TMP/$c.direct"
     for ((i = 0; i < N; i++)); do
         rm -rf "$BENCH_TMP/rep-shim"
         t0=$EPOCHREALTIME
@@ -87,17 +88,22 @@ phases() {
             >/dev/null 2>&1 || true
         t3=$EPOCHREALTIME
         echo "$t0 $t3" >>"$BENCH_TMP/$c.outer"
+        SHIM_LOG="$BENCH_TMP/$c.direct" "$BENCH_TMP/shim/valgrind" "${TOOL_VALGRIND_FLAGS[@]}" \
+            --xml-file="$BENCH_TMP/$c.direct.xml" --log-file="$BENCH_TMP/$c.direct.log" \
+            "$BENCH_TMP/$c" >"$BENCH_TMP/$c.direct.out" 2>&1 </dev/null || true
     done
-    python3 - "$BENCH_TMP/$c.outer" "$BENCH_TMP/$c.shim" <<'PY'
+    python3 - "$BENCH_TMP/$c.outer" "$BENCH_TMP/$c.shim" "$BENCH_TMP/$c.direct" <<'PY'
 import statistics, sys
-outer = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
-shim = [tuple(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
-if len(outer) != len(shim):
+def rows(path):
+    return [tuple(map(float, l.split())) for l in open(path) if l.strip()]
+outer, shim, direct = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3])
+if len(outer) != len(shim) or not direct:
     sys.exit("error: the tool did not run valgrind through the PATH shim")
 before = statistics.median(s[0] - o[0] for o, s in zip(outer, shim)) * 1000
 vg = statistics.median(s[1] - s[0] for s in shim)
 after = statistics.median(o[1] - s[1] for o, s in zip(outer, shim)) * 1000
-print(f"{before:.1f} {vg:.3f} {after:.1f}")
+vd = statistics.median(d[1] - d[0] for d in direct)
+print(f"{before:.1f} {vg:.3f} {after:.1f} {vd:.3f}")
 PY
 }
 
@@ -128,7 +134,7 @@ cc -O2 -DREAL_VALGRIND="\"$(command -v valgrind)\"" -o "$BENCH_TMP/shim/valgrind
     "$BENCH_DIR/valgrind-shim.c"
 for c in "${CASES[@]}"; do
     ph="$(phases "$c")" || die "phase measurement failed"
-    read -r "ph_before_$c" "ph_vg_$c" "ph_after_$c" <<<"$ph"
+    read -r "ph_before_$c" "ph_vg_$c" "ph_after_$c" "ph_direct_$c" <<<"$ph"
 done
 # 2) bare start-up, and parse+report of the XML it wrote, without valgrind
 : >"$BENCH_TMP/startup"; : >"$BENCH_TMP/parse"
@@ -143,25 +149,28 @@ echo "load average after: $(load_avg)" >&2
 
 echo
 echo "P1 orchestration overhead — median wall seconds of $N (min..max); target tool/raw <= 1.05"
-printf '%-7s %-20s %-20s %-20s %-9s %-9s %s\n' program tool raw rawflags tool/raw verdict tool/rawflags
+printf '%-7s %-20s %-20s %-20s %-9s %-9s %-14s %s\n' program tool raw rawflags tool/raw verdict tool/rawflags "paired tool/raw"
 for c in "${CASES[@]}"; do
     read -r tm tmin tmax _ < <(stat_line "$BENCH_TMP/$c.tool")
     read -r rm_ rmin rmax _ < <(stat_line "$BENCH_TMP/$c.raw")
     read -r fm fmin fmax _ < <(stat_line "$BENCH_TMP/$c.rawflags")
     r=$(ratio "$tm" "$rm_"); rf=$(ratio "$tm" "$fm"); v=$(verdict "$r" le 1.05)
-    printf '%-7s %-20s %-20s %-20s %-9s %-9s %s\n' "$c" "$tm ($tmin..$tmax)" \
-        "$rm_ ($rmin..$rmax)" "$fm ($fmin..$fmax)" "$r" "$v" "$rf"
+    pr=$(paired_ratio "$BENCH_TMP/$c.tool" "$BENCH_TMP/$c.raw")
+    printf '%-7s %-20s %-20s %-20s %-9s %-9s %-14s %s\n' "$c" "$tm ($tmin..$tmax)" \
+        "$rm_ ($rmin..$rmax)" "$fm ($fmin..$fmax)" "$r" "$v" "$rf" "$pr"
     summary P1 "$c.c (N=$N)" "$r" "<= 1.05" "$v" \
-        "tool $tm s, raw $rm_ s, raw with the tool's flags $fm s (tool/that $rf); other processes used $CPU_OTHERS cores"
+        "tool $tm s, raw $rm_ s, raw with the tool's flags $fm s (tool/that $rf); median of per-round ratios $pr; other processes used $CPU_OTHERS cores"
 done
 echo "$noise"
-echo "where the tool's own time goes (median of $N; valgrind launched through a PATH shim):"
-printf '  %-7s %-24s %-20s %-22s %s\n' program "tool start -> valgrind" "valgrind in tool" "valgrind exit -> end" "raw valgrind, tool's flags"
+echo "where the tool's own time goes (median of $N rounds through a valgrind PATH shim):"
+printf '  %-7s %-24s %-22s %-22s %-18s %s\n' program "tool start -> valgrind" "valgrind exit -> end" "valgrind in tool" "valgrind direct" "fixed cost / raw"
 for c in "${CASES[@]}"; do
-    b="ph_before_$c"; g="ph_vg_$c"; a="ph_after_$c"; fm=$(median "$BENCH_TMP/$c.rawflags")
-    printf '  %-7s %-24s %-20s %-22s %s\n' "$c" "${!b} ms" "${!g} s" "${!a} ms" "$fm s"
+    b="ph_before_$c"; g="ph_vg_$c"; a="ph_after_$c"; d="ph_direct_$c"
+    fixed=$(python3 -c "import sys; print(f'{(float(sys.argv[1]) + float(sys.argv[2])) / 1000 / float(sys.argv[3]) * 100:.1f}%')" \
+        "${!b}" "${!a}" "$(median "$BENCH_TMP/$c.raw")")
+    printf '  %-7s %-24s %-22s %-22s %-18s %s\n' "$c" "${!b} ms" "${!a} ms" "${!g} s" "${!d} s" "$fixed"
     summary P1 "$c.c: the tool's own time" "${!b} + ${!a} ms" "-" "info" \
-        "tool start -> valgrind launched ${!b} ms, valgrind exit -> tool exit ${!a} ms; valgrind inside the tool ${!g} s vs ${fm} s raw with the same flags"
+        "tool start -> valgrind launched ${!b} ms, valgrind exit -> tool exit ${!a} ms (= $fixed of raw); valgrind inside the tool ${!g} s vs ${!d} s launched directly, same flags"
 done
 sm=$(median "$BENCH_TMP/startup"); pm=$(median "$BENCH_TMP/parse")
 echo "  bare start-up (moq-leakcheck --version): ${sm} s; parse+report of the churn XML (moq-leakcheck parse): ${pm} s"
