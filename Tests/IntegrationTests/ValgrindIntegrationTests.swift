@@ -65,6 +65,31 @@ import Testing
         #expect(r.stdout.contains("✗ Valgrind: memory leaks detected"))
     }
 
+    @Test func featureMatrixChecksEverySetInOneCall() throws {
+        let r = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--feature-set", "with_moq", "--feature-set", "leak_demo"],
+            tag: "vg-matrix")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let sets = Set(r.runs.compactMap { $0["featureSet"] as? String })
+        #expect(sets == ["default", "with_moq", "leak_demo"])
+        // Only the leak_demo build leaks; the stub (default) and full (with_moq) builds are clean.
+        for run in r.runs where run["featureSet"] as? String != "leak_demo" {
+            #expect(run["status"] as? String == "clean", "\(run["featureSet"] ?? "") \(run["executable"] ?? "")")
+        }
+        let expected = try Self.expectedTotals("valgrind")
+        #expect(r.tally("definitelyLost") == expected["definitelyLost"]!)
+    }
+
+    @Test func allRunsBothCheckersWithOneSummary() throws {
+        let r = try Tool.run(["all", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "all-both")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        #expect(Set(r.runs.compactMap { $0["checker"] as? String }) == ["valgrind", "asan"])
+        #expect(r.stdout.contains("✗ Valgrind: memory leaks detected"))
+        #expect(r.stdout.contains("✗ AddressSanitizer: memory leaks detected"))
+        #expect(FileManager.default.fileExists(atPath: r.dir + "/valgrind-report.txt"))
+        #expect(FileManager.default.fileExists(atPath: r.dir + "/sanitizer-report.txt"))
+    }
+
     @Test func buildFailureIsIncompleteNeverGreen() throws {
         let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "broken_build"], tag: "vg-broken")
         #expect(r.exitCode == 3, "\(r.combined)")
