@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import LeakCheck
 
@@ -69,7 +70,7 @@ import Testing
 
     @Test func interruptStopsLiveChildrenAndRefusesNewOnes() throws {
         let sup = Supervisor()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { sup.interruptAll(signal: SIGINT, grace: 0.5) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { sup.interruptAll(grace: 0.5) }
         let r = try sup.run(ProcessSpec(executable: "sleep", arguments: ["30"]))
         #expect(r.interrupted)
         #expect(r.signal == SIGTERM)
@@ -78,13 +79,17 @@ import Testing
     }
 
     @Test func parallelMapKeepsOrderAndUsesSeveralThreads() {
-        let start = Date()
+        // Later items finish first; the result keeps the items' order. The peak
+        // number of bodies running at once proves the jobs really overlap.
+        let running = Mutex((now: 0, peak: 0))
         let r = parallelMap(Array(0..<6), jobs: 3) { _, i -> Int in
+            running.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
             usleep(UInt32(200_000 - i * 30_000))
+            running.withLock { $0.now -= 1 }
             return i * i
         }
         #expect(r == [0, 1, 4, 9, 16, 25])
-        #expect(Date().timeIntervalSince(start) < 1.0)  // sequential would take ≥ 0.75 s + overhead; 3 threads ≈ 0.35 s
+        #expect(running.withLock { $0.peak } == 3)
     }
 }
 

@@ -95,22 +95,4 @@ import Testing
         #expect(applied.findings[0].suppressionOverBroad == true)
         #expect(applied.usage.map(\.count) == [1, 0])
     }
-
-    @Test func mergeSumsBySourceAcrossRuns() {
-        let run1 = [
-            SuppressionUsage(name: "a", source: "f:1", count: 1, bytes: 48),
-            SuppressionUsage(name: "b", source: "f:9", count: 0, bytes: 0),
-        ]
-        let run2 = [
-            SuppressionUsage(name: "a", source: "f:1", count: 2, bytes: 96, overBroad: true, checkerCount: 2),
-            SuppressionUsage(name: "c", source: "g:3", count: 1, bytes: 8),
-        ]
-        let run3 = [SuppressionUsage(name: "a", source: "f:1", count: 0, bytes: 0, checkerCount: 1)]
-        #expect(SuppressionApplier.merge([run1, run2, run3]) == [
-            SuppressionUsage(name: "a", source: "f:1", count: 3, bytes: 144, overBroad: true, checkerCount: 3),
-            SuppressionUsage(name: "b", source: "f:9", count: 0, bytes: 0),
-            SuppressionUsage(name: "c", source: "g:3", count: 1, bytes: 8),
-        ])
-        #expect(SuppressionApplier.merge([]) == [])
-    }
 }

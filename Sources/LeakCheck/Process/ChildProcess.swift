@@ -107,7 +107,6 @@ public final class Supervisor: Sendable {
     private struct State {
         var live: Set<pid_t> = []
         var interrupted = false
-        var interruptSignal: Int32 = 0
         var timedOut: Set<pid_t> = []
     }
     private let state = Mutex(State())
@@ -116,10 +115,6 @@ public final class Supervisor: Sendable {
 
     /// True once `interruptAll` has been called: callers stop starting work.
     public var isInterrupted: Bool { state.withLock { $0.interrupted } }
-    public var interruptSignal: Int32 { state.withLock { $0.interruptSignal } }
-
-    /// Number of children currently running.
-    public var liveCount: Int { state.withLock { $0.live.count } }
 
     /// Runs the child to completion (blocking the calling thread).
     public func run(_ spec: ProcessSpec) throws -> ProcessOutcome {
@@ -180,10 +175,9 @@ public final class Supervisor: Sendable {
 
     /// Forwards an interruption to every live process group: SIGTERM, then SIGKILL
     /// after `grace` seconds for any that are still there.
-    public func interruptAll(signal: Int32 = SIGINT, grace: Double = 3) {
+    public func interruptAll(grace: Double = 3) {
         let pids = state.withLock { s -> [pid_t] in
             s.interrupted = true
-            if s.interruptSignal == 0 { s.interruptSignal = signal }
             return Array(s.live)
         }
         for pid in pids { terminateGroup(pid, grace: grace) }

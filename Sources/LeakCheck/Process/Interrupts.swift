@@ -15,7 +15,7 @@ public enum InterruptHandler {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                supervisor.interruptAll(signal: sig)
+                supervisor.interruptAll()
                 onInterrupt?(sig)
             }
             source.resume()

@@ -67,25 +67,4 @@ public enum SuppressionApplier {
         default: return false
         }
     }
-
-    /// Sums usage from several runs, keyed by `source` (file:line), keeping the
-    /// order in which entries first appear. Over-broad in any run is over-broad.
-    public static func merge(_ usages: [[SuppressionUsage]]) -> [SuppressionUsage] {
-        var out: [SuppressionUsage] = []
-        var index: [String: Int] = [:]
-        for list in usages {
-            for u in list {
-                guard let i = index[u.source] else {
-                    index[u.source] = out.count
-                    out.append(u)
-                    continue
-                }
-                out[i].count += u.count
-                out[i].bytes += u.bytes
-                out[i].overBroad = out[i].overBroad || u.overBroad
-                if let c = u.checkerCount { out[i].checkerCount = (out[i].checkerCount ?? 0) + c }
-            }
-        }
-        return out
-    }
 }
