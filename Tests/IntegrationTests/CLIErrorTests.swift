@@ -40,6 +40,15 @@ import Testing
         #expect(r.file("valgrind-report.txt")?.contains("(checker counted 2)") == true)
     }
 
+    @Test func verboseShowsTheCheckerCommandAndQuietShowsNothingOnSuccess() throws {
+        let verbose = try Tool.run(["valgrind", "--verbose", "--", "/bin/true"], tag: "cli-verbose")
+        #expect(verbose.exitCode == 0)
+        #expect(verbose.stderr.contains("run: valgrind --tool=memcheck"), "\(verbose.stderr)")
+        let quiet = try Tool.run(["valgrind", "--quiet", "--", "/bin/true"], tag: "cli-quiet")
+        #expect(quiet.exitCode == 0)
+        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet.combined)")
+    }
+
     @Test func helpAndVersion() throws {
         let help = try Tool.run(["--help"], tag: "cli-help", json: false)
         #expect(help.exitCode == 0 && help.stdout.contains("EXIT CODES"))

@@ -354,6 +354,11 @@ public final class Engine: Sendable {
                 executable: job.program, arguments: job.arguments, environment: env, stdoutPath: programOut,
                 stderrPath: programOut, timeout: options.timeout)
         }
+        console.detail("run: \(([spec.executable] + spec.arguments).joined(separator: " "))")
+        if checker != .valgrind {
+            let key = checker == .lsan ? "LSAN_OPTIONS" : "ASAN_OPTIONS"
+            console.detail("  \(key)=\(spec.environment?[key] ?? "")")
+        }
         let outcome: ProcessOutcome
         do {
             outcome = try supervisor.run(spec)
@@ -389,6 +394,7 @@ public final class Engine: Sendable {
                 logFiles.append(published)
             }
         }
+        console.detail("  \(outcome.description) after \(String(format: "%.2f", outcome.durationSeconds)) s; output in \(logFiles.joined(separator: ", "))")
         let programOutput = Self.readTail(programOut, limit: 32 << 20)
         var run = RunInterpreter.interpret(
             RunEvidence(
@@ -496,6 +502,9 @@ public final class Engine: Sendable {
         let stdoutPath = (runDir as NSString).appendingPathComponent(label + ".json")
         let stderrPath = (runDir as NSString).appendingPathComponent(label + ".stderr")
         console.progress("\(checker.displayName): cargo \(args.joined(separator: " "))")
+        if let flags = env["RUSTFLAGS"] ?? env["CARGO_ENCODED_RUSTFLAGS"], toolchain != nil {
+            console.detail("  RUSTFLAGS=\(flags)\(toolchain?.kind == .stableBootstrap ? " RUSTC_BOOTSTRAP=1" : "")")
+        }
         let outcome: ProcessOutcome
         do {
             outcome = try supervisor.run(
