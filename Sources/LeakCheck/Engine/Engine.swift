@@ -17,6 +17,15 @@ struct Job: Sendable {
     var featureSet: String?
     var isLibtest: Bool
     var label: String
+
+    /// The same binary running only `name` (libtest's exact match, one thread).
+    func forTest(_ name: String, index: Int) -> Job {
+        var j = self
+        j.test = name
+        j.arguments = [name, "--exact", "--test-threads=1"]
+        j.label = label + "-t\(index)"
+        return j
+    }
 }
 
 /// The orchestration: build, run every job under each checker (in parallel),
@@ -226,34 +235,31 @@ public final class Engine: Sendable {
     /// re-run one test per process (unless --per-test / --no-per-test say otherwise).
     func runValgrindJobs(_ jobs: [Job], runDir: String, policy: Policy) -> [RunResult] {
         let whole = runParallel(jobs, checker: .valgrind, runDir: runDir)
-        guard options.perTest != false else { return whole }
-        var output: [RunResult] = []
-        var perTestJobs: [(Int, Job)] = []
-        var needs: [Int] = []
+        guard options.perTest != false, !supervisor.isInterrupted else { return whole.compactMap { $0 } }
+        var perTestJobs: [(owner: Int, job: Job)] = []
         for (i, (job, run)) in zip(jobs, whole).enumerated() {
-            let wants =
-                options.perTest == true
-                || (run.status != .incomplete && run.findings.contains(where: policy.gates))
-            if job.isLibtest && wants, let tests = listTests(job.program, runDir: runDir, env: nil), !tests.isEmpty {
-                needs.append(i)
-                for (n, t) in tests.enumerated() {
-                    var j = job
-                    j.test = t
-                    j.arguments = [t, "--exact", "--test-threads=1"]
-                    j.label = job.label + "-t\(n)"
-                    perTestJobs.append((i, j))
-                }
-            }
+            guard let run, job.isLibtest else { continue }
+            let wants = options.perTest == true || (run.status != .incomplete && run.findings.contains(where: policy.gates))
+            guard wants, let tests = listTests(job.program, runDir: runDir, env: nil) else { continue }
+            for (n, t) in tests.enumerated() { perTestJobs.append((i, job.forTest(t, index: n))) }
         }
-        if perTestJobs.isEmpty { return whole }
+        if perTestJobs.isEmpty { return whole.compactMap { $0 } }
         console.progress("Valgrind: attributing findings to tests: \(perTestJobs.count) per-test runs")
-        let perTest = runParallel(perTestJobs.map(\.1), checker: .valgrind, runDir: runDir)
+        let perTest = runParallel(perTestJobs.map(\.job), checker: .valgrind, runDir: runDir)
+        var byOwner: [Int: [RunResult]] = [:]
+        for (entry, run) in zip(perTestJobs, perTest) {
+            if let run { byOwner[entry.owner, default: []].append(run) }
+        }
+        let attributed = Set(perTestJobs.map(\.owner))
+        var output: [RunResult] = []
         for (i, run) in whole.enumerated() {
-            guard needs.contains(i) else {
+            guard let run else { continue }
+            guard attributed.contains(i) else {
                 output.append(run)
                 continue
             }
-            let mine = zip(perTestJobs, perTest).filter { $0.0.0 == i }.map(\.1)
+            // Tests an interruption kept from running leave their findings in the residual run.
+            let mine = byOwner[i] ?? []
             output += mine
             if let residual = Self.residual(of: run, notIn: mine, policy: policy) { output.append(residual) }
         }
@@ -277,7 +283,7 @@ public final class Engine: Sendable {
     /// Sanitizers: every test in its own process (they start in milliseconds),
     /// so LSan's at-exit report belongs to exactly one test.
     func runSanitizerJobs(_ jobs: [Job], checker: Checker, toolchain: SanitizerToolchain, runDir: String) -> [RunResult] {
-        guard options.perTest != false else { return runParallel(jobs, checker: checker, runDir: runDir) }
+        guard options.perTest != false else { return runParallel(jobs, checker: checker, runDir: runDir).compactMap { $0 } }
         var expanded: [Job] = []
         let listEnv = sanitizerEnvironment(checker: checker, logPrefix: nil, forListing: true)
         for job in jobs {
@@ -285,19 +291,14 @@ public final class Engine: Sendable {
                 expanded.append(job)  // cannot list: run it whole, nothing is lost
                 continue
             }
-            for (n, t) in tests.enumerated() {
-                var j = job
-                j.test = t
-                j.arguments = [t, "--exact", "--test-threads=1"]
-                j.label = job.label + "-t\(n)"
-                expanded.append(j)
-            }
+            for (n, t) in tests.enumerated() { expanded.append(job.forTest(t, index: n)) }
         }
         console.progress("\(checker.displayName): \(expanded.count) runs, one test per process")
-        return runParallel(expanded, checker: checker, runDir: runDir)
+        return runParallel(expanded, checker: checker, runDir: runDir).compactMap { $0 }
     }
 
-    func runParallel(_ jobs: [Job], checker: Checker, runDir: String) -> [RunResult] {
+    /// Results aligned with `jobs`: nil for a job an interruption kept from starting.
+    func runParallel(_ jobs: [Job], checker: Checker, runDir: String) -> [RunResult?] {
         let total = jobs.count
         let done = Mutex(0)
         let results = parallelMap(jobs, jobs: options.jobs, shouldStop: { [supervisor] in supervisor.isInterrupted }) {
@@ -313,7 +314,7 @@ public final class Engine: Sendable {
             )
             return r
         }
-        return results.compactMap { $0 }
+        return results
     }
 
     // MARK: - Executing one job
