@@ -84,24 +84,14 @@ public enum Application {
         if let path = options.genSuppressionsPath {
             do { try engine.writeGeneratedSuppressions(report, to: path) } catch { writeErrors.append("\(error)") }
         }
-        do {
-            if checkersRun.contains(.valgrind) {
-                let path = (options.reportDir as NSString).appendingPathComponent("valgrind-report.txt")
-                do {
-                    try AtomicFile.write(
-                        TextReport.full(report, checkers: [.valgrind], policy: policy, title: "Valgrind memcheck report",
-                            selector: selector),
-                        to: path)
-                } catch { writeErrors.append("\(error)") }
-            }
-            if checkersRun.contains(.asan) || checkersRun.contains(.lsan) {
-                let path = (options.reportDir as NSString).appendingPathComponent("sanitizer-report.txt")
-                do {
-                    try AtomicFile.write(
-                        TextReport.full(report, checkers: [.asan, .lsan], policy: policy, title: "Sanitizer report", selector: selector),
-                        to: path)
-                } catch { writeErrors.append("\(error)") }
-            }
+        let textReports: [(checkers: [Checker], file: String, title: String)] = [
+            ([.valgrind], "valgrind-report.txt", "Valgrind memcheck report"),
+            ([.asan, .lsan], "sanitizer-report.txt", "Sanitizer report"),
+        ]
+        for t in textReports where !checkersRun.isDisjoint(with: t.checkers) {
+            let path = (options.reportDir as NSString).appendingPathComponent(t.file)
+            let text = TextReport.full(report, checkers: t.checkers, policy: policy, title: t.title, selector: selector)
+            do { try AtomicFile.write(text, to: path) } catch { writeErrors.append("\(error)") }
         }
         if !writeErrors.isEmpty && report.exitCode < ExitCode.incomplete {
             report.status = .incomplete
