@@ -22,6 +22,9 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable, Comparable {
     case fatalSignal
     /// The test program itself failed (non-zero exit, failing test) under the checker.
     case testFailure
+    /// What a checker's own summary counts beyond the records it printed
+    /// (a LEAK SUMMARY with more bytes than its loss records add up to).
+    case summaryOnly
     case other
 
     /// Leak kinds are reported with byte and block counts and do not count as `errors`.
@@ -60,6 +63,7 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable, Comparable {
         case .overlap: return "overlapping copy"
         case .fatalSignal: return "fatal signal"
         case .testFailure: return "test failure"
+        case .summaryOnly: return "counted only in the checker's summary"
         case .other: return "other"
         }
     }
@@ -135,6 +139,19 @@ public struct Finding: Codable, Sendable, Hashable {
     public var test: String?
     /// Thread the checker reported it on (valgrind `tid`, ASan `T0`).
     public var thread: String?
+    /// Where the allocation crossed from the caller's code into the crate's C ABI.
+    public var boundary: Boundary?
+    /// How `test` was found: `stack` (a test frame on the stack) or `rerun`
+    /// (re-running the test alone reproduced it); nil when not attributed.
+    public var attributedBy: Attribution?
+    /// Identical findings (same fingerprint) in one run, stored once.
+    public var count: Int?
+    /// The checkers that saw this finding (cross-checker matching in `all`).
+    public var seenBy: [Checker]?
+    /// Against `--baseline`: `new` or `known`.
+    public var baseline: BaselineState?
+    /// For a leak only one checker saw, why the other would not (when known).
+    public var seenByReason: String?
 
     public init(
         kind: FindingKind, rawKind: String, bytes: Int? = nil, blocks: Int? = nil,
@@ -204,5 +221,46 @@ public enum Fingerprint {
         let head = bytes[..<end]
         let start = head.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
         return String(Substring(bytes[start..<end]))
+    }
+}
+
+/// How a finding was tied to a test.
+public enum Attribution: String, Codable, Sendable, Hashable {
+    case stack, rerun
+}
+
+/// A finding's standing against a `--baseline` report.
+public enum BaselineState: String, Codable, Sendable, Hashable {
+    case new, known
+}
+
+/// A source location on a stack (the caller side of an FFI boundary).
+public struct CodeLocation: Codable, Sendable, Hashable {
+    public var function: String?
+    public var file: String?
+    public var line: Int?
+    public init(function: String? = nil, file: String? = nil, line: Int? = nil) {
+        self.function = function
+        self.file = file
+        self.line = line
+    }
+}
+
+/// The exported C-ABI function of the crate through which the leaked memory
+/// came back to the caller, and the crate's function that would free it.
+/// JSON: `{function, file, line, caller: {function, file, line}, release}`.
+public struct Boundary: Codable, Sendable, Hashable {
+    public var function: String
+    public var file: String?
+    public var line: Int?
+    public var caller: CodeLocation?
+    /// The crate's function that frees what `function` returned; nil when none is known.
+    public var release: String?
+    public init(function: String, file: String? = nil, line: Int? = nil, caller: CodeLocation? = nil, release: String? = nil) {
+        self.function = function
+        self.file = file
+        self.line = line
+        self.caller = caller
+        self.release = release
     }
 }

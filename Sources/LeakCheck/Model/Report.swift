@@ -95,9 +95,20 @@ public enum RunStatus: String, Codable, Sendable, Comparable {
     public static func < (a: RunStatus, b: RunStatus) -> Bool { a.rank < b.rank }
 }
 
+/// Where a run's program came from.
+public enum RunSource: String, Codable, Sendable, CaseIterable {
+    /// A test executable cargo built.
+    case cargo
+    /// A test of a CMake build tree, read from `ctest --show-only=json-v1`.
+    case ctest
+    /// The program given after `--`.
+    case command
+}
+
 /// One execution of one program under one checker.
 public struct RunResult: Codable, Sendable {
     public var checker: Checker
+    public var source: RunSource = .cargo
     public var executable: String
     public var arguments: [String]
     /// The single test this run executed (per-test runs), or nil for a whole binary.

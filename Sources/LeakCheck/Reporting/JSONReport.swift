@@ -6,13 +6,14 @@ import Foundation
 
 extension RunResult {
     enum CodingKeys: String, CodingKey {
-        case checker, executable, arguments, test, featureSet, status, exitCode, signal, timedOut, totals,
+        case checker, source, executable, arguments, test, featureSet, status, exitCode, signal, timedOut, totals,
             findings, incompleteReason, logFiles, durationSeconds, failedTests
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(checker, forKey: .checker)
+        try c.encode(source, forKey: .source)
         try c.encode(executable, forKey: .executable)
         try c.encode(arguments, forKey: .arguments)
         try c.encode(test, forKey: .test)
@@ -33,7 +34,8 @@ extension RunResult {
 extension Finding {
     enum CodingKeys: String, CodingKey {
         case kind, rawKind, bytes, blocks, indirectBytes, message, fingerprint, stack, auxiliary, suppressedBy,
-            suppressionSource, suppressionOverBroad, test, thread
+            suppressionSource, suppressionOverBroad, test, thread, boundary, attributedBy, count, seenBy, baseline,
+            seenByReason
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -52,6 +54,12 @@ extension Finding {
         try c.encodeIfPresent(suppressionOverBroad, forKey: .suppressionOverBroad)
         try c.encode(test, forKey: .test)
         try c.encodeIfPresent(thread, forKey: .thread)
+        try c.encode(boundary, forKey: .boundary)
+        try c.encode(attributedBy, forKey: .attributedBy)
+        try c.encodeIfPresent(count, forKey: .count)
+        try c.encodeIfPresent(seenBy, forKey: .seenBy)
+        try c.encodeIfPresent(baseline, forKey: .baseline)
+        try c.encodeIfPresent(seenByReason, forKey: .seenByReason)
     }
 
     public init(from decoder: Decoder) throws {
@@ -70,6 +78,12 @@ extension Finding {
         suppressionOverBroad = try c.decodeIfPresent(Bool.self, forKey: .suppressionOverBroad)
         test = try c.decodeIfPresent(String.self, forKey: .test)
         thread = try c.decodeIfPresent(String.self, forKey: .thread)
+        boundary = try c.decodeIfPresent(Boundary.self, forKey: .boundary)
+        attributedBy = try c.decodeIfPresent(Attribution.self, forKey: .attributedBy)
+        count = try c.decodeIfPresent(Int.self, forKey: .count)
+        seenBy = try c.decodeIfPresent([Checker].self, forKey: .seenBy)
+        baseline = try c.decodeIfPresent(BaselineState.self, forKey: .baseline)
+        seenByReason = try c.decodeIfPresent(String.self, forKey: .seenByReason)
     }
 }
 
