@@ -5,5 +5,6 @@ import LeakCheck
 #endif
 
 // The executable is a thin shell: everything that decides lives in LeakCheck.
-InterruptHandler.install()
-exit(Application.main(arguments: Array(CommandLine.arguments.dropFirst())))
+let supervisor = Supervisor()
+InterruptHandler.install(supervisor)
+exit(Application.main(arguments: Array(CommandLine.arguments.dropFirst()), supervisor: supervisor))

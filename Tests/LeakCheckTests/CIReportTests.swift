@@ -14,7 +14,7 @@ import Testing
         cut.status = .incomplete
         var ok = RunResult(checker: .valgrind, executable: "/t/pubsub", arguments: [])
         ok.status = .clean
-        return Report(status: .incomplete, exitCode: 3, runs: [bad, cut, ok], failOn: [.definitelyLost])
+        return Verdict.decide(runs: [bad, cut, ok], suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false)
     }
 
     @Test func junitIsWellFormedAndCountsFailuresAndErrors() throws {

@@ -9,7 +9,7 @@ import Testing
 
     @Test func missingValgrindOutputIsNeverClean() {
         let r = RunInterpreter.interpret(RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(), outputs: []))
-        #expect(r.status == .incomplete)
+        #expect(Policy().status(of: r) == .incomplete)
         #expect(r.incompleteReason == "valgrind wrote no XML output")
     }
 
@@ -19,7 +19,7 @@ import Testing
         o.incompleteReason = "valgrind XML ends before FINISHED status"
         o.findings = [Finding(kind: .possiblyLost, rawKind: "Leak_PossiblyLost", bytes: 48, blocks: 1, message: "")]
         let r = RunInterpreter.interpret(RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: nil, signal: 9), outputs: [o]))
-        #expect(r.status == .incomplete)
+        #expect(Policy().status(of: r) == .incomplete)
         #expect(r.findings.contains { $0.kind == .possiblyLost })
         #expect(r.signal == "SIGKILL")
     }
@@ -27,7 +27,7 @@ import Testing
     @Test func timeoutIsIncompleteWithReason() {
         let r = RunInterpreter.interpret(
             RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: nil, signal: 15, timedOut: true), outputs: [finishedXML], timeout: 2))
-        #expect(r.status == .incomplete && r.timedOut)
+        #expect(Policy().status(of: r) == .incomplete && r.timedOut)
         #expect(r.incompleteReason == "timed out after 2 s")
         #expect(!r.findings.contains { $0.kind == .fatalSignal })
     }
@@ -44,7 +44,7 @@ import Testing
             """
         let r = RunInterpreter.interpret(
             RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: 101), outputs: [finishedXML], programOutput: out, isLibtest: true))
-        #expect(r.status == .findings)
+        #expect(Policy().status(of: r) == .findings)
         #expect(r.failedTests == ["b", "c"])
         #expect(r.findings.map(\.test) == ["b", "c"])
         #expect(r.findings.allSatisfy { $0.kind == .testFailure })
@@ -77,7 +77,7 @@ import Testing
         o.findings = [Finding(kind: .fatalSignal, rawKind: "SIGSEGV", message: "")]
         let vg = RunInterpreter.interpret(RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: outcome(exit: nil, signal: 11), outputs: [o]))
         #expect(vg.findings.filter { $0.kind == .fatalSignal }.count == 1)
-        #expect(vg.status == .findings)
+        #expect(Policy().status(of: vg) == .findings)
     }
 }
 
@@ -110,9 +110,13 @@ import Testing
     }
 
     @Test func sanitizerOptionsKeepTheUsersButNotLogPath() {
-        let (merged, dropped) = SanitizerOptions.merge(ours: [("detect_leaks", "1"), ("log_path", "/r/asan-report")], user: "detect_leaks=0:log_path=/tmp/x:verbosity=1")
-        #expect(merged == "detect_leaks=1:log_path=/r/asan-report:detect_leaks=0:verbosity=1")
-        #expect(dropped == ["log_path=/tmp/x"])
+        let merged = SanitizerOptions.merge(ours: [("detect_leaks", "1"), ("log_path", "/r/asan-report")], user: "detect_leaks=0:log_path=/tmp/x:verbosity=1")
+        // detect_leaks=0 would switch the gate off: it is dropped and reported, the rest is kept.
+        #expect(merged.options == "detect_leaks=1:log_path=/r/asan-report:verbosity=1")
+        #expect(merged.overridden == ["detect_leaks=0", "log_path=/tmp/x"])
+        let respected = SanitizerOptions.merge(ours: [("detect_leaks", "1"), ("exitcode", "23")], user: "exitcode=0:detect_leaks=1", respectUser: true)
+        #expect(respected.options == "detect_leaks=1:exitcode=23:exitcode=0")
+        #expect(respected.overridden == ["exitcode=0"])
     }
 
     @Test func featureLabels() {
@@ -129,10 +133,10 @@ import Testing
         let noise = Finding(kind: .possiblyLost, rawKind: "", bytes: 48, blocks: 1, message: "", stack: [Frame(function: "c")])
         let whole = RunResult(checker: .valgrind, executable: "t", arguments: [], findings: [a, b, noise])
         let perTest = [RunResult(checker: .valgrind, executable: "t", arguments: [], test: "x", findings: [a])]
-        let residual = Engine.residual(of: whole, notIn: perTest, policy: Policy())
+        let residual = Scheduler.residual(of: whole, notIn: perTest, policy: Policy())
         #expect(residual?.findings == [b])
         #expect(residual?.totals.definitelyLost == Tally(bytes: 16, blocks: 1))
-        #expect(Engine.residual(of: whole, notIn: perTest + [RunResult(checker: .valgrind, executable: "t", arguments: [], findings: [b])], policy: Policy()) == nil)
+        #expect(Scheduler.residual(of: whole, notIn: perTest + [RunResult(checker: .valgrind, executable: "t", arguments: [], findings: [b])], policy: Policy()) == nil)
     }
 
     @Test func logFormatsAreDetectedFromTheirFirstBytes() {
@@ -143,12 +147,12 @@ import Testing
     }
 
     @Test func summaryUsesTheGuidesVoice() {
-        let clean = Report(status: .clean, exitCode: 0, runs: [RunResult(checker: .valgrind, executable: "t", arguments: [])], failOn: [])
+        let clean = Verdict.decide(runs: [RunResult(checker: .valgrind, executable: "t", arguments: [])], suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false)
         #expect(TextReport.summary(clean, policy: Policy(), selector: FrameSelector()).hasPrefix("✓ Valgrind: No memory leaks detected"))
         let leak = Finding(kind: .definitelyLost, rawKind: "", bytes: 1040, blocks: 3, message: "", stack: [Frame(function: "malloc"), Frame(function: "moq_connect", file: "src/lib.rs", line: 7)], test: "t1")
         var run = RunResult(checker: .valgrind, executable: "t", arguments: [], findings: [leak])
         run.status = .findings
-        let text = TextReport.summary(Report(status: .findings, exitCode: 1, runs: [run], failOn: []), policy: Policy(), selector: FrameSelector())
+        let text = TextReport.summary(Verdict.decide(runs: [run], suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false), policy: Policy(), selector: FrameSelector())
         #expect(text.contains("✗ Valgrind: memory leaks detected"))
         #expect(text.contains("definitely lost: 1,040 bytes in 3 blocks"))
         #expect(text.contains("at moq_connect (src/lib.rs:7)"))

@@ -124,7 +124,7 @@ enum ProcessTable {
         let run = RunResult(
             checker: .valgrind, executable: "/x/t", arguments: [],
             findings: [Finding(kind: .invalidRead, rawKind: "InvalidRead", message: "Invalid read of size 4")])
-        let report = Report(status: .findings, exitCode: 1, runs: [run], failOn: [.definitelyLost])
+        let report = Verdict.decide(runs: [run], suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false)
         let obj = try JSONSerialization.jsonObject(with: JSONReport.encode(report)) as! [String: Any]
         #expect(obj["schemaVersion"] as? Int == 1)
         #expect(obj["status"] as? String == "findings")

@@ -2,7 +2,10 @@ import Foundation
 
 /// The whole program behind the thin executable: argv in, exit code out.
 public enum Application {
-    public static func main(arguments: [String], console: Console? = nil) -> Int32 {
+    public static func main(
+        arguments: [String], console: Console? = nil, supervisor: Supervisor = .shared,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Int32 {
         let options: Options
         do {
             options = try Options.parse(arguments)
@@ -39,86 +42,82 @@ public enum Application {
             }
         }
         // Suppressions are read before anything runs: a malformed file is exit 2, never a silent skip.
+        let diagnostics = Diagnostics()
         let suppressions: [Suppression]
         let target: Target?
         do {
             try AtomicFile.prepareDirectory(options.reportDir)
-            for (flag, path) in [
-                ("--json", options.jsonPath), ("--junit", options.junitPath),
-                ("--gen-suppressions", options.genSuppressionsPath),
-            ] {
-                guard let path else { continue }
+            for (flag, path) in outputFlags(options) {
                 let dir = (path as NSString).deletingLastPathComponent
                 do { try AtomicFile.prepareDirectory(dir.isEmpty ? "." : dir) } catch {
                     throw UsageError("\(flag) \(path): cannot write there")
                 }
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                    throw UsageError("\(flag) \(path): is a directory (give a file path)")
+                }
             }
             target = options.subcommand == .parse ? nil : try resolveTarget(options)
-            suppressions = try loadSuppressions(options, target: target)
+            suppressions = try loadSuppressions(options, target: target, diagnostics: diagnostics)
         } catch {
             console.error("\(error)")
             return ExitCode.usage
         }
-        let engine = Engine(
-            options: options, console: console, toolRoot: ToolRoot.locate(), suppressions: suppressions)
+        let context = RunContext(
+            options: options, console: console, supervisor: supervisor, environment: environment,
+            diagnostics: diagnostics, suppressions: suppressions)
+        let engine = Engine(context: context)
         let report: Report
-        if options.subcommand == .parse {
-            report = engine.parseFiles(options.positional)
-        } else {
-            report = engine.runCheckers(target: target!)
+        switch target {
+        case nil: report = engine.parseFiles(options.positional)
+        case .command(let argv): report = engine.runCheckers(sources: [CommandSource(argv: argv)])
+        case .cargo(let manifest, let crateDir):
+            report = engine.runCheckers(sources: [CargoSource(manifest: manifest, crateDir: crateDir)])
         }
-        return finish(report, engine: engine)
+        return finish(report, context: context)
     }
 
-    /// Writes every report, prints the summary and returns the exit code. A
-    /// report that cannot be written makes the run incomplete (exit 3).
-    static func finish(_ report: Report, engine: Engine) -> Int32 {
-        var report = report
-        let options = engine.options
-        let console = engine.console
-        let policy = options.policy
-        var writeErrors: [String] = []
-        let checkersRun = Set(report.runs.map(\.checker))
-        let own = engine.ownCode()
-        let selector = FrameSelector(isOwnCode: { own.contains($0) })
+    /// The output files the flags ask for, checked before anything runs.
+    static func outputFlags(_ options: Options) -> [(String, String)] {
+        [("--json", options.jsonPath), ("--junit", options.junitPath), ("--gen-suppressions", options.genSuppressionsPath)]
+            .compactMap { flag, path in path.map { (flag, $0) } }
+    }
+
+    /// Writes every output from the one verdict, then prints the summary and
+    /// returns the verdict's exit code. An output that cannot be written makes
+    /// the verdict incomplete before any output is written, so all of them say so.
+    static func finish(_ decided: Report, context: RunContext) -> Int32 {
+        let options = context.options
+        let console = context.console
+        let own = context.ownCode
+        let renderContext = RenderContext(
+            policy: options.policy, selector: FrameSelector(isOwnCode: { own.contains($0) }),
+            reportDir: options.reportDir, sourceRoots: context.sourceRoots,
+            workspaceRoot: context.environment["GITHUB_WORKSPACE"], environment: context.environment)
+        var renderers: [any ReportRenderer] = TextReportRenderer.forRuns(of: decided, reportDir: options.reportDir)
         if let path = options.genSuppressionsPath {
-            do { try engine.writeGeneratedSuppressions(report, to: path) } catch { writeErrors.append("\(error)") }
+            renderers += GeneratedSuppressionsRenderer.forRuns(of: decided, path: path, ownCode: own)
         }
-        let textReports: [(checkers: [Checker], file: String, title: String)] = [
-            ([.valgrind], "valgrind-report.txt", "Valgrind memcheck report"),
-            ([.asan, .lsan], "sanitizer-report.txt", "Sanitizer report"),
-        ]
-        for t in textReports where !checkersRun.isDisjoint(with: t.checkers) {
-            let path = (options.reportDir as NSString).appendingPathComponent(t.file)
-            let text = TextReport.full(report, checkers: t.checkers, policy: policy, title: t.title, selector: selector)
-            do { try AtomicFile.write(text, to: path) } catch { writeErrors.append("\(error)") }
-        }
-        if !writeErrors.isEmpty && report.exitCode < ExitCode.incomplete {
-            report.status = .incomplete
-            report.exitCode = ExitCode.incomplete
-            report.notes += writeErrors
-        }
-        if let junit = options.junitPath {
-            do { try AtomicFile.write(JUnitReport.render(report, policy: policy, selector: selector), to: junit) } catch {
-                writeErrors.append("\(error)")
-                if report.exitCode < ExitCode.incomplete { report.exitCode = ExitCode.incomplete }
-            }
-        }
-        if let json = options.jsonPath {
-            do { try AtomicFile.write(try JSONReport.encode(report), to: json) } catch {
-                writeErrors.append("\(error)")
-                if report.exitCode < ExitCode.incomplete { report.exitCode = ExitCode.incomplete }
-            }
-        }
-        for e in writeErrors { console.error(e) }
-        if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
-            let root = ProcessInfo.processInfo.environment["GITHUB_WORKSPACE"]
-            for line in GitHubAnnotations.render(report, policy: policy, selector: selector, root: root) {
+        if let path = options.junitPath { renderers.append(JUnitReportRenderer(path: path)) }
+        if let path = options.jsonPath { renderers.append(JSONReportRenderer(path: path)) }
+        let written = OutputPipeline.write(
+            renderers,
+            decide: { errors in
+                var r = decided
+                r.incompleteReasons += errors.filter { !r.incompleteReasons.contains($0) }
+                return r
+            }, context: renderContext)
+        let report = written.report
+        for e in written.errors { console.error(e) }
+        if context.environment["GITHUB_ACTIONS"] == "true" {
+            for line in GitHubAnnotations.render(
+                report, policy: options.policy, selector: renderContext.selector, root: renderContext.workspaceRoot)
+            {
                 console.out(line)
             }
         }
         if console.verbosity > .quiet || report.exitCode != 0 {
-            console.out(TextReport.summary(report, policy: policy, selector: selector))
+            console.out(TextReport.summary(report, policy: options.policy, selector: renderContext.selector))
         }
         return report.exitCode
     }
@@ -151,10 +150,15 @@ public enum Application {
 
     /// Default files (unless --no-default-suppressions), the guide's
     /// `tools/valgrind-suppressions.supp` beside the crate, then the user's.
-    static func loadSuppressions(_ options: Options, target: Target?) throws -> [Suppression] {
+    static func loadSuppressions(_ options: Options, target: Target?, diagnostics: Diagnostics) throws -> [Suppression] {
         var files: [String] = []
-        if !options.noDefaultSuppressions, let root = ToolRoot.locate() {
-            files += DefaultSuppressions.files(toolRoot: root)
+        if !options.noDefaultSuppressions {
+            if let root = ToolRoot.locate() {
+                files += DefaultSuppressions.files(toolRoot: root)
+            } else {
+                diagnostics.incomplete(
+                    "the default suppressions (suppressions/ beside the tool) were not found: std's harness noise would read as leaks (set MOQ_LEAKCHECK_HOME, or pass --no-default-suppressions)")
+            }
         }
         if case .cargo(_, let crateDir) = target {
             for dir in [crateDir, (crateDir as NSString).deletingLastPathComponent] {

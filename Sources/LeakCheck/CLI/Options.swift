@@ -47,6 +47,9 @@ public struct Options: Sendable {
     public var positional: [String] = []
     public var showHelp = false
     public var showVersion = false
+    /// `--respect-sanitizer-options`: the user's ASAN/LSAN_OPTIONS win over the
+    /// ones the gate relies on, and the run can no longer be clean.
+    public var respectSanitizerOptions = false
 
     public init() {}
 

@@ -43,15 +43,11 @@ public struct TestExecutable: Sendable, Hashable, Codable {
     /// Target kind: lib, test, bin, example, bench.
     public var targetKind: String
     public var path: String
-    public var packageName: String?
-    public var sourcePath: String?
 
-    public init(targetName: String, targetKind: String, path: String, packageName: String? = nil, sourcePath: String? = nil) {
+    public init(targetName: String, targetKind: String, path: String) {
         self.targetName = targetName
         self.targetKind = targetKind
         self.path = path
-        self.packageName = packageName
-        self.sourcePath = sourcePath
     }
 }
 
@@ -59,8 +55,9 @@ public struct TestExecutable: Sendable, Hashable, Codable {
 public struct CargoBuildMessages: Sendable {
     public var executables: [TestExecutable] = []
     public var success: Bool?
-    /// Rendered compiler errors (`rendered` of error-level compiler messages).
-    public var errors: [String] = []
+    /// Directories holding a `cdylib`/`staticlib` the build produced (what C
+    /// tests link: `{crate_lib_dir}`), in the order seen.
+    public var libraryDirs: [String] = []
     /// Package names and their manifest directories seen in artifacts (for own-code detection).
     public var packages: [String: String] = [:]
 
@@ -84,6 +81,13 @@ public struct CargoBuildMessages: Sendable {
                 if let manifest = obj["manifest_path"] as? String, let name = Self.packageName(fromID: packageID) {
                     m.packages[name] = (manifest as NSString).deletingLastPathComponent
                 }
+                let crateTypes = target["crate_types"] as? [String] ?? []
+                if (profile["test"] as? Bool) != true, crateTypes.contains(where: { $0 == "cdylib" || $0 == "staticlib" }) {
+                    for file in obj["filenames"] as? [String] ?? [] where file.hasSuffix(".so") || file.hasSuffix(".a") {
+                        let dir = (file as NSString).deletingLastPathComponent
+                        if !m.libraryDirs.contains(dir) { m.libraryDirs.append(dir) }
+                    }
+                }
                 guard (profile["test"] as? Bool) == true, let exe = obj["executable"] as? String,
                     !seen.contains(exe)
                 else { continue }
@@ -92,13 +96,7 @@ public struct CargoBuildMessages: Sendable {
                 m.executables.append(
                     TestExecutable(
                         targetName: target["name"] as? String ?? (exe as NSString).lastPathComponent,
-                        targetKind: kinds.first ?? "test", path: exe,
-                        packageName: Self.packageName(fromID: packageID),
-                        sourcePath: target["src_path"] as? String))
-            case "compiler-message":
-                if let msg = obj["message"] as? [String: Any], (msg["level"] as? String) == "error" {
-                    m.errors.append((msg["rendered"] as? String) ?? (msg["message"] as? String) ?? "error")
-                }
+                        targetKind: kinds.first ?? "test", path: exe))
             case "build-finished":
                 m.success = obj["success"] as? Bool
             default:

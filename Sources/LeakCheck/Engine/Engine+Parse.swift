@@ -18,13 +18,11 @@ public enum LogFormatDetector {
 
 extension Engine {
     /// `moq-leakcheck parse FILE…`: the same findings, reports and exit codes
-    /// from logs written earlier.
+    /// from logs written earlier, through the same result builder and verdict.
     public func parseFiles(_ paths: [String]) -> Report {
-        var runs: [RunResult] = []
-        for path in paths {
-            runs.append(parseOne(path))
-        }
-        return assemble(runs: runs, skipped: [], policy: options.policy)
+        context.addOwnCode(root: FileManager.default.currentDirectoryPath)
+        let runs = paths.map(parseOne)
+        return decide(runs: runs, skipped: [])
     }
 
     func parseOne(_ path: String) -> RunResult {
@@ -36,14 +34,17 @@ extension Engine {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return incomplete(.valgrind, "cannot read \(path)")
         }
-        let head = (try? handle.read(upToCount: 256 << 10)) ?? Data()
-        try? handle.close()
+        let head: Data
+        do { head = try handle.read(upToCount: 256 << 10) ?? Data() } catch {
+            return incomplete(.valgrind, "cannot read \(path): \(error.localizedDescription)")
+        }
+        try? handle.close()  // read-only handle: nothing is lost if close fails
         let prefix = String(decoding: head, as: UTF8.self)
         if prefix.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return incomplete(.valgrind, "\(path) is empty: no checker output to trust")
         }
         guard let format = LogFormatDetector.detect(prefix: prefix) else {
-            return incomplete(.valgrind, "\(path) is neither a valgrind (XML or text) nor a sanitizer log")
+            return incomplete(.valgrind, "\(path) is not a checker log (no valgrind or sanitizer markers found)")
         }
         let output: CheckerOutput
         let checker: Checker
@@ -51,51 +52,27 @@ extension Engine {
         case .valgrindXML:
             checker = .valgrind
             do { output = try ValgrindXMLParser.parse(fileAt: path) } catch { return incomplete(.valgrind, "\(error)") }
-        case .valgrindText:
-            checker = .valgrind
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                return incomplete(.valgrind, "cannot read \(path) as UTF-8 text")
+        case .valgrindText, .sanitizer:
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return incomplete(.valgrind, "cannot read \(path)")
             }
-            output = ValgrindTextParser.parse(text: text)
-        case .sanitizer:
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                return incomplete(.asan, "cannot read \(path) as UTF-8 text")
+            let text = String(decoding: data, as: UTF8.self)
+            if format == .valgrindText {
+                checker = .valgrind
+                output = ValgrindTextParser.parse(text: text)
+            } else {
+                checker = text.contains("AddressSanitizer") ? .asan : .lsan
+                output = SanitizerLogParser.parse(text: text)
             }
-            checker = text.contains("AddressSanitizer") ? .asan : .lsan
-            output = SanitizerLogParser.parse(text: text)
         }
-        var run = RunInterpreter.interpret(
+        var run = ResultBuilder(context: context).build(
             RunEvidence(
                 checker: checker, executable: output.command?.first ?? path,
                 arguments: Array((output.command ?? []).dropFirst()),
                 outcome: ProcessOutcome(exitCode: nil, signal: nil, timedOut: false, interrupted: false, durationSeconds: 0),
-                outputs: [output], logFiles: [path]))
+                outputs: [output], logFiles: [path]),
+            source: .command, target: (path as NSString).lastPathComponent, label: (path as NSString).lastPathComponent)
         run.durationSeconds = nil
-        for w in output.warnings { note("\((path as NSString).lastPathComponent): \(w)") }
-        checkerCounts.withLock { counts in
-            for (name, n) in output.checkerSuppressionCounts { counts[name, default: 0] += n }
-        }
-        applySuppressions(to: &run)
         return run
-    }
-
-    /// `--gen-suppressions FILE`: valgrind entries for valgrind findings; LSan
-    /// entries for sanitizer leaks (in FILE, or FILE.lsan when both ran).
-    func writeGeneratedSuppressions(_ report: Report, to path: String) throws {
-        let own = ownCode()
-        let live = { (c: Set<Checker>) in
-            report.runs.filter { c.contains($0.checker) }.flatMap { $0.findings.filter { $0.suppressedBy == nil } }
-        }
-        let vg = live([.valgrind])
-        let san = live([.asan, .lsan]).filter(\.kind.isLeak)
-        let ranValgrind = report.runs.contains { $0.checker == .valgrind }
-        let ranSanitizer = report.runs.contains { $0.checker != .valgrind }
-        if ranValgrind || !ranSanitizer {
-            try AtomicFile.write(SuppressionGenerator.valgrind(for: vg, ownCode: own), to: path)
-        }
-        if ranSanitizer {
-            let lsanPath = ranValgrind ? path + ".lsan" : path
-            try AtomicFile.write(SuppressionGenerator.lsan(for: san, ownCode: own), to: lsanPath)
-        }
     }
 }

@@ -45,19 +45,21 @@ public struct SanitizerToolchain: Sendable, Equatable {
 
     /// Picks the toolchain: the one asked for, else nightly when installed, else
     /// stable with bootstrap. nil with a reason when neither works.
-    public static func detect(preferred: String?, environment: [String: String]) -> (SanitizerToolchain?, String) {
+    public static func detect(
+        preferred: String?, environment: [String: String], supervisor: Supervisor = Supervisor()
+    ) -> (SanitizerToolchain?, String) {
         var tried: [String] = []
         let order: [Kind] =
             preferred == "stable" ? [.stableBootstrap] : preferred == "nightly" ? [.nightly] : [.nightly, .stableBootstrap]
         for kind in order {
             let prefix = kind == .nightly ? ["+nightly"] : []
-            guard let v = Capture.run("cargo", prefix + ["--version"], environment: environment, timeout: 60),
+            guard let v = Capture.run("cargo", prefix + ["--version"], environment: environment, supervisor: supervisor, timeout: 60),
                 v.outcome.succeeded
             else {
                 tried.append(kind == .nightly ? "cargo +nightly not available" : "cargo not found")
                 continue
             }
-            guard let r = Capture.run("rustc", prefix + ["-vV"], environment: environment, timeout: 60),
+            guard let r = Capture.run("rustc", prefix + ["-vV"], environment: environment, supervisor: supervisor, timeout: 60),
                 r.outcome.succeeded, let host = RustcInfo.hostTriple(fromVerboseVersion: r.output)
             else {
                 tried.append("rustc -vV failed")
@@ -74,25 +76,42 @@ public struct SanitizerToolchain: Sendable, Equatable {
     }
 }
 
-/// Merging sanitizer option strings: ours first, the user's after, so the
-/// user's win (sanitizers read options left to right) — except the ones the
-/// tool cannot work without.
+/// Merging sanitizer option strings. The options the tool's reading of the
+/// logs relies on are forced: a user value that contradicts one is dropped
+/// and reported, so no environment can switch the gate off. Everything else
+/// the user sets comes after ours and wins (sanitizers read left to right).
 public enum SanitizerOptions {
-    /// Options the tool must control (it reads the logs from its own log_path).
-    static let forced: Set<String> = ["log_path", "log_exe_name", "log_to_syslog"]
+    /// Where the logs go: never the user's to change.
+    static let location: Set<String> = ["log_path", "log_exe_name", "log_to_syslog"]
+    /// What the verdict relies on: forced unless `--respect-sanitizer-options`.
+    static let gate: Set<String> = ["detect_leaks", "leak_check_at_exit", "exitcode", "fast_unwind_on_malloc", "symbolize"]
 
-    public static func merge(ours: [(String, String)], user: String?) -> (String, [String]) {
-        var dropped: [String] = []
+    public struct Merged: Sendable, Equatable {
+        public var options: String
+        /// `key=value` items of the user's that contradicted a forced option.
+        public var overridden: [String]
+    }
+
+    public static func merge(ours: [(String, String)], user: String?, respectUser: Bool = false) -> Merged {
+        var overridden: [String] = []
         var parts = ours.map { "\($0.0)=\($0.1)" }
+        let forcedValues = Dictionary(ours, uniquingKeysWith: { a, _ in a })
         for item in (user ?? "").split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "," }) {
-            let key = item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            if forced.contains(key) {
-                dropped.append(String(item))
+            let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+            let key = kv.first ?? ""
+            let value = kv.count > 1 ? kv[1] : ""
+            if location.contains(key) {
+                if forcedValues[key] != value { overridden.append(String(item)) }
                 continue
+            }
+            if gate.contains(key), let ours = forcedValues[key] {
+                if ours == value { continue }
+                overridden.append(String(item))
+                if !respectUser { continue }
             }
             parts.append(String(item))
         }
-        return (parts.joined(separator: ":"), dropped)
+        return Merged(options: parts.joined(separator: ":"), overridden: overridden)
     }
 }
 

@@ -115,13 +115,15 @@ public struct RunResult: Codable, Sendable {
     public var test: String?
     /// Cargo features the binary was built with (nil in command mode).
     public var featureSet: String?
-    public var status: RunStatus
+    /// Decided by the policy in one place (`Verdict.decide`); never set elsewhere.
+    public internal(set) var status: RunStatus
     /// Exit status of the program under the checker (nil when killed by a signal).
     public var exitCode: Int32?
     /// Signal that ended the program (valgrind's fatal_signal or the wait status), e.g. "SIGSEGV".
     public var signal: String?
     public var timedOut: Bool
-    public var totals: Totals
+    /// Derived from `findings` every time: it can never disagree with them.
+    public var totals: Totals { Totals(findings: findings) }
     public var findings: [Finding]
     /// Why the run could not be trusted (set whenever status is incomplete).
     public var incompleteReason: String?
@@ -130,6 +132,12 @@ public struct RunResult: Codable, Sendable {
     public var durationSeconds: Double?
     /// Names of tests the harness reported as failed.
     public var failedTests: [String]?
+    /// The tests this run executed, as the harness listed them (libtest `--list`,
+    /// ctest's test name): lets JUnit show one testcase per test, always.
+    public var tests: [String]?
+    /// Stable name of what ran, without cargo's build hash (`lifecycle`, `moq_ffi`,
+    /// a ctest test name): JUnit classnames and partitions use it.
+    public var target: String?
 
     public init(
         checker: Checker, executable: String, arguments: [String], test: String? = nil,
@@ -147,12 +155,9 @@ public struct RunResult: Codable, Sendable {
         self.signal = signal
         self.timedOut = timedOut
         self.findings = findings
-        self.totals = Totals(findings: findings)
         self.incompleteReason = incompleteReason
         self.logFiles = logFiles
     }
-
-    public mutating func recomputeTotals() { totals = Totals(findings: findings) }
 }
 
 /// A checker that was asked for (or tried in `all`) but did not run.
@@ -187,14 +192,13 @@ public struct SuppressionUsage: Codable, Sendable, Hashable {
     }
 }
 
-/// The whole report: what `--json` writes (schemaVersion 1).
-public struct Report: Codable, Sendable {
+/// The whole report: what `--json` writes (schemaVersion 1). It is the one
+/// verdict every output renders: `status`, `exitCode` and `totals` are derived
+/// from the runs and the recorded problems, never stored beside them.
+public struct Report: Sendable {
     public var schemaVersion = 1
     public var tool = "moq-leakcheck"
     public var toolVersion = LeakCheckVersion.string
-    public var status: RunStatus
-    public var exitCode: Int32
-    public var totals: Totals
     public var runs: [RunResult]
     public var skipped: [SkippedChecker]
     public var suppressions: [SuppressionUsage]
@@ -202,23 +206,48 @@ public struct Report: Codable, Sendable {
     public var failOn: [FindingKind]
     /// Notes worth a person's attention (toolchain path used, doctests not run, …).
     public var notes: [String]
+    /// Problems that make the whole report untrustworthy (an output that could
+    /// not be written, a log that could not be read, a partition missing).
+    public var incompleteReasons: [String]
     /// Set when the tool was interrupted (Ctrl-C / SIGTERM).
     public var interrupted: Bool
+    /// This report covers one partition of the job list (`--partition`).
+    public var partition: PartitionInfo?
+    /// Findings of the baseline (`--baseline`) that this run no longer shows.
+    public var fixedSinceBaseline: [Finding]?
 
     public init(
-        status: RunStatus, exitCode: Int32, runs: [RunResult], skipped: [SkippedChecker] = [],
-        suppressions: [SuppressionUsage] = [], failOn: [FindingKind], notes: [String] = [],
-        interrupted: Bool = false
+        runs: [RunResult], skipped: [SkippedChecker] = [], suppressions: [SuppressionUsage] = [],
+        failOn: [FindingKind], notes: [String] = [], incompleteReasons: [String] = [], interrupted: Bool = false
     ) {
-        self.status = status
-        self.exitCode = exitCode
         self.runs = runs
-        self.totals = runs.reduce(Totals()) { $0 + $1.totals }
         self.skipped = skipped
         self.suppressions = suppressions
         self.failOn = failOn
         self.notes = notes
+        self.incompleteReasons = incompleteReasons
         self.interrupted = interrupted
+    }
+
+    /// The overall status and exit code, by the one rule in `Policy.outcome`.
+    public var outcome: (status: RunStatus, exitCode: Int32) {
+        Policy.outcome(of: runs, incompleteReasons: incompleteReasons, interrupted: interrupted)
+    }
+    public var status: RunStatus { outcome.status }
+    public var exitCode: Int32 { outcome.exitCode }
+    public var totals: Totals { runs.reduce(Totals()) { $0 + $1.totals } }
+}
+
+/// Which part of the job list a report covers (`--partition hash:2/3`).
+public struct PartitionInfo: Codable, Sendable, Hashable {
+    public var kind: String
+    /// 1-based.
+    public var index: Int
+    public var total: Int
+    public init(kind: String, index: Int, total: Int) {
+        self.kind = kind
+        self.index = index
+        self.total = total
     }
 }
 

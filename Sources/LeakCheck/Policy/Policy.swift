@@ -12,14 +12,21 @@ public enum ExitCode {
 /// "informational").
 public struct Policy: Sendable, Hashable {
     public var gatingLeakKinds: Set<FindingKind>
-    /// Over-broad suppressions (ones that hid a finding in the crate's own code) gate too.
-    public var strictSuppressions: Bool
+    /// Over-broad suppressions (ones that hid a finding in the crate's own code)
+    /// gate unless `--allow-broad-suppressions` says otherwise.
+    public var gateOverBroadSuppressions: Bool
 
     public static let defaultLeakKinds: Set<FindingKind> = [.definitelyLost, .indirectlyLost]
 
-    public init(gatingLeakKinds: Set<FindingKind> = Policy.defaultLeakKinds, strictSuppressions: Bool = false) {
+    public init(gatingLeakKinds: Set<FindingKind> = Policy.defaultLeakKinds, gateOverBroadSuppressions: Bool = true) {
         self.gatingLeakKinds = gatingLeakKinds
-        self.strictSuppressions = strictSuppressions
+        self.gateOverBroadSuppressions = gateOverBroadSuppressions
+    }
+
+    /// Kept for callers of the first round's API: `strictSuppressions` is what
+    /// `gateOverBroadSuppressions` was called then.
+    public init(gatingLeakKinds: Set<FindingKind> = Policy.defaultLeakKinds, strictSuppressions: Bool) {
+        self.init(gatingLeakKinds: gatingLeakKinds, gateOverBroadSuppressions: strictSuppressions)
     }
 
     /// Parses `--fail-on`: a comma list of `definite`, `indirect`, `possible`,
@@ -45,15 +52,30 @@ public struct Policy: Sendable, Hashable {
     /// Does this finding fail the gate?
     public func gates(_ f: Finding) -> Bool {
         if f.suppressedBy != nil {
-            return strictSuppressions && f.suppressionOverBroad == true
+            return gateOverBroadSuppressions && f.suppressionOverBroad == true
         }
         if f.kind.isLeak { return gatingLeakKinds.contains(f.kind) }
+        if f.kind == .summaryOnly, let kind = Self.leakKind(ofSummaryOnly: f) {
+            return gatingLeakKinds.contains(kind)
+        }
         return true
+    }
+
+    /// The leak kind a `summaryOnly` finding stands for: its `rawKind` is the
+    /// checker's kind name (`Leak_DefinitelyLost`), optionally followed by a remark.
+    static func leakKind(ofSummaryOnly f: Finding) -> FindingKind? {
+        let raw = f.rawKind
+        if raw.hasPrefix("Leak_DefinitelyLost") { return .definitelyLost }
+        if raw.hasPrefix("Leak_IndirectlyLost") { return .indirectlyLost }
+        if raw.hasPrefix("Leak_PossiblyLost") { return .possiblyLost }
+        if raw.hasPrefix("Leak_StillReachable") { return .stillReachable }
+        return nil
     }
 
     /// A finding worth a warning but not a failure (possibly lost by default).
     public func warns(_ f: Finding) -> Bool {
-        f.suppressedBy == nil && f.kind == .possiblyLost && !gates(f)
+        guard f.suppressedBy == nil, !gates(f) else { return false }
+        return f.kind == .possiblyLost || (f.kind == .summaryOnly && Self.leakKind(ofSummaryOnly: f) == .possiblyLost)
     }
 
     /// The status of one run: incomplete runs never become clean, and their
@@ -63,19 +85,15 @@ public struct Policy: Sendable, Hashable {
         return run.findings.contains(where: gates) ? .findings : .clean
     }
 
-    /// Applies `status(of:)` to every run.
-    public func evaluate(_ runs: [RunResult]) -> [RunResult] {
-        runs.map { r in
-            var r = r
-            r.status = status(of: r)
-            return r
-        }
-    }
-
-    /// The overall status and exit code. No run at all is incomplete: nothing was checked.
-    public func outcome(of runs: [RunResult], interrupted: Bool) -> (RunStatus, Int32) {
-        let overall: RunStatus = runs.isEmpty ? .incomplete : runs.map(\.status).max() ?? .incomplete
+    /// The overall status and exit code: the one rule every output states.
+    /// No run at all is incomplete (nothing was checked); a recorded problem
+    /// (an output not written, a partition missing) makes it incomplete too.
+    public static func outcome(
+        of runs: [RunResult], incompleteReasons: [String] = [], interrupted: Bool
+    ) -> (RunStatus, Int32) {
         if interrupted { return (.incomplete, ExitCode.interrupted) }
+        var overall: RunStatus = runs.isEmpty ? .incomplete : runs.map(\.status).max() ?? .incomplete
+        if !incompleteReasons.isEmpty { overall = .incomplete }
         switch overall {
         case .clean: return (.clean, ExitCode.clean)
         case .findings: return (.findings, ExitCode.findings)

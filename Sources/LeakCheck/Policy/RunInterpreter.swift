@@ -18,12 +18,15 @@ public struct RunEvidence: Sendable {
     public var sanitizerExitCode: Int32?
     public var timeout: Double?
     public var logFiles: [String]
+    /// The test is expected to fail (ctest `WILL_FAIL`): a non-zero exit passes, a zero exit fails.
+    public var expectFailure: Bool
 
     public init(
         checker: Checker, executable: String, arguments: [String], test: String? = nil, featureSet: String? = nil,
         outcome: ProcessOutcome, outputs: [CheckerOutput], programOutput: String? = nil, isLibtest: Bool = false,
-        sanitizerExitCode: Int32? = nil, timeout: Double? = nil, logFiles: [String] = []
+        sanitizerExitCode: Int32? = nil, timeout: Double? = nil, logFiles: [String] = [], expectFailure: Bool = false
     ) {
+        self.expectFailure = expectFailure
         self.checker = checker
         self.executable = executable
         self.arguments = arguments
@@ -76,7 +79,18 @@ public enum RunInterpreter {
 
         // Failing tests and unexplained non-zero exits are findings: never green.
         var failedTests: [String]? = nil
-        if let code = e.outcome.exitCode, code != 0, !e.outcome.timedOut, !e.outcome.interrupted {
+        let explainedBySanitizer = { (code: Int32) in
+            e.sanitizerExitCode == code && findings.contains { $0.kind != .testFailure }
+        }
+        if e.expectFailure, let code = e.outcome.exitCode, !e.outcome.timedOut, !e.outcome.interrupted {
+            // WILL_FAIL: the test's own failure is its pass; a sanitizer's report is not.
+            if code == 0 {
+                findings.append(
+                    Finding(
+                        kind: .testFailure, rawKind: "WILL_FAIL test passed",
+                        message: "the test is expected to fail (WILL_FAIL) but exited with status 0", test: e.test))
+            }
+        } else if let code = e.outcome.exitCode, code != 0, !e.outcome.timedOut, !e.outcome.interrupted {
             let failed = e.isLibtest ? LibtestListing.failedTests(in: e.programOutput ?? "") : []
             if !failed.isEmpty {
                 failedTests = failed
@@ -86,10 +100,8 @@ public enum RunInterpreter {
                             test: name))
                 }
             } else {
-                let explainedBySanitizer =
-                    e.sanitizerExitCode == code && findings.contains { $0.kind != .testFailure }
                 let explainedBySignal = findings.contains { $0.kind == .fatalSignal }
-                if !explainedBySanitizer && !explainedBySignal {
+                if !explainedBySanitizer(code) && !explainedBySignal {
                     var message = "program exited with status \(code)"
                     if e.isLibtest, let verdict = LibtestListing.resultLine(in: e.programOutput ?? "") {
                         message += " (\(verdict))"
@@ -110,7 +122,6 @@ public enum RunInterpreter {
             logFiles: e.logFiles)
         run.durationSeconds = (e.outcome.durationSeconds * 1000).rounded() / 1000
         run.failedTests = failedTests
-        run.status = run.incompleteReason != nil ? .incomplete : (findings.isEmpty ? .clean : .findings)
         return run
     }
 

@@ -7,7 +7,29 @@ import Foundation
 extension RunResult {
     enum CodingKeys: String, CodingKey {
         case checker, source, executable, arguments, test, featureSet, status, exitCode, signal, timedOut, totals,
-            findings, incompleteReason, logFiles, durationSeconds, failedTests
+            findings, incompleteReason, logFiles, durationSeconds, failedTests, tests, target
+    }
+
+    /// `totals` is derived from the findings, so it is not read back.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        checker = try c.decode(Checker.self, forKey: .checker)
+        source = try c.decodeIfPresent(RunSource.self, forKey: .source) ?? .cargo
+        executable = try c.decode(String.self, forKey: .executable)
+        arguments = try c.decodeIfPresent([String].self, forKey: .arguments) ?? []
+        test = try c.decodeIfPresent(String.self, forKey: .test)
+        featureSet = try c.decodeIfPresent(String.self, forKey: .featureSet)
+        status = try c.decode(RunStatus.self, forKey: .status)
+        exitCode = try c.decodeIfPresent(Int32.self, forKey: .exitCode)
+        signal = try c.decodeIfPresent(String.self, forKey: .signal)
+        timedOut = try c.decodeIfPresent(Bool.self, forKey: .timedOut) ?? false
+        findings = try c.decodeIfPresent([Finding].self, forKey: .findings) ?? []
+        incompleteReason = try c.decodeIfPresent(String.self, forKey: .incompleteReason)
+        logFiles = try c.decodeIfPresent([String].self, forKey: .logFiles) ?? []
+        durationSeconds = try c.decodeIfPresent(Double.self, forKey: .durationSeconds)
+        failedTests = try c.decodeIfPresent([String].self, forKey: .failedTests)
+        tests = try c.decodeIfPresent([String].self, forKey: .tests)
+        target = try c.decodeIfPresent(String.self, forKey: .target)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -28,6 +50,8 @@ extension RunResult {
         try c.encode(logFiles, forKey: .logFiles)
         try c.encodeIfPresent(durationSeconds, forKey: .durationSeconds)
         try c.encodeIfPresent(failedTests, forKey: .failedTests)
+        try c.encodeIfPresent(tests, forKey: .tests)
+        try c.encodeIfPresent(target, forKey: .target)
     }
 }
 
@@ -84,6 +108,59 @@ extension Finding {
         seenBy = try c.decodeIfPresent([Checker].self, forKey: .seenBy)
         baseline = try c.decodeIfPresent(BaselineState.self, forKey: .baseline)
         seenByReason = try c.decodeIfPresent(String.self, forKey: .seenByReason)
+    }
+}
+
+extension Report: Codable {
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, tool, toolVersion, status, exitCode, totals, runs, skipped, suppressions, failOn, notes,
+            incompleteReasons, interrupted, partition, fixedSinceBaseline
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(tool, forKey: .tool)
+        try c.encode(toolVersion, forKey: .toolVersion)
+        try c.encode(status, forKey: .status)
+        try c.encode(exitCode, forKey: .exitCode)
+        try c.encode(totals, forKey: .totals)
+        try c.encode(runs, forKey: .runs)
+        try c.encode(skipped, forKey: .skipped)
+        try c.encode(suppressions, forKey: .suppressions)
+        try c.encode(failOn, forKey: .failOn)
+        try c.encode(notes, forKey: .notes)
+        try c.encode(incompleteReasons, forKey: .incompleteReasons)
+        try c.encode(interrupted, forKey: .interrupted)
+        try c.encodeIfPresent(partition, forKey: .partition)
+        try c.encodeIfPresent(fixedSinceBaseline, forKey: .fixedSinceBaseline)
+    }
+
+    /// `status`, `exitCode` and `totals` are derived, so a report read back
+    /// (for `merge` or `--baseline`) states what its runs say. A report whose
+    /// stored status disagrees with its runs was edited or cut: it is read as
+    /// incomplete.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let version = try c.decode(Int.self, forKey: .schemaVersion)
+        guard version == 1 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .schemaVersion, in: c, debugDescription: "schemaVersion \(version) is not supported (1 is)")
+        }
+        self.init(
+            runs: try c.decode([RunResult].self, forKey: .runs),
+            skipped: try c.decodeIfPresent([SkippedChecker].self, forKey: .skipped) ?? [],
+            suppressions: try c.decodeIfPresent([SuppressionUsage].self, forKey: .suppressions) ?? [],
+            failOn: try c.decodeIfPresent([FindingKind].self, forKey: .failOn) ?? Policy.defaultLeakKinds.sorted(),
+            notes: try c.decodeIfPresent([String].self, forKey: .notes) ?? [],
+            incompleteReasons: try c.decodeIfPresent([String].self, forKey: .incompleteReasons) ?? [],
+            interrupted: try c.decodeIfPresent(Bool.self, forKey: .interrupted) ?? false)
+        toolVersion = try c.decodeIfPresent(String.self, forKey: .toolVersion) ?? toolVersion
+        partition = try c.decodeIfPresent(PartitionInfo.self, forKey: .partition)
+        fixedSinceBaseline = try c.decodeIfPresent([Finding].self, forKey: .fixedSinceBaseline)
+        if let stored = try c.decodeIfPresent(RunStatus.self, forKey: .status), stored != status, !interrupted {
+            incompleteReasons.append("the report says \(stored.rawValue) but its runs say \(status.rawValue)")
+        }
     }
 }
 

@@ -1,0 +1,120 @@
+import Foundation
+
+/// AddressSanitizer or standalone LeakSanitizer: the program itself is
+/// instrumented; the tool sets the options its reading of the logs relies on
+/// and collects every `log_path` file the process tree wrote.
+struct SanitizerChecker: CheckerDriver {
+    let checker: Checker
+    let flavor: SanitizerFlavor
+    var sanitizer: SanitizerFlavor? { flavor }
+    var attribution: AttributionStrategy { .processPerTest }
+    var reportExitCode: Int32? { Self.exitCode }
+
+    /// `exitcode=` the tool sets, to tell "the sanitizer reported" from "a test failed".
+    static let exitCode: Int32 = 23
+
+    var optionsKey: String { checker == .lsan ? "LSAN_OPTIONS" : "ASAN_OPTIONS" }
+    var reportPrefix: String { checker == .lsan ? "lsan-report" : "asan-report" }
+
+    func unavailability(_ context: RunContext) -> String? { nil }
+
+    func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
+        let dir = base + ".logs"
+        do {
+            if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw CollectError(description: "cannot prepare the sanitizer log directory \(dir): \(error.localizedDescription)")
+        }
+        var env = environment(context, logPrefix: dir + "/asan-report")
+        for (k, v) in job.environment where k != "ASAN_OPTIONS" && k != "LSAN_OPTIONS" { env[k] = v }
+        let out = base + ".out"
+        let spec = ProcessSpec(
+            executable: job.program, arguments: job.arguments, environment: env,
+            workingDirectory: job.workingDirectory, stdoutPath: out, stderrPath: out,
+            timeout: job.timeout ?? context.options.timeout)
+        return PreparedRun(spec: spec, outputPath: dir, programOutput: out, logFiles: [out])
+    }
+
+    func collect(_ run: PreparedRun, context: RunContext) -> (outputs: [CheckerOutput], logFiles: [String]) {
+        var outputs: [CheckerOutput] = []
+        var logFiles = run.logFiles
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: run.outputPath).sorted()
+        } catch {
+            var o = CheckerOutput(format: .sanitizer)
+            o.complete = false
+            o.incompleteReason = "cannot list the sanitizer logs in \(run.outputPath): \(error.localizedDescription)"
+            return ([o], logFiles)
+        }
+        for name in names where name.hasPrefix("asan-report") {
+            let path = (run.outputPath as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                var o = CheckerOutput(format: .sanitizer)
+                o.complete = false
+                o.incompleteReason = "cannot read the sanitizer log \(path)"
+                outputs.append(o)
+                continue
+            }
+            outputs.append(SanitizerLogParser.parse(text: String(decoding: data, as: UTF8.self)))
+            // The names the guide's CI uploads: asan-report.<pid> in the report dir.
+            let pid = name.split(separator: ".").last.map(String.init) ?? name
+            let published = (context.reportDir as NSString).appendingPathComponent("\(reportPrefix).\(pid)")
+            do {
+                if FileManager.default.fileExists(atPath: published) { try FileManager.default.removeItem(atPath: published) }
+                try FileManager.default.copyItem(atPath: path, toPath: published)
+                logFiles.append(published)
+            } catch {
+                context.diagnostics.incomplete("cannot write \(published): \(error.localizedDescription)")
+                logFiles.append(path)
+            }
+        }
+        return (outputs, logFiles)
+    }
+
+    func listingEnvironment(_ context: RunContext) -> [String: String] {
+        var env = context.environment
+        env[optionsKey] = "detect_leaks=0"
+        if checker == .asan { env["LSAN_OPTIONS"] = "detect_leaks=0" }
+        return env
+    }
+
+    /// The options the interpretation relies on are forced (a user's
+    /// `detect_leaks=0` must not turn the gate green); anything else the user
+    /// sets is kept. With `--respect-sanitizer-options` the user's values win
+    /// and the verdict can no longer be clean.
+    func environment(_ context: RunContext, logPrefix: String) -> [String: String] {
+        var env = context.environment
+        var ours: [(String, String)] = [
+            ("detect_leaks", "1"), ("leak_check_at_exit", "1"), ("log_path", logPrefix),
+            ("exitcode", "\(Self.exitCode)"), ("fast_unwind_on_malloc", "0"), ("symbolize", "1"),
+        ]
+        if let sym = ExecutableLocator.resolve("llvm-symbolizer", environment: context.environment) {
+            ours.append(("external_symbolizer_path", sym))
+        }
+        let respect = context.options.respectSanitizerOptions
+        let merged = SanitizerOptions.merge(ours: ours, user: context.environment[optionsKey], respectUser: respect)
+        env[optionsKey] = merged.options
+        var overridden = merged.overridden
+        if checker == .asan {
+            // Leak-specific options are read from LSAN_OPTIONS under ASan too.
+            let lsan = SanitizerOptions.merge(
+                ours: [("detect_leaks", "1"), ("exitcode", "\(Self.exitCode)"), ("fast_unwind_on_malloc", "0")],
+                user: context.environment["LSAN_OPTIONS"], respectUser: respect)
+            env["LSAN_OPTIONS"] = lsan.options
+            overridden += lsan.overridden.map { "LSAN_OPTIONS " + $0 }
+        }
+        if !overridden.isEmpty {
+            let list = overridden.joined(separator: ", ")
+            if respect {
+                context.diagnostics.incomplete(
+                    "--respect-sanitizer-options: your \(optionsKey) (\(list)) decided what the sanitizer checks, so this run is informational, never clean")
+            } else {
+                context.diagnostics.note(
+                    "\(optionsKey): overrode \(list): the gate relies on these (--respect-sanitizer-options keeps yours and makes the run informational)")
+            }
+        }
+        return env
+    }
+}

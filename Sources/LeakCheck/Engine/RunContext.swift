@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+
+/// What every stage of a run shares: the options, the console, the
+/// supervisor (injected, never a global), the diagnostics collector, the
+/// suppressions and what is known of the code under test.
+public final class RunContext: Sendable {
+    public let options: Options
+    public let console: Console
+    public let supervisor: Supervisor
+    public let environment: [String: String]
+    public let diagnostics: Diagnostics
+    let suppressions: [Suppression]
+    let matcher: SuppressionMatcher
+    private let code = Mutex<(names: Set<String>, roots: Set<String>)>(([], []))
+    /// Suppression counts the checkers reported themselves.
+    private let counts = Mutex<[String: Int]>([:])
+    /// Build products sources hand to each other (the crate's library dir per checker).
+    let products = Mutex<[String: String]>([:])
+
+    public init(
+        options: Options, console: Console, supervisor: Supervisor, environment: [String: String],
+        diagnostics: Diagnostics = Diagnostics(), suppressions: [Suppression]
+    ) {
+        self.options = options
+        self.console = console
+        self.supervisor = supervisor
+        self.environment = environment
+        self.diagnostics = diagnostics
+        self.suppressions = suppressions
+        self.matcher = SuppressionMatcher(suppressions)
+    }
+
+    var reportDir: String { options.reportDir }
+    var logsDir: String { (reportDir as NSString).appendingPathComponent("leakcheck-logs") }
+    var isInterrupted: Bool { supervisor.isInterrupted }
+
+    /// The code under test: crate names and source roots (own code for
+    /// suppressions, frame selection and boundaries).
+    func addOwnCode(name: String? = nil, root: String? = nil) {
+        code.withLock { c in
+            if let name { c.names.insert(name) }
+            if let root { c.roots.insert(Self.withSlash(root)) }
+        }
+    }
+
+    var ownCode: OwnCode {
+        let (names, roots) = code.withLock { ($0.names, $0.roots) }
+        return OwnCode(crateNames: names.sorted(), sourceRoots: roots.sorted())
+    }
+
+    var sourceRoots: [String] { code.withLock { $0.roots.sorted() } }
+
+    func addCheckerCounts(_ more: [String: Int]) {
+        guard !more.isEmpty else { return }
+        counts.withLock { c in for (k, v) in more { c[k, default: 0] += v } }
+    }
+
+    var checkerCounts: [String: Int] { counts.withLock { $0 } }
+
+    static func withSlash(_ s: String) -> String { s.hasSuffix("/") ? s : s + "/" }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes every output from one verdict, so they can never disagree. Two
+/// phases: each output is rendered and written to a temporary file beside its
+/// destination; if any cannot be written, that problem becomes part of the
+/// verdict (incomplete) and every output is rendered again, so the others say
+/// so too; only then is each renamed into place.
+public enum OutputPipeline {
+    public struct Result: Sendable {
+        /// The verdict every written output states.
+        public var report: Report
+        /// One line per output that could not be written.
+        public var errors: [String]
+    }
+
+    public static func write(
+        _ renderers: [any ReportRenderer], decide: ([String]) -> Report, context: RenderContext
+    ) -> Result {
+        var errors: [String] = []
+        var report = decide(errors)
+        var staged: [StagedFile] = []
+        var failed = Set<Int>()
+        // Each failure re-decides and re-renders; there are at most as many rounds as outputs.
+        while true {
+            for s in staged { s.discard() }
+            staged = []
+            var newFailure = false
+            for (i, r) in renderers.enumerated() where !failed.contains(i) {
+                do {
+                    let data = try r.render(report, context: context)
+                    staged.append(try StagedFile.stage(data, to: r.path, appending: r.appends))
+                } catch {
+                    failed.insert(i)
+                    errors.append("\(r.name): \(error)")
+                    newFailure = true
+                }
+            }
+            if !newFailure { break }
+            report = decide(errors)
+        }
+        for s in staged {
+            do { try s.commit() } catch {
+                // Renaming within one directory after a successful write: this
+                // would take a disk fault between two syscalls. Say it.
+                errors.append("\(error)")
+            }
+        }
+        return Result(report: report, errors: errors)
+    }
+}
+
+/// A rendered output written to a temporary name beside its destination.
+struct StagedFile {
+    let temporary: String
+    let destination: String
+
+    static func stage(_ data: Data, to path: String, appending: Bool) throws -> StagedFile {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw ReportWriteError(path: path, reason: "cannot create \(dir)")
+            }
+        }
+        var bytes = data
+        if appending, let existing = FileManager.default.contents(atPath: path) {
+            bytes = existing + data
+        }
+        let tmp = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buf in
+            var offset = 0
+            while offset < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if fsync(fd) != 0 && failure == 0 && errno != EINVAL { failure = errno }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if failure != 0 {
+            unlink(tmp)
+            throw ReportWriteError(path: path, reason: String(cString: strerror(failure)))
+        }
+        return StagedFile(temporary: tmp, destination: path)
+    }
+
+    func commit() throws {
+        if rename(temporary, destination) != 0 {
+            let e = errno
+            unlink(temporary)
+            throw ReportWriteError(path: destination, reason: String(cString: strerror(e)))
+        }
+    }
+
+    func discard() { unlink(temporary) }
+}

@@ -1,0 +1,36 @@
+/// One program to run under a checker, whatever source it came from.
+struct Job: Sendable {
+    var source: RunSource
+    var program: String
+    var arguments: [String]
+    var test: String?
+    var featureSet: String?
+    /// A libtest harness: its tests can be listed and run one by one.
+    var isLibtest: Bool
+    /// Unique, file-name-safe label for its output files.
+    var label: String
+    /// Stable name of what runs (no cargo build hash): `lifecycle`, a ctest test name.
+    var target: String?
+    var workingDirectory: String? = nil
+    /// Variables set on top of the tool's environment (ctest `ENVIRONMENT`).
+    var environment: [String: String] = [:]
+    /// The test is expected to fail (ctest `WILL_FAIL`): a non-zero exit is its pass.
+    var expectFailure = false
+    /// Per-job limit (ctest `TIMEOUT`), else `--timeout`.
+    var timeout: Double? = nil
+    /// Source files of the test itself (a ctest test's C sources): own code.
+    var sourceRoots: [String] = []
+
+    /// The same binary running only `name` (libtest's exact match, one thread).
+    func forTest(_ name: String, index: Int) -> Job {
+        var j = self
+        j.test = name
+        j.arguments = [name, "--exact", "--test-threads=1"]
+        j.label = label + "-t\(index)"
+        return j
+    }
+
+    static func safeLabel(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+    }
+}

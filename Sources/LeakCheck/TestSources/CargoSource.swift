@@ -1,0 +1,143 @@
+import Foundation
+
+/// A cargo package: `cargo test --no-run` per feature set (instrumented for
+/// sanitizers), every test executable from the compiler-artifact messages.
+struct CargoSource: TestSource {
+    let manifest: String
+    let crateDir: String
+    var kind: RunSource { .cargo }
+
+    func unavailability(for driver: any CheckerDriver, context: RunContext) -> String? {
+        ExecutableLocator.resolve("cargo", environment: context.environment) == nil
+            ? "cargo not found on PATH (install Rust with rustup)" : nil
+    }
+
+    func prepare(for driver: any CheckerDriver, context: RunContext) -> SourcePreparation {
+        context.addOwnCode(root: crateDir)
+        var prep = SourcePreparation()
+        var toolchain: SanitizerToolchain? = nil
+        if driver.sanitizer != nil {
+            let (tc, why) = SanitizerToolchain.detect(
+                preferred: context.options.toolchain, environment: context.environment, supervisor: context.supervisor)
+            guard let tc else {
+                prep.failures.append(
+                    failedStep(driver, executable: "cargo", reason: "no Rust toolchain for sanitizer builds: \(why)"))
+                return prep
+            }
+            toolchain = tc
+            context.diagnostics.note(
+                "\(driver.checker.displayName) build: \(tc.description); doctests are not run under the sanitizer")
+            context.console.progress("\(driver.checker.displayName): building with \(tc.description)")
+        }
+        let runDir = (context.logsDir as NSString).appendingPathComponent(driver.checker.rawValue)
+        for fs in context.options.featureSets {
+            if context.isInterrupted { break }
+            switch build(features: fs, driver: driver, toolchain: toolchain, runDir: runDir, context: context) {
+            case .failure(let run): prep.failures.append(run)
+            case .success(let exes):
+                for exe in exes {
+                    prep.jobs.append(
+                        Job(
+                            source: .cargo, program: exe.path, arguments: [], test: nil, featureSet: fs.label,
+                            isLibtest: true, label: Job.safeLabel("\(fs.label)-\(exe.targetKind)-\(exe.targetName)"),
+                            target: exe.targetName))
+                }
+            }
+        }
+        if prep.jobs.isEmpty && prep.failures.isEmpty {
+            prep.failures.append(
+                failedStep(
+                    driver, executable: "cargo", reason: "cargo built no test executables (does the crate have tests?)"))
+        }
+        return prep
+    }
+
+    enum BuildOutcome {
+        case success([TestExecutable])
+        case failure(RunResult)
+    }
+
+    /// The target dir sanitizer builds use: one per sanitizer and toolchain.
+    func sanitizerTargetDir(_ driver: any CheckerDriver, toolchain: SanitizerToolchain, context: RunContext) -> String {
+        let base = context.environment["CARGO_TARGET_DIR"] ?? (crateDir as NSString).appendingPathComponent("target")
+        return "\(base)/moq-leakcheck/\(driver.checker.rawValue)-\(toolchain.kind.rawValue)"
+    }
+
+    func build(
+        features: FeatureSelection, driver: any CheckerDriver, toolchain: SanitizerToolchain?, runDir: String,
+        context: RunContext
+    ) -> BuildOutcome {
+        var args = (toolchain?.cargoPrefix ?? []) + [
+            "test", "--no-run", "--message-format=json-render-diagnostics", "--manifest-path", manifest,
+        ]
+        args += features.cargoArguments
+        var env = context.environment
+        env["CARGO_TERM_COLOR"] = "never"
+        if let toolchain, let flavor = driver.sanitizer {
+            args += ["--target", toolchain.hostTriple]
+            args += ["--target-dir", sanitizerTargetDir(driver, toolchain: toolchain, context: context)]
+            for (k, v) in toolchain.environment { env[k] = v }
+            if let encoded = context.environment["CARGO_ENCODED_RUSTFLAGS"], !encoded.isEmpty {
+                env["CARGO_ENCODED_RUSTFLAGS"] = encoded + "\u{1f}" + flavor.rustFlag
+            } else {
+                env["RUSTFLAGS"] = ((context.environment["RUSTFLAGS"].map { $0 + " " }) ?? "") + flavor.rustFlag
+            }
+        }
+        let label = Job.safeLabel("build-\(features.label)")
+        let stdoutPath = (runDir as NSString).appendingPathComponent(label + ".json")
+        let stderrPath = (runDir as NSString).appendingPathComponent(label + ".stderr")
+        context.console.progress("\(driver.checker.displayName): cargo \(args.joined(separator: " "))")
+        if let flags = env["RUSTFLAGS"] ?? env["CARGO_ENCODED_RUSTFLAGS"], toolchain != nil {
+            context.console.detail(
+                "  RUSTFLAGS=\(flags)\(toolchain?.kind == .stableBootstrap ? " RUSTC_BOOTSTRAP=1" : "")")
+        }
+        let outcome: ProcessOutcome
+        do {
+            outcome = try context.supervisor.run(
+                ProcessSpec(
+                    executable: "cargo", arguments: args, environment: env, stdoutPath: stdoutPath,
+                    stderrPath: stderrPath, timeout: nil))
+        } catch {
+            return .failure(
+                failedStep(driver, executable: "cargo", arguments: args, featureSet: features.label, reason: "\(error)"))
+        }
+        let messagesText: String
+        if let data = FileManager.default.contents(atPath: stdoutPath) {
+            messagesText = String(decoding: data, as: UTF8.self)
+        } else {
+            messagesText = ""
+            if outcome.succeeded {
+                return .failure(
+                    failedStep(
+                        driver, executable: "cargo", arguments: args, featureSet: features.label,
+                        reason: "cannot read cargo's messages at \(stdoutPath)"))
+            }
+        }
+        let messages = CargoBuildMessages.parse(messagesText)
+        for (name, dir) in messages.packages where !dir.contains("/.cargo/registry/") && !dir.contains("/rustlib/") {
+            context.addOwnCode(name: name, root: dir)
+        }
+        for exe in messages.executables { context.addOwnCode(name: exe.targetName) }
+        if let libDir = messages.libraryDirs.first {
+            context.products.withLock { $0["crate_lib_dir:\(driver.checker.rawValue)"] = libDir }
+        }
+        if !outcome.succeeded || messages.success == false {
+            let stderr = FileManager.default.contents(atPath: stderrPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let errorLines = stderr.split(separator: "\n").filter {
+                $0.hasPrefix("error") || $0.contains("--> ") || $0.hasPrefix("  |") || $0.hasPrefix("   |")
+            }
+            let shown =
+                errorLines.isEmpty ? Array(stderr.split(separator: "\n").suffix(15)) : Array(errorLines.prefix(30))
+            context.console.error("cargo build failed (\(features.label), \(outcome.description)):")
+            for line in shown { context.console.progress("  " + line) }
+            let first = shown.first(where: { $0.hasPrefix("error") }).map(String.init) ?? outcome.description
+            return .failure(
+                failedStep(
+                    driver, executable: "cargo", arguments: args, featureSet: features.label,
+                    exitCode: outcome.exitCode, reason: "cargo build failed: \(first)",
+                    logFiles: [stdoutPath, stderrPath]))
+        }
+        let exes = messages.executables.sorted { ($0.targetKind, $0.targetName) < ($1.targetKind, $1.targetName) }
+        return .success(exes)
+    }
+}
