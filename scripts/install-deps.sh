@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
 # Installs what moq-leakcheck's tests run for real: valgrind, a C compiler,
-# llvm-symbolizer; checks the Rust toolchains. Idempotent; uses apt-get when
-# something is missing (root, or sudo when available).
+# llvm-symbolizer, cmake/ctest (the C suite), chromium (the HTML report in a real
+# browser), Python's jsonschema (SARIF validation) and junitparser (JUnit);
+# checks the Rust toolchains. Idempotent; uses apt-get/pip only when something
+# is missing (root, or sudo when available).
 set -euo pipefail
 missing=()
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v llvm-symbolizer >/dev/null 2>&1 || missing+=(llvm)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v ctest >/dev/null 2>&1 || missing+=(cmake)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO=sudo
   echo "installing: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+py_missing=()
+python3 -c 'import jsonschema' >/dev/null 2>&1 || py_missing+=(jsonschema)
+python3 -c 'import junitparser' >/dev/null 2>&1 || py_missing+=(junitparser)
+if [ ${#py_missing[@]} -gt 0 ]; then
+  echo "installing (pip): ${py_missing[*]}"
+  python3 -m pip install -q "${py_missing[@]}" || python3 -m pip install -q --break-system-packages "${py_missing[@]}"
 fi
 command -v cargo >/dev/null 2>&1 || { echo "error: cargo not found: install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
 if ! cargo +nightly --version >/dev/null 2>&1; then
@@ -20,5 +33,6 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
   fi
 fi
 valgrind --version
+cmake --version | head -1
 cargo --version
 cargo +nightly --version 2>/dev/null || true
