@@ -1,16 +1,17 @@
 import Foundation
 
 public enum Subcommand: String, Sendable, CaseIterable {
-    case all, valgrind, asan, lsan, parse, doctor, suppressions
+    case all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help
 
-    /// Checkers this subcommand runs, in order.
+    /// Checkers this subcommand runs, in order. `baseline` runs what `all` runs:
+    /// it is a run whose JSON report becomes the baseline file.
     public var checkers: [Checker] {
         switch self {
-        case .all: return [.valgrind, .asan]
+        case .all, .baseline: return [.valgrind, .asan]
         case .valgrind: return [.valgrind]
         case .asan: return [.asan]
         case .lsan: return [.lsan]
-        default: return []
+        case .parse, .doctor, .suppressions, .merge, .help: return []
         }
     }
 }
@@ -26,26 +27,61 @@ public struct Options: Sendable {
     public var baseFeatures = FeatureSelection()
     /// Extra feature sets from --feature-set, checked in the same run.
     public var extraFeatureSets: [FeatureSelection] = []
+    /// --ctest BUILD_DIR (repeatable): existing CMake build trees whose tests join the run.
+    public var ctestDirs: [String] = []
+    /// --ctest-args "...", split like a shell would (repeatable; words are appended).
+    public var ctestArgs: [String] = []
+    /// --cmake-source DIR: configure and build a Debug tree of this CMake project first.
+    public var cmakeSource: String?
+    /// --cmake-arg ARG (repeatable), passed to cmake's configure step; `{crate_lib_dir}` is
+    /// expanded by the engine, not here.
+    public var cmakeArgs: [String] = []
+    /// --ffi-header FILE (repeatable): C headers whose prototypes name the crate's exported
+    /// functions and their release functions (default: `include/*.h` beside Cargo.toml).
+    public var ffiHeaders: [String] = []
     public var suppressionFiles: [String] = []
     public var noDefaultSuppressions = false
-    public var strictSuppressions = false
+    /// --allow-broad-suppressions: an over-broad suppression use warns instead of gating.
+    public var allowBroadSuppressions = false
+    /// Kept for readers of the old name: over-broad suppressions gate unless
+    /// --allow-broad-suppressions is given; `--strict-suppressions` is an accepted no-op.
+    public var strictSuppressions: Bool { !allowBroadSuppressions }
     public var genSuppressionsPath: String?
     public var reportDir = "."
     public var jsonPath: String?
     public var junitPath: String?
+    /// --sarif PATH: SARIF 2.1.0 report.
+    public var sarifPath: String?
+    /// --html PATH: self-contained HTML report (one is also written into the report dir).
+    public var htmlPath: String?
+    /// --baseline PATH: an earlier JSON report; only findings not in it gate.
+    public var baselinePath: String?
     public var failOn: Set<FindingKind> = Policy.defaultLeakKinds
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     public var timeout: Double?
     /// nil: automatic (valgrind: only binaries with findings; sanitizers: always).
     public var perTest: Bool?
+    /// --no-split: run each test binary as one process instead of shards of its tests.
+    public var noSplit = false
+    /// --partition as written (`hash:2/3`); `partitionSpec` is its parsed form.
+    public var partition: String?
+    public var partitionSpec: PartitionSpec?
+    /// --respect-sanitizer-options: keep the user's ASAN_OPTIONS/LSAN_OPTIONS even where they
+    /// contradict the gate; such a run is informational, never clean.
+    public var respectSanitizerOptions = false
     public var toolchain: String?
     public var verbose = false
     public var quiet = false
     /// Everything after `--`.
     public var command: [String] = []
-    /// Positional arguments (files for `parse`, `check` + files for `suppressions`).
+    /// Positional arguments (files for `parse` and `merge`, `check` + files for
+    /// `suppressions`, the output PATH for `baseline`, the command for `help`).
     public var positional: [String] = []
+    /// --help, -h or the `help` command.
     public var showHelp = false
+    /// Which help to show when `showHelp`: nil is the global help. `valgrind --help` and
+    /// `help valgrind` both give `.valgrind`.
+    public var helpTopic: Subcommand?
     public var showVersion = false
     /// `--respect-sanitizer-options`: the user's ASAN/LSAN_OPTIONS win over the
     /// ones the gate relies on, and the run can no longer be clean.
@@ -60,13 +96,30 @@ public struct Options: Sendable {
         return sets
     }
 
-    public var policy: Policy { Policy(gatingLeakKinds: failOn, strictSuppressions: strictSuppressions) }
+    public var policy: Policy { Policy(gatingLeakKinds: failOn, strictSuppressions: !allowBroadSuppressions) }
+
+    /// The output path `baseline PATH` writes, when the subcommand is `baseline`.
+    public var baselineOutputPath: String? { subcommand == .baseline ? positional.first : nil }
+
+    /// Every long and short flag `parse` accepts: the "did you mean" candidates.
+    public static let knownFlags: [String] = [
+        "--help", "-h", "--version", "-V", "--manifest-path", "--features", "-F", "--no-default-features",
+        "--all-features", "--feature-set", "--ctest", "--ctest-args", "--cmake-source", "--cmake-arg",
+        "--ffi-header", "--suppressions", "--no-default-suppressions", "--allow-broad-suppressions",
+        "--strict-suppressions", "--gen-suppressions", "--report-dir", "--json", "--junit", "--sarif", "--html",
+        "--baseline", "--fail-on", "--jobs", "-j", "--timeout", "--per-test", "--no-per-test", "--no-split",
+        "--partition", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet", "-q",
+    ]
+
+    /// Subcommands that take positional arguments.
+    static let takesPositional: Set<Subcommand> = [.parse, .suppressions, .merge, .baseline, .help]
 
     /// Parses argv (without the program name). Throws `UsageError` with a one-line message.
     public static func parse(_ args: [String]) throws -> Options {
         var o = Options()
         var i = 0
         var sawSubcommand = false
+        var helpFlag = false
         func value(_ flag: String) throws -> String {
             i += 1
             guard i < args.count else { throw UsageError("\(flag) needs a value") }
@@ -83,14 +136,20 @@ public struct Options: Sendable {
                 if let inlineValue { return inlineValue }
                 return try value(arg)
             }
+            /// A path or word that must not be empty (an unset shell variable gives "").
+            func nonEmpty(_ what: String) throws -> String {
+                let v = try val()
+                guard !v.isEmpty else { throw UsageError("\(arg) needs \(what), got an empty value") }
+                return v
+            }
             switch arg {
             case "--":
                 o.command = Array(args[(i + 1)...])
                 i = args.count
                 continue
-            case "-h", "--help": o.showHelp = true
+            case "-h", "--help": helpFlag = true
             case "-V", "--version": o.showVersion = true
-            case "--manifest-path": o.manifestPath = try val()
+            case "--manifest-path": o.manifestPath = try nonEmpty("a path")
             case "--features", "-F": o.baseFeatures.features += FeatureSelection.splitList(try val())
             case "--no-default-features": o.baseFeatures.noDefaultFeatures = true
             case "--all-features": o.baseFeatures.allFeatures = true
@@ -106,13 +165,27 @@ public struct Options: Sendable {
                     }
                 }
                 o.extraFeatureSets.append(set)
-            case "--suppressions": o.suppressionFiles.append(try val())
+            case "--ctest": o.ctestDirs.append(try nonEmpty("a CMake build directory"))
+            case "--ctest-args":
+                let v = try val()
+                do { o.ctestArgs += try ShellWords.split(v) } catch { throw UsageError("--ctest-args: \(error)") }
+            case "--cmake-source":
+                guard o.cmakeSource == nil else { throw UsageError("--cmake-source can be given once") }
+                o.cmakeSource = try nonEmpty("a CMake source directory")
+            case "--cmake-arg": o.cmakeArgs.append(try nonEmpty("an argument such as -DNAME=VALUE"))
+            case "--ffi-header": o.ffiHeaders.append(try nonEmpty("a header file"))
+            case "--suppressions": o.suppressionFiles.append(try nonEmpty("a file"))
             case "--no-default-suppressions": o.noDefaultSuppressions = true
-            case "--strict-suppressions": o.strictSuppressions = true
-            case "--gen-suppressions": o.genSuppressionsPath = try val()
-            case "--report-dir": o.reportDir = try val()
-            case "--json": o.jsonPath = try val()
-            case "--junit": o.junitPath = try val()
+            case "--allow-broad-suppressions": o.allowBroadSuppressions = true
+            // Over-broad uses gate by default now; the old opt-in stays accepted so CI scripts keep working.
+            case "--strict-suppressions": break
+            case "--gen-suppressions": o.genSuppressionsPath = try nonEmpty("a file")
+            case "--report-dir": o.reportDir = try nonEmpty("a directory")
+            case "--json": o.jsonPath = try nonEmpty("a file")
+            case "--junit": o.junitPath = try nonEmpty("a file")
+            case "--sarif": o.sarifPath = try nonEmpty("a file")
+            case "--html": o.htmlPath = try nonEmpty("a file")
+            case "--baseline": o.baselinePath = try nonEmpty("a JSON report")
             case "--fail-on": o.failOn = try Policy.parseFailOn(try val())
             case "--jobs", "-j":
                 let v = try val()
@@ -126,6 +199,12 @@ public struct Options: Sendable {
                 o.timeout = t
             case "--per-test": o.perTest = true
             case "--no-per-test": o.perTest = false
+            case "--no-split": o.noSplit = true
+            case "--partition":
+                let v = try val()
+                o.partitionSpec = try PartitionSpec.parse(v)
+                o.partition = v
+            case "--respect-sanitizer-options": o.respectSanitizerOptions = true
             case "--toolchain":
                 let v = try val()
                 guard ["nightly", "stable"].contains(v) else {
@@ -136,70 +215,108 @@ public struct Options: Sendable {
             case "-q", "--quiet": o.quiet = true
             default:
                 if arg.hasPrefix("-") && arg.count > 1 {
+                    if let s = Suggestions.closest(to: arg, in: knownFlags.filter { $0.hasPrefix("--") }) {
+                        throw UsageError("unknown option '\(arg)': did you mean \(s)? (see --help)")
+                    }
                     throw UsageError("unknown option '\(arg)' (see --help)")
                 }
                 if !sawSubcommand && o.positional.isEmpty, let sub = Subcommand(rawValue: arg) {
                     o.subcommand = sub
                     o.explicitSubcommand = sub != .all
                     sawSubcommand = true
-                } else if sawSubcommand && (o.subcommand == .parse || o.subcommand == .suppressions) {
+                } else if sawSubcommand && takesPositional.contains(o.subcommand) {
                     o.positional.append(arg)
                 } else if !sawSubcommand {
-                    throw UsageError("unknown command '\(arg)' (commands: \(Subcommand.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw unknownCommand(arg)
                 } else {
                     throw UsageError("unexpected argument '\(arg)' (put a command to run after --)")
                 }
             }
             i += 1
         }
-        if o.verbose && o.quiet { throw UsageError("--verbose and --quiet cannot be used together") }
-        if o.subcommand == .parse && o.positional.isEmpty && !o.showHelp {
-            throw UsageError("parse needs at least one log file")
-        }
-        if o.subcommand == .suppressions && !o.showHelp {
-            guard o.positional.first == "check", o.positional.count >= 2 else {
-                throw UsageError("usage: moq-leakcheck suppressions check FILE...")
+        if o.subcommand == .help {
+            // `help [COMMAND]`: the positional names the topic; `help --help` explains help itself.
+            guard o.positional.count <= 1 else { throw UsageError("usage: moq-leakcheck help [COMMAND]") }
+            if let word = o.positional.first {
+                guard let topic = Subcommand(rawValue: word) else { throw unknownCommand(word, prefix: "help: ") }
+                o.helpTopic = topic
+            } else if helpFlag {
+                o.helpTopic = .help
             }
+            o.showHelp = true
+            return o
+        }
+        if helpFlag {
+            o.showHelp = true
+            if sawSubcommand { o.helpTopic = o.subcommand }
+            // Help never fails on the rest of the line: `parse --help` needs no files.
+            return o
+        }
+        if o.verbose && o.quiet { throw UsageError("--verbose and --quiet cannot be used together") }
+        switch o.subcommand {
+        case .parse where o.positional.isEmpty:
+            throw UsageError("parse needs at least one log file")
+        case .suppressions where o.positional.first != "check" || o.positional.count < 2:
+            throw UsageError("usage: moq-leakcheck suppressions check FILE...")
+        case .merge where o.positional.isEmpty:
+            throw UsageError("merge needs at least one REPORT.json (the --json output of each partition)")
+        case .baseline where o.positional.count != 1:
+            throw UsageError("usage: moq-leakcheck baseline PATH [run options] (writes a baseline from this run)")
+        default: break
+        }
+        if !o.cmakeArgs.isEmpty && o.cmakeSource == nil {
+            throw UsageError("--cmake-arg needs --cmake-source DIR (the project to configure)")
+        }
+        if !o.ctestArgs.isEmpty && o.ctestDirs.isEmpty && o.cmakeSource == nil {
+            throw UsageError("--ctest-args needs --ctest BUILD_DIR or --cmake-source DIR")
+        }
+        if o.partitionSpec != nil && o.subcommand == .merge {
+            throw UsageError("--partition selects part of a run; merge combines the partitions' reports")
         }
         if !o.command.isEmpty && o.command[0].isEmpty { throw UsageError("empty command after --") }
         return o
     }
 
-    public static let helpText = """
-        moq-leakcheck \(LeakCheckVersion.string): leak-test runner for Rust C-ABI crates and C/C++ test programs
+    /// "unknown command 'valgrnd': did you mean valgrind? (commands: …)".
+    static func unknownCommand(_ word: String, prefix: String = "") -> UsageError {
+        let names = Subcommand.allCases.map(\.rawValue)
+        let list = "(commands: \(names.joined(separator: ", ")))"
+        if let s = Suggestions.closest(to: word, in: names) {
+            return UsageError("\(prefix)unknown command '\(word)': did you mean \(s)? \(list)")
+        }
+        return UsageError("\(prefix)unknown command '\(word)' \(list)")
+    }
 
-        USAGE:
-          moq-leakcheck [all]       run every available checker (valgrind, then asan)
-          moq-leakcheck valgrind    memcheck on the test binaries
-          moq-leakcheck asan        AddressSanitizer build (leak detection on), each test in its own process
-          moq-leakcheck lsan        standalone LeakSanitizer build
-          moq-leakcheck parse FILE… parse existing valgrind XML/text or sanitizer logs
-          moq-leakcheck doctor      which checkers and toolchains are available
-          moq-leakcheck suppressions check FILE…   validate suppression files
-          Add `-- COMMAND ARGS…` to run one program instead of building with cargo.
-
-        OPTIONS:
-          --manifest-path PATH      Cargo.toml (default ./Cargo.toml, else ./moq_ffi/Cargo.toml)
-          --features LIST, --no-default-features, --all-features
-          --feature-set LIST        also check this feature set (repeatable; "no-default", "all" allowed)
-          --suppressions FILE       suppression file, valgrind or LSan format (repeatable)
-          --no-default-suppressions do not apply the Rust runtime suppressions shipped with the tool
-          --strict-suppressions     a suppression that hides a leak in the crate's own code fails the gate
-          --gen-suppressions FILE   write suppressions for this run's findings
-          --report-dir DIR          where reports go (default .)
-          --json PATH               JSON report (schemaVersion 1)
-          --junit PATH              JUnit XML report (one testcase per run)
-          --fail-on KINDS           leak kinds that fail: definite,indirect,possible,reachable,all
-                                    (default definite,indirect; memory errors and crashes always fail)
-          --jobs N                  parallel runs (default: number of cores)
-          --timeout SECONDS         per-run timeout (SIGTERM to the group, then SIGKILL)
-          --per-test, --no-per-test attribute findings to tests by running each test alone
-          --toolchain nightly|stable  sanitizer toolchain (default: nightly if installed)
-          -v, --verbose / -q, --quiet
-          -h, --help / -V, --version
-
-        EXIT CODES:
-          0 clean · 1 findings fail the policy · 2 usage or configuration error
-          3 incomplete (build failed, checker missing, timeout, truncated output) · 130 interrupted
-        """
+    /// Checks that the files and directories the options name exist, before anything
+    /// runs: a typo'd path is exit 2 with its flag, never a build that fails later.
+    /// Call after `parse`, for commands that run checkers.
+    public func validatePaths(fileManager fm: FileManager = .default) throws {
+        func isDir(_ p: String) -> Bool {
+            var d: ObjCBool = false
+            return fm.fileExists(atPath: p, isDirectory: &d) && d.boolValue
+        }
+        for dir in ctestDirs {
+            guard isDir(dir) else { throw UsageError("--ctest \(dir): no such directory") }
+            guard fm.fileExists(atPath: (dir as NSString).appendingPathComponent("CTestTestfile.cmake")) else {
+                throw UsageError("--ctest \(dir): not a CMake build tree with tests (no CTestTestfile.cmake; configure it with enable_testing())")
+            }
+        }
+        if let src = cmakeSource {
+            guard isDir(src) else { throw UsageError("--cmake-source \(src): no such directory") }
+            guard fm.fileExists(atPath: (src as NSString).appendingPathComponent("CMakeLists.txt")) else {
+                throw UsageError("--cmake-source \(src): no CMakeLists.txt there")
+            }
+        }
+        for h in ffiHeaders where !fm.isReadableFile(atPath: h) || isDir(h) {
+            throw UsageError("--ffi-header \(h): cannot read the file")
+        }
+        if let b = baselinePath, !fm.isReadableFile(atPath: b) || isDir(b) {
+            throw UsageError("--baseline \(b): cannot read the file")
+        }
+        if subcommand == .merge {
+            for f in positional where !fm.isReadableFile(atPath: f) || isDir(f) {
+                throw UsageError("merge: cannot read \(f)")
+            }
+        }
+    }
 }

@@ -1,0 +1,234 @@
+/// The text of `--help`, `help [COMMAND]` and `COMMAND --help`.
+extension Options {
+    /// The global help (`moq-leakcheck --help`, `moq-leakcheck help`).
+    public static var helpText: String { helpText(for: nil) }
+
+    /// The help for one command, or the global help for nil. Each command's help
+    /// says what it does, its usage line, the options that matter to it and examples.
+    public static func helpText(for topic: Subcommand?) -> String {
+        guard let topic else { return globalHelp }
+        let body: String
+        switch topic {
+        case .all:
+            body = """
+                moq-leakcheck all: run every available checker (valgrind, then asan) with one summary
+
+                USAGE:
+                  moq-leakcheck [all] [OPTIONS] [-- COMMAND ARGS...]
+
+                A checker that is not installed is skipped with the reason (name it explicitly to make that exit 3).
+
+                \(runOptions)
+
+                EXAMPLES:
+                  moq-leakcheck
+                  moq-leakcheck all --manifest-path moq_ffi/Cargo.toml --json leaks.json
+                """
+        case .valgrind:
+            body = """
+                moq-leakcheck valgrind: run the crate's tests (or a program) under valgrind memcheck
+
+                USAGE:
+                  moq-leakcheck valgrind [OPTIONS] [-- COMMAND ARGS...]
+
+                \(runOptions)
+
+                EXAMPLES:
+                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml
+                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml --ctest moq_ffi/c_tests/build
+                  moq-leakcheck valgrind --gen-suppressions known.supp -- ./build/test_client
+                """
+        case .asan:
+            body = """
+                moq-leakcheck asan: build with AddressSanitizer (leak detection on) and run each test
+
+                USAGE:
+                  moq-leakcheck asan [OPTIONS] [-- COMMAND ARGS...]
+
+                \(runOptions)
+
+                EXAMPLES:
+                  moq-leakcheck asan --manifest-path moq_ffi/Cargo.toml
+                  moq-leakcheck asan --manifest-path moq_ffi/Cargo.toml --cmake-source moq_ffi/c_tests \\
+                      --cmake-arg -DMOQFFI_LIB_DIR={crate_lib_dir}
+                  moq-leakcheck asan -- ./build-asan/test_client
+                """
+        case .lsan:
+            body = """
+                moq-leakcheck lsan: build with the standalone LeakSanitizer and run each test
+
+                USAGE:
+                  moq-leakcheck lsan [OPTIONS] [-- COMMAND ARGS...]
+
+                \(runOptions)
+
+                EXAMPLES:
+                  moq-leakcheck lsan --manifest-path moq_ffi/Cargo.toml
+                  moq-leakcheck lsan -- ./build-lsan/test_client
+                """
+        case .parse:
+            body = """
+                moq-leakcheck parse: read existing checker output and gate on it
+
+                USAGE:
+                  moq-leakcheck parse [OPTIONS] FILE...
+
+                FILE is valgrind XML (--xml=yes) or text output, or an ASan/LSan log. A file that is not a
+                checker's output is exit 3, never clean.
+
+                OPTIONS:
+                  --suppressions FILE, --no-default-suppressions, --allow-broad-suppressions
+                  --fail-on KINDS, --baseline PATH
+                  --report-dir DIR, --json PATH, --junit PATH, --sarif PATH, --html PATH
+
+                EXAMPLES:
+                  moq-leakcheck parse valgrind.xml
+                  moq-leakcheck parse asan.log.12345 --json leaks.json --fail-on all
+                """
+        case .doctor:
+            body = """
+                moq-leakcheck doctor: show which checkers, toolchains and defaults this machine has
+
+                USAGE:
+                  moq-leakcheck doctor
+
+                Exit 0 when everything a run needs is there, 3 when something is missing (each ✗ line
+                says how to install it).
+
+                EXAMPLES:
+                  moq-leakcheck doctor
+                """
+        case .suppressions:
+            body = """
+                moq-leakcheck suppressions: validate suppression files before a run uses them
+
+                USAGE:
+                  moq-leakcheck suppressions check FILE...
+
+                FILE is a valgrind (.supp) or LeakSanitizer (leak:PATTERN) file. Errors are exit 2 with
+                FILE:LINE; over-broad entries are warnings.
+
+                EXAMPLES:
+                  moq-leakcheck suppressions check tools/valgrind-suppressions.supp
+                """
+        case .merge:
+            body = """
+                moq-leakcheck merge: combine the JSON reports of --partition runs into one verdict
+
+                USAGE:
+                  moq-leakcheck merge [OPTIONS] REPORT.json...
+
+                A missing or incomplete partition makes the merge incomplete (exit 3), never clean.
+
+                OPTIONS:
+                  --report-dir DIR, --json PATH, --junit PATH, --sarif PATH, --html PATH
+                  --fail-on KINDS, --baseline PATH, --allow-broad-suppressions
+
+                EXAMPLES:
+                  moq-leakcheck merge part-1.json part-2.json part-3.json --json leaks.json --junit leaks.xml
+                """
+        case .baseline:
+            body = """
+                moq-leakcheck baseline: run the checkers and write the findings as a baseline
+
+                USAGE:
+                  moq-leakcheck baseline PATH [OPTIONS] [-- COMMAND ARGS...]
+
+                Later runs with --baseline PATH gate only on findings that are not in it.
+
+                \(runOptions)
+
+                EXAMPLES:
+                  moq-leakcheck baseline leak-baseline.json --manifest-path moq_ffi/Cargo.toml
+                  moq-leakcheck valgrind --baseline leak-baseline.json
+                """
+        case .help:
+            body = """
+                moq-leakcheck help: show the help of the tool or of one command
+
+                USAGE:
+                  moq-leakcheck help [COMMAND]
+                  moq-leakcheck COMMAND --help
+
+                EXAMPLES:
+                  moq-leakcheck help valgrind
+                """
+        }
+        return body + "\n\n" + exitCodes
+    }
+
+    static let exitCodes = """
+        EXIT CODES:
+          0 clean · 1 findings fail the policy · 2 usage or configuration error
+          3 incomplete (build failed, checker missing, timeout, truncated output) · 130 interrupted
+        """
+
+    /// The options every command that runs checkers takes.
+    static let runOptions = """
+        TARGET OPTIONS:
+          --manifest-path PATH      Cargo.toml (default ./Cargo.toml, else ./moq_ffi/Cargo.toml)
+          -F, --features LIST, --no-default-features, --all-features
+          --feature-set LIST        also check this feature set (repeatable; "no-default", "all" allowed)
+          --ctest BUILD_DIR         also run every test of this CMake build tree (repeatable)
+          --ctest-args "ARGS"       ctest's own selection, e.g. "-R pat -E pat -L label"
+          --cmake-source DIR        configure and build this CMake project first (Debug, sanitizer flags)
+          --cmake-arg ARG           cmake configure argument (repeatable); {crate_lib_dir} is the crate's library dir
+          --ffi-header FILE         C header of the crate's API (default: include/*.h beside Cargo.toml)
+          -- COMMAND ARGS...        run one program instead of building with cargo
+
+        SUPPRESSIONS:
+          --suppressions FILE       suppression file, valgrind or LSan format (repeatable)
+          --no-default-suppressions do not apply the Rust runtime suppressions built into the tool
+          --allow-broad-suppressions  a suppression that hides the crate's own leak warns instead of failing
+          --gen-suppressions FILE   write precise suppressions for this run's findings
+
+        REPORTS:
+          --report-dir DIR          where reports go (default .)
+          --json PATH               JSON report (schemaVersion 1)
+          --junit PATH              JUnit XML report (one testcase per test)
+          --sarif PATH              SARIF 2.1.0 report for code scanning
+          --html PATH               self-contained HTML report (also leakcheck-report.html in the report dir)
+          --baseline PATH           an earlier JSON report: gate only on findings not in it
+
+        GATE AND SCHEDULING:
+          --fail-on KINDS           leak kinds that fail: definite,indirect,possible,reachable,all
+                                    (default definite,indirect; memory errors and crashes always fail)
+          -j, --jobs N              parallel runs (default: number of cores)
+          --timeout SECONDS         per-run timeout (SIGTERM to the group, then SIGKILL)
+          --per-test, --no-per-test attribute findings to tests by running each test alone
+          --no-split                run each test binary whole (tests that must share one process)
+          --partition KIND:K/N      run part K of N: count:K/N, hash:K/N or slice:K/N (as cargo-nextest)
+          --respect-sanitizer-options  keep your ASAN_OPTIONS/LSAN_OPTIONS (the run is then informational)
+          --toolchain nightly|stable  sanitizer toolchain (default: nightly if installed)
+          -v, --verbose / -q, --quiet
+        """
+
+    static let globalHelp = """
+        moq-leakcheck \(LeakCheckVersion.string): leak-test runner for Rust C-ABI crates and C/C++ test programs
+
+        USAGE:
+          moq-leakcheck [COMMAND] [OPTIONS] [-- COMMAND ARGS...]
+
+        COMMANDS:
+          all                       run every available checker (valgrind, then asan); the default
+          valgrind                  memcheck on the test binaries
+          asan                      AddressSanitizer build (leak detection on)
+          lsan                      standalone LeakSanitizer build
+          parse FILE...             parse existing valgrind XML/text or sanitizer logs
+          merge REPORT.json...      combine --partition reports into one verdict
+          baseline PATH             run the checkers and write a baseline for --baseline
+          doctor                    which checkers and toolchains are available
+          suppressions check FILE...  validate suppression files
+          help [COMMAND]            this help, or one command's help with examples
+
+        \(runOptions)
+          -h, --help / -V, --version
+
+        EXAMPLES:
+          moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml
+          moq-leakcheck asan --json leaks.json -- ./build/test_client
+          cargo leakcheck valgrind  (when installed with scripts/install.sh)
+
+        \(exitCodes)
+        """
+}
