@@ -83,9 +83,6 @@ public struct Options: Sendable {
     /// `help valgrind` both give `.valgrind`.
     public var helpTopic: Subcommand?
     public var showVersion = false
-    /// `--respect-sanitizer-options`: the user's ASAN/LSAN_OPTIONS win over the
-    /// ones the gate relies on, and the run can no longer be clean.
-    public var respectSanitizerOptions = false
 
     public init() {}
 
@@ -96,7 +93,7 @@ public struct Options: Sendable {
         return sets
     }
 
-    public var policy: Policy { Policy(gatingLeakKinds: failOn, strictSuppressions: !allowBroadSuppressions) }
+    public var policy: Policy { Policy(gatingLeakKinds: failOn, gateOverBroadSuppressions: !allowBroadSuppressions) }
 
     /// The output path `baseline PATH` writes, when the subcommand is `baseline`.
     public var baselineOutputPath: String? { subcommand == .baseline ? positional.first : nil }
