@@ -20,7 +20,9 @@ public struct BoundaryFinder: Sendable {
     ///
     /// `file`/`line` are the boundary frame's own (the line inside the exported function
     /// on the way to the allocation, e.g. moq_connect's `return MoqResult::error(…)`),
-    /// or the function's definition when the checker gave no file for it.
+    /// or the function's definition when the checker gave no file for it. A relative
+    /// frame file that the definition's path ends with (GCC's libasan prints `src/lib.rs`)
+    /// becomes that absolute path.
     public func boundary(in stack: [Frame]) -> Boundary? {
         for (i, frame) in stack.enumerated() {
             guard let function = surface.exportedFunction(of: frame) else { continue }
@@ -30,9 +32,15 @@ public struct BoundaryFinder: Sendable {
                 isCallerCode(caller)
             else { continue }
             let definition = surface.definition(of: function)
+            var file = frame.file ?? definition?.file
+            if let relative = frame.file, !relative.hasPrefix("/"), let absolute = definition?.file,
+                absolute.hasSuffix("/" + relative)
+            {
+                file = absolute
+            }
             return Boundary(
                 function: function,
-                file: frame.file ?? definition?.file,
+                file: file,
                 line: frame.file != nil ? frame.line : definition?.line,
                 caller: CodeLocation(function: caller.function, file: caller.file, line: caller.line),
                 release: surface.release(for: function))

@@ -288,7 +288,9 @@ struct CHeaderParser {
             guard let keywordIndex, decl[keywordIndex].text == "struct" else { return }
             var names: [String] = []
             if braces == keywordIndex + 2, decl[keywordIndex + 1].kind == .identifier { names.append(decl[keywordIndex + 1].text) }
-            if isTypedef, let alias = decl[(braces + 1)...].last(where: { $0.kind == .identifier }) { names.append(alias.text) }
+            if isTypedef, let alias = decl[(braces + 1)...].last(where: { $0.kind == .identifier }), !names.contains(alias.text) {
+                names.append(alias.text)
+            }
             guard !names.isEmpty else { return }
             structs.append(CHeader.StructDefinition(names: names, fields: Self.fields(body, macros: macros), line: decl[keywordIndex].line))
             return

@@ -40,7 +40,10 @@ public enum RustExports {
     /// An unreadable directory is a one-line `ParseError`.
     public static func scan(directory: String) throws -> [RustExport] {
         let fm = FileManager.default
-        guard let walker = fm.enumerator(atPath: directory) else {
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+            let walker = fm.enumerator(atPath: directory)
+        else {
             throw ParseError(file: directory, "cannot read the crate sources in \(directory)")
         }
         var files: [String] = []
