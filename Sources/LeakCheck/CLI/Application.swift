@@ -45,6 +45,8 @@ public enum Application {
         let diagnostics = Diagnostics()
         let suppressions: [Suppression]
         let target: Target?
+        let sources: [any TestSource]
+        let boundaries: BoundaryFinder?
         do {
             try AtomicFile.prepareDirectory(options.reportDir)
             for (flag, path) in outputFlags(options) {
@@ -58,21 +60,22 @@ public enum Application {
                 }
             }
             target = options.subcommand == .parse ? nil : try resolveTarget(options)
+            sources = options.subcommand == .parse ? [] : try Self.sources(options, target: target, environment: environment)
             suppressions = try loadSuppressions(options, target: target, diagnostics: diagnostics)
+            boundaries = try boundaryFinder(options, target: target, sources: sources)
         } catch {
             console.error("\(error)")
             return ExitCode.usage
         }
         let context = RunContext(
             options: options, console: console, supervisor: supervisor, environment: environment,
-            diagnostics: diagnostics, suppressions: suppressions)
+            diagnostics: diagnostics, suppressions: suppressions, boundaries: boundaries)
         let engine = Engine(context: context)
         let report: Report
-        switch target {
-        case nil: report = engine.parseFiles(options.positional)
-        case .command(let argv): report = engine.runCheckers(sources: [CommandSource(argv: argv)])
-        case .cargo(let manifest, let crateDir):
-            report = engine.runCheckers(sources: [CargoSource(manifest: manifest, crateDir: crateDir)])
+        if options.subcommand == .parse {
+            report = engine.parseFiles(options.positional)
+        } else {
+            report = engine.runCheckers(sources: sources)
         }
         return finish(report, context: context)
     }
@@ -90,8 +93,13 @@ public enum Application {
         let options = context.options
         let console = context.console
         let own = context.ownCode
+        let ownFrame: @Sendable (Frame) -> Bool = { own.contains($0) }
+        let caller = context.boundaries?.isCallerCode ?? ownFrame
+        let selector = FrameSelector(
+            isOwnCode: { own.contains($0) }, isCallerCode: caller,
+            roots: context.sourceRoots + [FileManager.default.currentDirectoryPath])
         let renderContext = RenderContext(
-            policy: options.policy, selector: FrameSelector(isOwnCode: { own.contains($0) }),
+            policy: options.policy, selector: selector,
             reportDir: options.reportDir, sourceRoots: context.sourceRoots,
             workspaceRoot: context.environment["GITHUB_WORKSPACE"], environment: context.environment)
         var renderers: [any ReportRenderer] = TextReportRenderer.forRuns(of: decided, reportDir: options.reportDir)
@@ -123,16 +131,19 @@ public enum Application {
     }
 
     /// `--` command, else the manifest: `--manifest-path`, `./Cargo.toml`, `./moq_ffi/Cargo.toml`.
-    static func resolveTarget(_ options: Options) throws -> Target {
+    static func resolveTarget(_ options: Options) throws -> Target? {
         if !options.command.isEmpty {
-            if options.manifestPath != nil {
-                throw UsageError("--manifest-path and a command after -- cannot be used together")
+            if options.manifestPath != nil || !options.ctestDirs.isEmpty || options.cmakeSource != nil {
+                throw UsageError("a command after -- cannot be combined with --manifest-path, --ctest or --cmake-source")
             }
             guard ExecutableLocator.resolve(options.command[0]) != nil else {
                 throw UsageError("\(options.command[0]): no such executable")
             }
             return .command(options.command)
         }
+        // A C suite alone (--ctest / --cmake-source) checks no crate unless --manifest-path names one.
+        let cSuite = !options.ctestDirs.isEmpty || options.cmakeSource != nil
+        if cSuite && options.manifestPath == nil { return nil }
         let fm = FileManager.default
         let candidates = options.manifestPath.map { [$0] } ?? ["Cargo.toml", "moq_ffi/Cargo.toml"]
         for c in candidates {
@@ -145,7 +156,70 @@ public enum Application {
         }
         if let m = options.manifestPath { throw UsageError("--manifest-path \(m): no such Cargo.toml") }
         throw UsageError(
-            "no Cargo.toml here or in ./moq_ffi: pass --manifest-path PATH, or a program to run after --")
+            "no Cargo.toml here or in ./moq_ffi: pass --manifest-path PATH, --ctest BUILD_DIR, or a program to run after --")
+    }
+
+    /// The sources of one run: the crate (or the command), then every CTest tree.
+    static func sources(_ options: Options, target: Target?, environment: [String: String]) throws -> [any TestSource] {
+        var sources: [any TestSource] = []
+        var buildRoot = (options.reportDir as NSString).appendingPathComponent("leakcheck-build")
+        switch target {
+        case .command(let argv): sources.append(CommandSource(argv: argv))
+        case .cargo(let manifest, let crateDir):
+            sources.append(CargoSource(manifest: manifest, crateDir: crateDir))
+            let targetDir = environment["CARGO_TARGET_DIR"] ?? (crateDir as NSString).appendingPathComponent("target")
+            buildRoot = (targetDir as NSString).appendingPathComponent("moq-leakcheck")
+        case nil: break
+        }
+        for dir in options.ctestDirs {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                throw UsageError("--ctest \(dir): no such build directory")
+            }
+            sources.append(CTestSource(tree: .existing(absolute(dir)), selection: options.ctestArgs))
+        }
+        if let dir = options.cmakeSource {
+            guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("CMakeLists.txt")) else {
+                throw UsageError("--cmake-source \(dir): no CMakeLists.txt there")
+            }
+            var buildsCrate = false
+            if case .cargo = target { buildsCrate = true }
+            if !buildsCrate, let arg = options.cmakeArgs.first(where: { $0.contains(CMakeInvocation.crateLibDirPlaceholder) }) {
+                throw UsageError(CMakeArgumentError.noCrateLibrary(argument: arg).description)
+            }
+            sources.append(
+                CTestSource(
+                    tree: .source(dir: absolute(dir), buildRoot: absolute(buildRoot), cmakeArgs: options.cmakeArgs),
+                    selection: options.ctestArgs))
+        }
+        return sources
+    }
+
+    /// The crate's C ABI, to name the boundary a leak crossed: its exported
+    /// functions and header (`include/*.h` beside Cargo.toml, or `--ffi-header`).
+    /// Caller code is the crate's tests and the C suites' sources.
+    static func boundaryFinder(_ options: Options, target: Target?, sources: [any TestSource]) throws -> BoundaryFinder? {
+        guard case .cargo(_, let crateDir) = target else { return nil }
+        for h in options.ffiHeaders where !FileManager.default.isReadableFile(atPath: h) {
+            throw UsageError("--ffi-header \(h): cannot read the file")
+        }
+        let surface: FFISurface
+        do { surface = try FFISurface.load(crateDirectory: crateDir, headerPath: options.ffiHeaders.first) } catch {
+            throw UsageError("\(error)")
+        }
+        var roots = [crateDir + "/tests/", crateDir + "/src/tests.rs", crateDir + "/examples/"]
+        for case let s as CTestSource in sources {
+            if case .source(let dir, _, _) = s.tree { roots.append(dir + "/") }
+            if case .existing(let dir) = s.tree, let home = CTestSource.cmakeHomeDirectory(buildDir: dir) { roots.append(home + "/") }
+        }
+        let files = CallerCode.files(under: roots)
+        return BoundaryFinder(
+            surface: surface,
+            isCallerCode: { frame in files(frame) || (frame.function?.contains("::tests::") ?? false) })
+    }
+
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// Default files (unless --no-default-suppressions), the guide's

@@ -17,11 +17,14 @@ public final class RunContext: Sendable {
     private let counts = Mutex<[String: Int]>([:])
     /// Build products sources hand to each other (the crate's library dir per checker).
     let products = Mutex<[String: String]>([:])
+    /// Names the C-ABI boundary a leak crossed (nil: no crate in this run).
+    let boundaries: BoundaryFinder?
 
     public init(
         options: Options, console: Console, supervisor: Supervisor, environment: [String: String],
-        diagnostics: Diagnostics = Diagnostics(), suppressions: [Suppression]
+        diagnostics: Diagnostics = Diagnostics(), suppressions: [Suppression], boundaries: BoundaryFinder? = nil
     ) {
+        self.boundaries = boundaries
         self.options = options
         self.console = console
         self.supervisor = supervisor

@@ -4,9 +4,49 @@ import Foundation
 /// stack has any, otherwise the first frames past the allocator and runtime.
 public struct FrameSelector: Sendable {
     public var isOwnCode: @Sendable (Frame) -> Bool
+    /// The caller side: a test's own code (C test sources, the crate's tests).
+    public var isCallerCode: @Sendable (Frame) -> Bool
+    /// Directories paths are shown relative to (the crate, the working directory), longest first.
+    public var roots: [String]
 
-    public init(isOwnCode: @escaping @Sendable (Frame) -> Bool = { _ in false }) {
+    public init(
+        isOwnCode: @escaping @Sendable (Frame) -> Bool = { _ in false },
+        isCallerCode: @escaping @Sendable (Frame) -> Bool = { _ in false }, roots: [String] = []
+    ) {
         self.isOwnCode = isOwnCode
+        self.isCallerCode = isCallerCode
+        self.roots = roots.map { $0.hasSuffix("/") ? $0 : $0 + "/" }.sorted { $0.count > $1.count }
+    }
+
+    /// The frames a person reads first, caller before internals: with an FFI
+    /// boundary, the caller's line then the boundary function's; otherwise the
+    /// test's own frames (or the first frame outside std/alloc/libtest/panic
+    /// machinery), then the crate's own frames. Paths relative to a root.
+    public func leadFrames(_ f: Finding, limit: Int = 3) -> [Frame] {
+        var picked: [Frame] = []
+        func add(_ frame: Frame) {
+            if !picked.contains(frame) && picked.count < limit { picked.append(frame) }
+        }
+        if let b = f.boundary {
+            if let caller = f.stack.first(where: { $0.function == b.caller?.function && $0.line == b.caller?.line }) {
+                add(caller)
+            }
+            if let inner = f.stack.first(where: { FFISurface.lastPathComponent($0.function ?? "") == b.function }) {
+                add(inner)
+            }
+        } else {
+            for frame in CallerFrames.select(from: f.stack, isCallerCode: isCallerCode, relativeTo: nil) { add(frame) }
+        }
+        for frame in topFrames(f.stack, limit: limit) { add(frame) }
+        return picked.map(relative)
+    }
+
+    /// A frame with its file relative to the first root that holds it.
+    public func relative(_ frame: Frame) -> Frame {
+        guard let file = frame.file, let root = roots.first(where: { file.hasPrefix($0) }) else { return frame }
+        var f = frame
+        f.file = String(file.dropFirst(root.count))
+        return f
     }
 
     static let runtimePrefixes = [
@@ -77,6 +117,17 @@ public enum TextReport {
         return s
     }
 
+    /// What a finding's first line says: the FFI boundary sentence when the
+    /// allocation came back through the crate's C ABI (`37 bytes definitely
+    /// lost: returned by moq_connect() to check_connect (t.c:6), never
+    /// released: call moq_free_str()`), else the headline.
+    public static func lead(_ f: Finding) -> String {
+        guard let b = f.boundary else { return headline(f) }
+        var s = BoundarySentence.sentence(for: f, boundary: b)
+        if let test = f.test { s += " — in test \(test)" }
+        return s
+    }
+
     /// The guide's voice: `✓ Valgrind: No memory leaks detected`, or `✗` with the
     /// figures and each gating finding with its top frames.
     public static func summary(
@@ -111,8 +162,8 @@ public enum TextReport {
                 lines += Figures.leakSummary(totals, indent: "  ")
             }
             for f in gating.prefix(maxFindings) {
-                lines.append("  ✗ " + headline(f))
-                for frame in selector.topFrames(f.stack) { lines.append("      at \(frame.display)") }
+                lines.append("  ✗ " + lead(f))
+                for frame in selector.leadFrames(f) { lines.append("      at \(frame.display)") }
             }
             if gating.count > maxFindings { lines.append("  … and \(gating.count - maxFindings) more (see the report files)") }
             for f in warnings.prefix(5) {
@@ -167,7 +218,7 @@ public enum TextReport {
         if gating.isEmpty { lines.append("  none") }
         for (r, f) in gating {
             lines.append("")
-            lines.append("✗ \(headline(f))  [\(runLabel(r))]")
+            lines.append("✗ \(lead(f))  [\(runLabel(r))]")
             lines += stackLines(f)
         }
         let warnings = runs.flatMap { r in

@@ -12,6 +12,7 @@ struct ResultBuilder: Sendable {
             for w in output.warnings { context.diagnostics.note("\(label): \(w)") }
             context.addCheckerCounts(output.checkerSuppressionCounts)
         }
+        if let finder = context.boundaries { run.findings = finder.annotate(run.findings) }
         applySuppressions(to: &run)
         return run
     }

@@ -1,0 +1,167 @@
+import Foundation
+
+/// The tests of a CMake build tree, read with `ctest --show-only=json-v1`:
+/// each test's command, working directory, environment, `WILL_FAIL`,
+/// `DISABLED`, `TIMEOUT` and labels are honoured. With `--cmake-source` the
+/// tree is configured and built first, one per checker (instrumented for
+/// sanitizers, with the clang whose ASan runtime pairs with rustc's).
+struct CTestSource: TestSource {
+    enum Tree: Sendable {
+        /// `--ctest BUILD_DIR`: an existing build tree.
+        case existing(String)
+        /// `--cmake-source DIR`: configure and build into `buildRoot/cmake-<checker>`.
+        case source(dir: String, buildRoot: String, cmakeArgs: [String])
+    }
+    let tree: Tree
+    /// ctest's own selection, passed through (`-R pat -E pat -L label`).
+    let selection: [String]
+    var kind: RunSource { .ctest }
+
+    func unavailability(for driver: any CheckerDriver, context: RunContext) -> String? { nil }
+
+    func prepare(for driver: any CheckerDriver, context: RunContext) -> SourcePreparation {
+        var prep = SourcePreparation()
+        for tool in ["cmake", "ctest"] where ExecutableLocator.resolve(tool, environment: context.environment) == nil {
+            prep.failures.append(
+                failedStep(driver, executable: tool, reason: "\(tool) not found on PATH (install it: apt-get install cmake)"))
+            return prep
+        }
+        let runDir = (context.logsDir as NSString).appendingPathComponent(driver.checker.rawValue)
+        let buildDir: String
+        var sourceDir: String?
+        switch tree {
+        case .existing(let dir):
+            buildDir = dir
+        case .source(let dir, let buildRoot, let cmakeArgs):
+            sourceDir = dir
+            buildDir = CMakeInvocation.defaultBuildDirectory(under: buildRoot, checker: driver.checker)
+            if let failure = configureAndBuild(
+                source: dir, buildDir: buildDir, cmakeArgs: cmakeArgs, driver: driver, runDir: runDir, context: context)
+            {
+                prep.failures.append(failure)
+                return prep
+            }
+        }
+        let listing = (runDir as NSString).appendingPathComponent(Job.safeLabel("ctest-list-\(buildDir)") + ".json")
+        let listArgv = CTestListing.listArguments(selection: selection)
+        let outcome: ProcessOutcome
+        do {
+            outcome = try context.supervisor.run(
+                ProcessSpec(
+                    executable: listArgv[0], arguments: Array(listArgv.dropFirst()), environment: context.environment,
+                    workingDirectory: buildDir, stdoutPath: listing, stderrPath: listing + ".stderr", timeout: 120))
+        } catch {
+            prep.failures.append(failedStep(driver, executable: "ctest", arguments: listArgv, reason: "\(error)"))
+            return prep
+        }
+        let cases: [CTestCase]
+        do {
+            guard outcome.succeeded, let data = FileManager.default.contents(atPath: listing) else {
+                throw ParseError(file: buildDir, "ctest --show-only=json-v1 failed (\(outcome.description)): is it a CMake build tree with enable_testing()?")
+            }
+            cases = try CTestListing.parse(data: data, source: listing)
+        } catch {
+            prep.failures.append(
+                failedStep(driver, executable: "ctest", arguments: listArgv, reason: "\(error)", logFiles: [listing]))
+            return prep
+        }
+        if cases.isEmpty {
+            prep.failures.append(
+                failedStep(
+                    driver, executable: "ctest", arguments: listArgv,
+                    reason: "ctest lists no tests in \(buildDir)\(selection.isEmpty ? "" : " for \(selection.joined(separator: " "))")"))
+        }
+        // A test's own sources are caller code: the project's source dir
+        // (from --cmake-source, or CMAKE_HOME_DIRECTORY of an existing tree).
+        let root = sourceDir ?? Self.cmakeHomeDirectory(buildDir: buildDir)
+        if let root { context.addOwnCode(root: root) }
+        for test in cases {
+            if test.disabled {
+                context.diagnostics.note("ctest \(test.name): DISABLED, not run")
+                continue
+            }
+            guard let program = test.command.first else {
+                prep.failures.append(
+                    failedStep(driver, executable: test.name, reason: "ctest test \(test.name) has no command"))
+                continue
+            }
+            if let flavor = driver.sanitizer {
+                let resolved = program.hasPrefix("/") ? program : ExecutableLocator.resolve(program, environment: context.environment)
+                if resolved == nil || !BinaryInspector.isSanitized(resolved!) {
+                    var failure = failedStep(
+                        driver, executable: program, arguments: Array(test.command.dropFirst()),
+                        reason:
+                            "ctest test \(test.name): \(program) is not built with \(driver.checker.displayName), so it would pass without being checked (compile and link it with \(flavor.cFlag) -fno-omit-frame-pointer, or let the tool build it: --cmake-source DIR)")
+                    failure.test = test.name
+                    failure.target = test.name
+                    prep.failures.append(failure)
+                    continue
+                }
+            }
+            var job = Job(
+                source: .ctest, program: program, arguments: Array(test.command.dropFirst()), test: test.name,
+                featureSet: nil, isLibtest: false, label: Job.safeLabel("ctest-\(test.name)"), target: test.name)
+            job.workingDirectory = test.workingDirectory ?? buildDir
+            job.environment = test.environment
+            job.expectFailure = test.willFail
+            job.timeout = test.timeout.flatMap { $0 > 0 ? $0 : nil } ?? context.options.timeout
+            prep.jobs.append(job)
+        }
+        return prep
+    }
+
+    /// `cmake -S … -B …` then `cmake --build …`, logged under the run dir.
+    func configureAndBuild(
+        source: String, buildDir: String, cmakeArgs: [String], driver: any CheckerDriver, runDir: String,
+        context: RunContext
+    ) -> RunResult? {
+        let libDir = context.products.withLock { $0["crate_lib_dir:\(driver.checker.rawValue)"] }
+        // The clang of the Swift/LLVM toolchain shares compiler-rt with rustc's
+        // runtime; gcc's libasan prints v0-mangled, relative frames (c_tests/README.md).
+        let cc = driver.sanitizer != nil ? ExecutableLocator.resolve("clang", environment: context.environment) : nil
+        let invocation = CMakeInvocation(
+            sourceDirectory: source, buildDirectory: buildDir, checker: driver.checker, arguments: cmakeArgs,
+            cCompiler: cc, cxxCompiler: cc.map { ($0 as NSString).deletingLastPathComponent + "/clang++" }.flatMap {
+                FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
+            }, jobs: context.options.jobs)
+        let configure: [String]
+        do { configure = try invocation.configureArguments(crateLibDir: libDir) } catch {
+            return failedStep(driver, executable: "cmake", reason: "\(error)")
+        }
+        for (step, argv) in [("configure", configure), ("build", invocation.buildArguments())] {
+            if context.isInterrupted { return failedStep(driver, executable: "cmake", reason: "interrupted") }
+            let log = (runDir as NSString).appendingPathComponent("cmake-\(step).log")
+            context.console.progress("\(driver.checker.displayName): \(argv.joined(separator: " "))")
+            let outcome: ProcessOutcome
+            do {
+                outcome = try context.supervisor.run(
+                    ProcessSpec(
+                        executable: argv[0], arguments: Array(argv.dropFirst()), environment: context.environment,
+                        stdoutPath: log, stderrPath: log, timeout: nil))
+            } catch {
+                return failedStep(driver, executable: "cmake", arguments: argv, reason: "\(error)")
+            }
+            if !outcome.succeeded {
+                let text = FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let lines = text.split(separator: "\n").filter { $0.contains("rror") }.prefix(5)
+                context.console.error("cmake \(step) failed (\(outcome.description)):")
+                for l in lines { context.console.progress("  " + l) }
+                return failedStep(
+                    driver, executable: "cmake", arguments: argv, exitCode: outcome.exitCode,
+                    reason: "cmake \(step) failed: \(lines.first.map(String.init) ?? outcome.description)", logFiles: [log])
+            }
+        }
+        return nil
+    }
+
+    /// The project's source dir an existing build tree was configured from.
+    static func cmakeHomeDirectory(buildDir: String) -> String? {
+        let cache = (buildDir as NSString).appendingPathComponent("CMakeCache.txt")
+        guard let data = FileManager.default.contents(atPath: cache) else { return nil }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n")
+        where line.hasPrefix("CMAKE_HOME_DIRECTORY:") {
+            if let eq = line.firstIndex(of: "=") { return String(line[line.index(after: eq)...]) }
+        }
+        return nil
+    }
+}
