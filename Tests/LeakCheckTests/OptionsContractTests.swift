@@ -26,12 +26,12 @@ import Testing
 
     @Test func overBroadSuppressionsGateByDefault() throws {
         let plain = try Options.parse(["valgrind"])
-        #expect(!plain.allowBroadSuppressions && plain.policy.strictSuppressions)
+        #expect(!plain.allowBroadSuppressions && plain.policy.gateOverBroadSuppressions)
         // The old opt-in is an accepted no-op: the default already gates.
         let strict = try Options.parse(["valgrind", "--strict-suppressions"])
-        #expect(!strict.allowBroadSuppressions && strict.policy.strictSuppressions)
+        #expect(!strict.allowBroadSuppressions && strict.policy.gateOverBroadSuppressions)
         let allow = try Options.parse(["valgrind", "--allow-broad-suppressions", "--strict-suppressions"])
-        #expect(allow.allowBroadSuppressions && !allow.policy.strictSuppressions)
+        #expect(allow.allowBroadSuppressions && !allow.policy.gateOverBroadSuppressions)
         var f = Finding(kind: .definitelyLost, rawKind: "", bytes: 91, blocks: 4, message: "")
         f.suppressedBy = "rust_runtime_init"
         f.suppressionOverBroad = true
