@@ -14,8 +14,10 @@ public struct SuppressionApplication: Sendable {
 
 public enum SuppressionApplier {
     /// Marks each finding the matcher covers (`suppressedBy`, `suppressionSource`,
-    /// and `suppressionOverBroad` when its stack — the allocation stack for a leak —
-    /// passes through own code) and counts uses per suppression.
+    /// and `suppressionOverBroad` when the entry hides own-code frames of its
+    /// stack — the allocation stack for a leak — without an explicit line naming
+    /// one of them; see `SuppressionMatch.isOverBroad`) and counts uses per
+    /// suppression. Without `ownCode` nothing is called over-broad.
     public static func apply(
         _ matcher: SuppressionMatcher, to findings: [Finding], checker: Checker, ownCode: OwnCode?
     ) -> SuppressionApplication {
@@ -42,7 +44,9 @@ public enum SuppressionApplier {
             if let cached = memo[key] {
                 found = cached
             } else {
-                found = matcher.match(out[i], checker: checker).map { ($0, ownCode?.touches(out[i].stack) ?? false) }
+                found = matcher.firstMatch(out[i], checker: checker).map { m in
+                    (m.suppression, ownCode.map { m.isOverBroad(stack: out[i].stack, ownCode: $0) } ?? false)
+                }
                 memo[key] = found
             }
             guard let (s, overBroad) = found else { continue }
