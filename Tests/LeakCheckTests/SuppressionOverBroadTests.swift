@@ -113,6 +113,7 @@ import Testing
         #expect(!FramePattern.fun("foo?").isExplicit)
         #expect(!FramePattern.fun("_RNvCs*_3foo*").isExplicit)
         #expect(!FramePattern.fun("_RNvCs*_x").isExplicit)  // not before an identifier length
+        #expect(!FramePattern.fun("::h*").isExplicit)  // only a hash: names nothing
         #expect(FramePattern.src(file: "a.c", line: 3).isExplicit)
         #expect(!FramePattern.src(file: "a.c", line: nil).isExplicit)
         #expect(!FramePattern.src(file: "*.c", line: 3).isExplicit)

@@ -36,7 +36,9 @@ extension FramePattern {
     public var isExplicit: Bool {
         switch self {
         case .fun(let pattern):
-            return !Wildcard.hasWildcard(Wildcard.withoutBuildVaryingParts(pattern))
+            // `fun:::h*` leaves nothing once the hash is taken away: it names no function.
+            let named = Wildcard.withoutBuildVaryingParts(pattern)
+            return !named.isEmpty && !Wildcard.hasWildcard(named)
         case .src(let file, let line):
             return line != nil && !Wildcard.hasWildcard(file)
         case .obj, .ellipsis:
