@@ -31,7 +31,7 @@ import Testing
                 {
                    read
                    Memcheck:Addr4
-                   fun:moq_ffi::read
+                   fun:moq_ffi::*
                 }
                 """, file: "a.supp")
         let findings = [
@@ -44,6 +44,7 @@ import Testing
         #expect(applied.findings.map(\.suppressedBy) == ["noise", nil, "noise", "read"])
         #expect(applied.findings.map(\.suppressionSource) == ["a.supp:1", nil, "a.supp:1", "a.supp:17"])
         #expect(applied.findings.map(\.suppressionOverBroad) == [false, nil, false, true])
+        // `fun:moq_ffi::*` takes the own frame with a wildcard: over-broad.
         // Helgrind's entry can never apply to memcheck findings: it is not listed.
         #expect(applied.usage == [
             SuppressionUsage(name: "noise", source: "a.supp:1", count: 2, bytes: 592, overBroad: false),

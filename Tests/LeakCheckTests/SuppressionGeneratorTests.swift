@@ -96,6 +96,61 @@ import Testing
         }
     }
 
+    /// Issue 8: entries `--gen-suppressions` writes name the own frames, so
+    /// re-running with them hides every finding and calls none over-broad, even
+    /// behind the shipped defaults (one of which is over-broad for the TLS block of
+    /// a thread a test left running).
+    @Test func generatedEntriesAreNeverOverBroad() throws {
+        let runs: [(fixture: String, own: OwnCode)] = [
+            ("rust-test-leak.xml", OwnCode(crateNames: ["moq_ffi"], sourceRoots: ["/tmp/supp/moq_ffi/"])),
+            ("rust-test-leak-nightly.xml", OwnCode(crateNames: ["moq_ffi"], sourceRoots: ["/tmp/supp/moq_ffi/"])),
+            ("rust-harness-clean-stable.xml", OwnCode(crateNames: ["clean_mt"], sourceRoots: ["/tmp/supp/clean_mt/"])),
+            ("rust-harness-clean-nightly.xml", OwnCode(crateNames: ["clean_mt"], sourceRoots: ["/tmp/supp/clean_mt/"])),
+            ("rust-thread-alive-at-exit-stable.xml", OwnCode(crateNames: ["detached"], sourceRoots: ["/tmp/supp/detached/"])),
+            ("rust-thread-alive-at-exit-nightly.xml", OwnCode(crateNames: ["detached"], sourceRoots: ["/tmp/supp/detached/"])),
+        ]
+        let defaults = try DefaultSuppressions.files(toolRoot: Paths.repoRoot.path).flatMap(SuppressionParser.parseFile)
+        var ownStacks = 0
+        for run in runs {
+            let findings = try ValgrindXMLFixture.findings("suppressions/" + run.fixture)
+            ownStacks += findings.filter { run.own.touches($0.stack) }.count
+            let text = SuppressionGenerator.valgrind(for: findings, ownCode: run.own)
+            let file = "/tmp/gen-\(run.fixture).supp"
+            let generated = try SuppressionParser.parse(text: text, file: file)
+            // Nothing for `suppressions check` to say about them either.
+            #expect(generated.flatMap(SuppressionParser.warnings(for:)) == [], "\(run.fixture)")
+            for matcher in [SuppressionMatcher(generated), SuppressionMatcher(defaults + generated)] {
+                let applied = SuppressionApplier.apply(matcher, to: findings, checker: .valgrind, ownCode: run.own)
+                #expect(applied.findings.allSatisfy { $0.suppressedBy != nil }, "\(run.fixture)")
+                #expect(applied.findings.allSatisfy { $0.suppressionOverBroad == false }, "\(run.fixture)")
+                #expect(applied.usage.allSatisfy { !$0.overBroad }, "\(run.fixture)")
+            }
+        }
+        // The runs do exercise own code: the test-body leak (twice), and per
+        // thread-alive run the 288-byte TLS block and three still-reachable blocks
+        // allocated by `detached::tests::leaves_a_thread_running`.
+        #expect(ownStacks == 2 + 2 * 4)
+    }
+
+    /// The same for LSan lines: anchored whole names, never over-broad.
+    @Test func generatedLsanLinesAreNeverOverBroad() throws {
+        func frame(_ fn: String, _ file: String) -> Frame { Frame(function: fn, file: file, line: 1, object: "/tmp/t/moq_ffi-5cb6") }
+        let malloc = frame("malloc", "/rustc/llvm/src/llvm-project/compiler-rt/lib/asan/asan_malloc_linux.cpp")
+        let findings = [
+            Self.leak(.definitelyLost, [malloc, frame("moq_ffi::cache::fill", "/tmp/supp/moq_ffi/src/cache.rs"), frame("std::thread::spawn", "/rustc/x/library/std/src/thread/mod.rs")]),
+            Self.leak(.definitelyLost, [malloc, frame("moq_ffi::cache::fill_more::h0123456789abcdef", "/tmp/supp/moq_ffi/src/cache.rs")]),
+        ]
+        let own = OwnCode(crateNames: ["moq_ffi"], sourceRoots: ["/tmp/supp/moq_ffi/"])
+        let entries = try SuppressionParser.parse(text: SuppressionGenerator.lsan(for: findings, ownCode: own), file: "gen.lsan")
+        let guide = try SuppressionParser.parse(text: "leak:std::thread\n", file: "guide.lsan")
+        let applied = SuppressionApplier.apply(SuppressionMatcher(guide + entries), to: findings, checker: .asan, ownCode: own)
+        #expect(applied.findings.map(\.suppressedBy) == ["leak:^moq_ffi::cache::fill$", "leak:^moq_ffi::cache::fill_more::h*"])
+        #expect(applied.findings.map(\.suppressionOverBroad) == [false, false])
+        // Alone, the guide's line hides the first and is over-broad for it.
+        let guideOnly = SuppressionApplier.apply(SuppressionMatcher(guide), to: findings, checker: .asan, ownCode: own)
+        #expect(guideOnly.findings.map(\.suppressionOverBroad) == [true, nil])
+    }
+
     /// A stable-built entry for the test leak also covers the same leak in a
     /// rebuilt binary (new hashes), but not the same function leaking elsewhere.
     @Test func widenedEntriesSurviveRebuilds() throws {

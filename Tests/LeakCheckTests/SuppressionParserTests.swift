@@ -57,11 +57,19 @@ import Testing
         #expect(e[2].tools == ["Memcheck", "Helgrind"] && e[2].kind == "Addr4")
     }
 
-    @Test func otherToolsEntriesAreSkippedLikeValgrindDoes() throws {
-        let text = "{\n helgrind\n Helgrind:Race\n some-helgrind-extra\n fun:pthread_mutex_lock\n}\n{\n mine\n Memcheck:Leak\n fun:malloc\n}\n"
+    /// Another tool's entry is kept (it never matches a Memcheck finding), and its
+    /// body is checked like any other: Helgrind and DRD read no extra line, and
+    /// Helgrind itself stops on one (see check/README.md).
+    @Test func otherToolsEntriesAreReadAndTheirBodiesChecked() throws {
+        let text = "{\n helgrind\n Helgrind:Race\n fun:pthread_mutex_lock\n}\n{\n mine\n Memcheck:Leak\n fun:malloc\n}\n"
         let e = try SuppressionParser.parse(text: text, file: "f")
         #expect(e.map(\.name) == ["helgrind", "mine"])
         #expect(e[0].frames == [.fun("pthread_mutex_lock")])
+        #expect(e[0].tools == ["Helgrind"] && e[0].kind == "Race")
+        let extra = "{\n helgrind\n Helgrind:Race\n some-helgrind-extra\n fun:pthread_mutex_lock\n}\n"
+        #expect(throws: SuppressionFileError(file: "f", line: 4, "unknown line 'some-helgrind-extra' in entry 'helgrind': expected fun:, obj:, src: or ...")) {
+            try SuppressionParser.parse(text: extra, file: "f")
+        }
     }
 
     @Test func matchLeakKindsAllAndNone() throws {
@@ -90,7 +98,7 @@ import Testing
         ("name-is-tool-line.supp", "2: entry has no name: 'Memcheck:Leak' is the 'Tool:Kind' line, the name line must come first"),
         ("missing-tool-kind.supp", "3: entry 'no_tool' has no 'Tool:Kind' line (e.g. Memcheck:Leak)"),
         ("tool-kind-without-colon.supp", "3: expected 'Tool:Kind' (e.g. Memcheck:Leak) in entry 'no_colon', found 'MemcheckLeak'"),
-        ("unknown-kind.supp", "3: unknown Memcheck suppression kind 'Leek' (expected Leak, Addr1/2/4/8/16/32, Value1/2/4/8/16/32, Cond, Free, Param, Overlap, Jump, User, CoreMem, FishyValue, ReallocZero)"),
+        ("unknown-kind.supp", "3: unknown Memcheck suppression kind 'Leek', did you mean Memcheck:Leak? (expected Leak, Addr1/2/4/8/16/32, Value1/2/4/8/16/32, Cond, Free, Param, Overlap, Jump, User, CoreMem, FishyValue, ReallocZero)"),
         ("unknown-line-prefix.supp", "5: unknown line 'func:free' in entry 'bad_line': expected fun:, obj:, src: or ..."),
         ("unterminated.supp", "2: unterminated entry: '{' has no matching '}' before the end of the file"),
         ("unterminated-before-next.supp", "1: unterminated entry: '{' has no matching '}' before the next '{' at line 5"),
@@ -100,7 +108,7 @@ import Testing
         ("bad-leak-kind.supp", "4: unknown leak kind 'lost' in match-leak-kinds (expected definite, indirect, possible, reachable, all or none)"),
         ("param-without-extra.supp", "4: Param entry 'param_without_extra' needs its extra line (e.g. write(buf)) before the frames"),
         ("stray-line.supp", "1: expected '{' or end of file, found 'fun:malloc'"),
-        ("unknown-lsan-kind.lsan", "4: unknown suppression kind 'leek' (expected leak, interceptor_name, interceptor_via_fun, interceptor_via_lib, odr_violation, called_from_lib, race, … )"),
+        ("unknown-lsan-kind.lsan", "4: unknown suppression kind 'leek', did you mean leak? (expected leak, interceptor_name, interceptor_via_fun, interceptor_via_lib, odr_violation, called_from_lib, race, … )"),
         ("lsan-no-colon.lsan", "2: expected 'kind:pattern' (e.g. leak:my_function), found 'just_a_word'"),
     ])
     func malformedFilesReportFileLineAndWhat(name: String, expected: String) {

@@ -1,6 +1,7 @@
 /// "The crate's own code": the library's crate name and its test targets' names,
-/// and the directories its sources live in. A suppression that hides a finding
-/// whose stack passes through own code is over-broad.
+/// and the directories its sources live in (a ctest test's sources too). A
+/// suppression that hides a finding through own-code frames without naming any
+/// of them is over-broad (`SuppressionMatch.isOverBroad`).
 public struct OwnCode: Sendable, Hashable {
     /// Crate identifiers as they appear in paths (`moq_ffi`; dashes become underscores).
     public var crateNames: Set<String>
@@ -47,6 +48,14 @@ public struct OwnCode: Sendable, Hashable {
             return i
         }
         return nil
+    }
+
+    /// Indices of every own-code frame of a stack, innermost first, harness
+    /// `main` excepted (see `firstOwnFrame`).
+    public func ownFrameIndices(in stack: [Frame]) -> [Int] {
+        stack.indices.filter { i in
+            contains(stack[i]) && !isHarnessMain(stack[i], inner: i > 0 ? stack[i - 1] : nil)
+        }
     }
 
     /// Does the stack pass through own code (harness `main` excepted)?

@@ -27,6 +27,26 @@ public enum FramePattern: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension FramePattern {
+    /// A line that names one function (or one source line) rather than a family
+    /// of them: `fun:` without wildcards, or whose only wildcards stand for what
+    /// differs between builds of the same code (a legacy hash `17h*E` or `::h*`,
+    /// v0 crate disambiguators `Cs*_`), and `src:FILE:LINE`. `...`, `obj:` (a
+    /// whole object) and file-wide `src:FILE` are not explicit.
+    public var isExplicit: Bool {
+        switch self {
+        case .fun(let pattern):
+            // `fun:::h*` leaves nothing once the hash is taken away: it names no function.
+            let named = Wildcard.withoutBuildVaryingParts(pattern)
+            return !named.isEmpty && !Wildcard.hasWildcard(named)
+        case .src(let file, let line):
+            return line != nil && !Wildcard.hasWildcard(file)
+        case .obj, .ellipsis:
+            return false
+        }
+    }
+}
+
 /// One suppression entry from a valgrind or sanitizer suppression file.
 public struct Suppression: Sendable, Hashable {
     /// valgrind: the entry's name line. Sanitizers: the line's text (`leak:foo`).
@@ -69,6 +89,28 @@ public struct Suppression: Sendable, Hashable {
         self.extra = extra
         self.frames = frames
         self.pattern = pattern
+    }
+
+    /// Whether the entry's line `index` (a valgrind frame line; for sanitizer
+    /// entries, 0 is the pattern) names a function explicitly. Sanitizer patterns
+    /// are substring matches unless anchored, so only `^name$` (or `^name::h*`,
+    /// the hash a generated entry leaves open) is explicit.
+    public func lineIsExplicit(_ index: Int) -> Bool {
+        switch format {
+        case .valgrind:
+            return frames.indices.contains(index) && frames[index].isExplicit
+        case .lsan:
+            guard index == 0, pattern.hasPrefix("^") else { return false }
+            var body = pattern.dropFirst()
+            if body.hasSuffix("$") {
+                body = body.dropLast()
+            } else if body.hasSuffix("::h*") {
+                body = body.dropLast(4)
+            } else {
+                return false
+            }
+            return !body.isEmpty && !body.contains(where: { $0 == "*" || $0 == "$" || $0 == "^" })
+        }
     }
 
     /// First tool named (`Memcheck`), empty for sanitizer entries.

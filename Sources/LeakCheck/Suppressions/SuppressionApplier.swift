@@ -14,8 +14,12 @@ public struct SuppressionApplication: Sendable {
 
 public enum SuppressionApplier {
     /// Marks each finding the matcher covers (`suppressedBy`, `suppressionSource`,
-    /// and `suppressionOverBroad` when its stack — the allocation stack for a leak —
-    /// passes through own code) and counts uses per suppression.
+    /// and `suppressionOverBroad` when the entry hides own-code frames of its
+    /// stack — the allocation stack for a leak — without an explicit line naming
+    /// one of them; see `SuppressionMatch.isOverBroad`) and counts uses per
+    /// suppression. A finding several entries cover counts for the first that
+    /// names it precisely, else for the first (over-broad). Without `ownCode`
+    /// nothing is called over-broad and the first entry in file order wins.
     public static func apply(
         _ matcher: SuppressionMatcher, to findings: [Finding], checker: Checker, ownCode: OwnCode?
     ) -> SuppressionApplication {
@@ -42,7 +46,7 @@ public enum SuppressionApplier {
             if let cached = memo[key] {
                 found = cached
             } else {
-                found = matcher.match(out[i], checker: checker).map { ($0, ownCode?.touches(out[i].stack) ?? false) }
+                found = bestMatch(matcher, out[i], checker: checker, ownCode: ownCode)
                 memo[key] = found
             }
             guard let (s, overBroad) = found else { continue }
@@ -56,6 +60,24 @@ public enum SuppressionApplier {
             }
         }
         return SuppressionApplication(findings: out, usage: usage)
+    }
+
+    /// The first entry that covers the finding precisely, else the first that
+    /// covers it at all (over-broad). A finding an over-broad default hides but a
+    /// generated entry names is the generated entry's, and is not over-broad.
+    static func bestMatch(
+        _ matcher: SuppressionMatcher, _ f: Finding, checker: Checker, ownCode: OwnCode?
+    ) -> (suppression: Suppression, overBroad: Bool)? {
+        guard let first = matcher.firstMatch(f, checker: checker) else { return nil }
+        guard let ownCode, first.isOverBroad(stack: f.stack, ownCode: ownCode) else {
+            return (first.suppression, false)
+        }
+        for s in matcher.suppressions {
+            if let m = SuppressionMatcher.match(s, f, checker: checker), !m.isOverBroad(stack: f.stack, ownCode: ownCode) {
+                return (s, false)
+            }
+        }
+        return (first.suppression, true)
     }
 
     /// Whether an entry could ever match this checker's findings (valgrind entries

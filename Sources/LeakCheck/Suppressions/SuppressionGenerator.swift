@@ -105,10 +105,28 @@ public enum SuppressionGenerator {
         return Array(stack[...i])
     }
 
+    /// The line for one frame. A name that is not a mangled symbol (a C function,
+    /// an inlined frame valgrind names `new<[u8; 40]>`, `<*const T as Debug>::fmt`)
+    /// has valgrind's `*`, `?` and `\` escaped, so the line stays explicit and
+    /// names only that function; a frame with no name but a source line gets
+    /// `src:FILE:LINE`, which is explicit too.
     static func frameLine(_ frame: Frame) -> String {
-        if let m = frame.mangled ?? frame.function { return "fun:\(widen(m))" }
-        if let o = frame.object { return "obj:\(o)" }
+        if let m = frame.mangled { return "fun:\(widen(m))" }
+        if let f = frame.function { return "fun:\(escape(f))" }
+        if let file = frame.file, let line = frame.line { return "src:\(escape(Fingerprint.baseName(file))):\(line)" }
+        if let o = frame.object { return "obj:\(escape(o))" }
         return "obj:*"
+    }
+
+    /// valgrind's pattern escape: a backslash before `*`, `?` and `\`.
+    static func escape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "*" || $0 == "?" || $0 == "\\" }) else { return text }
+        var out = ""
+        for c in text {
+            if c == "*" || c == "?" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out
     }
 
     /// The frame a leak is named after: the first own-code frame, else the first

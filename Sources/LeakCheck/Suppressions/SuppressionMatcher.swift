@@ -10,18 +10,43 @@ public struct SuppressionMatcher: Sendable {
 
     /// The first suppression (in file order) that matches this finding, or nil.
     public func match(_ finding: Finding, checker: Checker) -> Suppression? {
-        suppressions.first { Self.matches($0, finding, checker: checker) }
+        firstMatch(finding, checker: checker)?.suppression
+    }
+
+    /// The first suppression (in file order) that matches this finding, with
+    /// which of its lines covered each frame, or nil.
+    public func firstMatch(_ finding: Finding, checker: Checker) -> SuppressionMatch? {
+        for s in suppressions {
+            if let m = Self.match(s, finding, checker: checker) { return m }
+        }
+        return nil
     }
 
     public static func matches(_ s: Suppression, _ finding: Finding, checker: Checker) -> Bool {
+        match(s, finding, checker: checker) != nil
+    }
+
+    /// One entry against one finding: nil when it does not cover it, else the
+    /// per-frame coverage the applier needs to call the match precise or over-broad.
+    public static func match(_ s: Suppression, _ finding: Finding, checker: Checker) -> SuppressionMatch? {
         switch (s.format, checker) {
         case (.valgrind, .valgrind):
-            return s.tools.contains("Memcheck") && valgrindKindMatches(s, finding)
-                && valgrindFramesMatch(s.frames[...], finding.stack[...])
+            guard s.tools.contains("Memcheck"), valgrindKindMatches(s, finding) else { return nil }
+            var steps = 0
+            return valgrindCoverage(s.frames, finding.stack, steps: &steps).map {
+                SuppressionMatch(suppression: s, coveredBy: $0)
+            }
         case (.lsan, .asan), (.lsan, .lsan):
-            return sanitizerMatches(s, finding)
+            guard sanitizerMatches(s, finding) else { return nil }
+            // A sanitizer pattern is one line (index 0); it "covers" the frames whose
+            // function it matches. A match through a file or module names no frame.
+            let covered = finding.stack.map { frame -> Int? in
+                guard let fn = frame.function, Wildcard.sanitizer(s.pattern, fn) else { return nil }
+                return 0
+            }
+            return SuppressionMatch(suppression: s, coveredBy: covered)
         default:
-            return false
+            return nil
         }
     }
 
@@ -123,20 +148,87 @@ public struct SuppressionMatcher: Sendable {
     /// Prefix match of the entry's frame lines against the stack, innermost first;
     /// `...` matches zero or more frames. The stack may be longer than the entry.
     static func valgrindFramesMatch(_ patterns: ArraySlice<FramePattern>, _ stack: ArraySlice<Frame>) -> Bool {
-        guard let p = patterns.first else { return true }
-        if p == .ellipsis {
-            var rest = patterns.dropFirst()
-            while rest.first == .ellipsis { rest = rest.dropFirst() }
-            if rest.isEmpty { return true }
-            var s = stack
-            while true {
-                if valgrindFramesMatch(rest, s) { return true }
-                if s.isEmpty { return false }
-                s = s.dropFirst()
+        var steps = 0
+        return valgrindCoverage(Array(patterns), Array(stack), steps: &steps) != nil
+    }
+
+    /// Whether the entry's frame lines match a prefix of the stack and, if so,
+    /// the index of the line that covered each frame (nil outward of the last
+    /// line). Memoised on (pattern index, frame index), so any mix of `...` and
+    /// wildcards costs at most patterns × frames frame comparisons: valgrind's own
+    /// recursive search is exponential in the number of `...` lines. Where several
+    /// alignments exist, the one valgrind finds first is reported (`...` takes as
+    /// few frames as it can). `steps` counts evaluated states, for the bound tests.
+    static func valgrindCoverage(_ patterns: [FramePattern], _ stack: [Frame], steps: inout Int) -> [Int?]? {
+        let m = patterns.count
+        let n = stack.count
+        // 0 unknown, 1 matches, 2 does not. Row-major over (pattern, frame), frame in 0...n.
+        var memo = [UInt8](repeating: 0, count: (m + 1) * (n + 1))
+        // Depth-first with an explicit work list rather than recursion: a
+        // 500-line entry against a long sanitizer stack must not exhaust a thread's stack.
+        // Each state depends only on states with a larger i + j, so none is ever its own ancestor.
+        func solve(_ i0: Int, _ j0: Int, _ steps: inout Int) -> Bool {
+            var work: [(i: Int, j: Int, phase: UInt8)] = [(i0, j0, 0)]
+            var last = false  // the result of the state finished most recently
+            while let (i, j, phase) = work.popLast() {
+                if i == m {
+                    last = true
+                    continue
+                }
+                let k = i * (n + 1) + j
+                switch phase {
+                case 0:
+                    if memo[k] != 0 {
+                        last = memo[k] == 1
+                        continue
+                    }
+                    steps += 1
+                    if patterns[i] == .ellipsis {
+                        // `...` first takes no frame, as valgrind tries it.
+                        work.append((i, j, 1))
+                        work.append((i + 1, j, 0))
+                    } else if j < n, frameMatches(patterns[i], stack[j]) {
+                        work.append((i, j, 2))
+                        work.append((i + 1, j + 1, 0))
+                    } else {
+                        memo[k] = 2
+                        last = false
+                    }
+                case 1:  // `...` after trying zero frames: else take one more frame
+                    if last {
+                        memo[k] = 1
+                    } else if j < n {
+                        work.append((i, j, 2))
+                        work.append((i, j + 1, 0))
+                    } else {
+                        memo[k] = 2
+                    }
+                default:  // the result is the one just finished
+                    memo[k] = last ? 1 : 2
+                }
+            }
+            return last
+        }
+        guard solve(0, 0, &steps) else { return nil }
+        // Walk the memo along the alignment valgrind would take.
+        var covered = [Int?](repeating: nil, count: n)
+        var i = 0
+        var j = 0
+        while i < m, j <= n {
+            if patterns[i] == .ellipsis {
+                if solve(i + 1, j, &steps) {
+                    i += 1
+                } else {
+                    covered[j] = i
+                    j += 1
+                }
+            } else {
+                covered[j] = i
+                i += 1
+                j += 1
             }
         }
-        guard let frame = stack.first, frameMatches(p, frame) else { return false }
-        return valgrindFramesMatch(patterns.dropFirst(), stack.dropFirst())
+        return covered
     }
 
     /// One frame line against one frame. `fun:` is tried on the mangled name
@@ -174,5 +266,34 @@ public struct SuppressionMatcher: Sendable {
             if let file = frame.file, Wildcard.sanitizer(s.pattern, file) { return true }
         }
         return false
+    }
+}
+
+/// A suppression that covers a finding, and how: which of its lines took each frame.
+public struct SuppressionMatch: Sendable, Hashable {
+    public var suppression: Suppression
+    /// One value per frame of the finding's stack, innermost first: the index in
+    /// `suppression.frames` of the line that covered the frame, or nil when the frame
+    /// lies outward of the entry's last line (valgrind matches a prefix). For a
+    /// sanitizer entry, 0 marks the frames whose function the pattern matches.
+    public var coveredBy: [Int?]
+
+    public init(suppression: Suppression, coveredBy: [Int?]) {
+        self.suppression = suppression
+        self.coveredBy = coveredBy
+    }
+
+    /// Over-broad for this finding: its stack has frames of the crate's own code
+    /// and not one of them was taken by an explicit line of the entry, so the
+    /// entry hides the leak without naming the code that made it. `...`, wildcard
+    /// lines (`fun:*`, `fun:moq_*`), `obj:` lines, file-wide `src:` lines and the
+    /// frames outward of the entry's end never name an own frame.
+    public func isOverBroad(stack: [Frame], ownCode: OwnCode) -> Bool {
+        let own = ownCode.ownFrameIndices(in: stack)
+        if own.isEmpty { return false }
+        return !own.contains { j in
+            guard j < coveredBy.count, let line = coveredBy[j] else { return false }
+            return suppression.lineIsExplicit(line)
+        }
     }
 }

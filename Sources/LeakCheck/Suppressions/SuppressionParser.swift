@@ -34,16 +34,32 @@ public enum SuppressionParser {
     /// Parses one file's text, detecting its format from the first meaningful
     /// line: `{` (or anything that is not `kind:pattern`) means valgrind.
     public static func parse(text: String, file: String) throws -> [Suppression] {
-        let lines = splitLines(text)
-        guard let first = lines.first(where: { !isBlankOrComment($0.text) }) else { return [] }
-        if looksLikeSanitizerLine(first.text) {
-            return try parseSanitizer(lines, file: file)
-        }
-        return try parseValgrind(lines, file: file)
+        try parseChecked(bytes: Array(text.utf8), file: file).entries
     }
 
     /// Reads and parses a file; an unreadable file is an error naming the path.
     public static func parseFile(_ path: String) throws -> [Suppression] {
+        try parseFileChecked(path).entries
+    }
+
+    /// Entries and the warnings found while reading them (`file:line: warning: …`).
+    static func parseChecked(bytes: [UInt8], file: String) throws -> (entries: [Suppression], warnings: [String]) {
+        let lines = try splitLines(bytes, file: file)
+        guard let first = lines.first(where: { !isBlankOrComment($0.text) }) else { return ([], []) }
+        if looksLikeSanitizerLine(first.text) {
+            return (try parseSanitizer(lines, file: file), [])
+        }
+        var warnings: [String] = []
+        if bytes.contains(0x0D), !bytes.contains(0x0A) {
+            warnings.append(
+                "\(file):1: warning: lines end in CR only: moq-leakcheck reads them, valgrind itself reads the file as one line and refuses it"
+            )
+        }
+        let entries = try parseValgrind(lines, file: file, warnings: &warnings)
+        return (entries, warnings)
+    }
+
+    static func parseFileChecked(_ path: String) throws -> (entries: [Suppression], warnings: [String]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
@@ -53,10 +69,7 @@ public enum SuppressionParser {
             }
             throw SuppressionFileError(file: path, line: nil, "no such suppression file")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SuppressionFileError(file: path, line: nil, "not UTF-8 text")
-        }
-        return try parse(text: text, file: path)
+        return try parseChecked(bytes: [UInt8](data), file: path)
     }
 
     /// Everything `moq-leakcheck suppressions check FILE…` prints: one error per
@@ -78,25 +91,43 @@ public enum SuppressionParser {
         public var messages: [String] = []
     }
 
-    public static func checkResult(files: [String]) -> CheckResult {
+    /// Checks the files as `suppressions check` does. Errors are what makes a
+    /// file unusable (the run refuses it, or valgrind itself would stop on it);
+    /// warnings are entries that parse but do not do what their author meant:
+    /// a tool name no valgrind tool reads (`memcheck:Leak`), another tool's
+    /// unknown kind, a duplicate name, an entry that matches every stack. With
+    /// `strict`, every warning is an error, reported without its `warning: ` label.
+    public static func checkResult(files: [String], strict: Bool = false) -> CheckResult {
         var result = CheckResult()
-        var messages: [String] = []
+        func error(_ message: String) {
+            result.errors.append(message)
+            result.messages.append(message)
+        }
+        func warn(_ message: String) {
+            guard strict else {
+                result.warnings.append(message)
+                result.messages.append(message)
+                return
+            }
+            let label = message.range(of: ": warning: ")
+            error(label.map { message.replacingCharacters(in: $0, with: ": ") } ?? message)
+        }
         var seen: [String: Suppression] = [:]
         for path in files {
-            let entries: [Suppression]
+            let parsed: (entries: [Suppression], warnings: [String])
             do {
-                entries = try parseFile(path)
-            } catch let error as SuppressionFileError {
-                messages.append(error.description)
-                result.errors.append(error.description)
+                parsed = try parseFileChecked(path)
+            } catch let e as SuppressionFileError {
+                error(e.description)
                 continue
-            } catch {
-                messages.append("\(path): \(error)")
-                result.errors.append("\(path): \(error)")
+            } catch let e {
+                error("\(path): \(e)")
                 continue
             }
-            result.entryCount += entries.count
-            for s in entries {
+            result.entryCount += parsed.entries.count
+            // Reading warnings carry their own line (the Tool:Kind line): they come first, in file order.
+            parsed.warnings.forEach(warn)
+            for s in parsed.entries {
                 let key = "\(s.format.rawValue)\u{0}\(s.name)"
                 var found = warnings(for: s)
                 if let earlier = seen[key] {
@@ -106,11 +137,9 @@ public enum SuppressionParser {
                 } else {
                     seen[key] = s
                 }
-                messages.append(contentsOf: found)
-                result.warnings.append(contentsOf: found)
+                found.forEach(warn)
             }
         }
-        result.messages = messages
         return result
     }
 
@@ -129,7 +158,11 @@ public enum SuppressionParser {
                 }
             }
         case .valgrind:
-            if let first = s.frames.first, first == .ellipsis,
+            if s.frames.allSatisfy(matchesEveryFrame) {
+                out.append(
+                    "\(s.source): warning: '\(s.name)' matches every stack (its frame lines are only '...' and '*'): it hides every \(s.tools.joined(separator: ",")):\(s.kind) error, the crate's own included"
+                )
+            } else if let first = s.frames.first, first == .ellipsis,
                 s.frames.dropFirst().allSatisfy({ isUnanchoredWildcard($0) })
             {
                 out.append(
@@ -137,6 +170,16 @@ public enum SuppressionParser {
             }
         }
         return out
+    }
+
+    /// `...`, `fun:*`, `obj:*` (or `**`…): a line every frame satisfies. An
+    /// unnamed frame is `???` to both, so even those match.
+    static func matchesEveryFrame(_ p: FramePattern) -> Bool {
+        switch p {
+        case .ellipsis: return true
+        case .fun(let s), .obj(let s): return !s.isEmpty && s.allSatisfy { $0 == "*" }
+        case .src: return false
+        }
     }
 
     static func isUnanchoredWildcard(_ p: FramePattern) -> Bool {
@@ -155,15 +198,69 @@ public enum SuppressionParser {
     }
 
     /// Lines with surrounding whitespace removed (valgrind and the sanitizers both
-    /// trim), numbered from 1. `\r\n` endings are accepted.
-    static func splitLines(_ text: String) -> [Line] {
+    /// trim), numbered from 1. `\n`, `\r\n` and a lone `\r` all end a line; a
+    /// UTF-8 byte-order mark at the start is skipped. A line that is not UTF-8, or
+    /// that keeps a control byte (NUL, ESC, …) once trimmed, is an error: valgrind
+    /// would read a NUL as the end of the line and match the rest as written.
+    static func splitLines(_ bytes: [UInt8], file: String) throws -> [Line] {
         var result: [Line] = []
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var n = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var i = start
+        func finish(_ end: Int) throws {
             n += 1
-            result.append(Line(number: n, text: trim(raw)))
+            let raw = bytes[start..<end]
+            guard let text = decodeUTF8(raw) else {
+                throw SuppressionFileError(file: file, line: n, "not valid UTF-8")
+            }
+            let trimmed = trim(text[...])
+            if let c = trimmed.unicodeScalars.first(where: isControl) {
+                throw SuppressionFileError(
+                    file: file, line: n,
+                    "control character \(controlName(c)) in the line: a suppression file is plain text")
+            }
+            result.append(Line(number: n, text: trimmed))
         }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x0A || b == 0x0D {
+                try finish(i)
+                i += (b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A) ? 2 : 1
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        try finish(bytes.count)
         return result
+    }
+
+    /// The bytes as a String, or nil when they are not valid UTF-8.
+    static func decodeUTF8(_ bytes: ArraySlice<UInt8>) -> String? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var scalars = String.UnicodeScalarView()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let v): scalars.append(v)
+            case .emptyInput: return String(scalars)
+            case .error: return nil
+            }
+        }
+    }
+
+    /// C0 controls and DEL, except the tab (valid inside a line).
+    static func isControl(_ c: Unicode.Scalar) -> Bool {
+        (c.value < 0x20 && c != "\t") || c.value == 0x7F
+    }
+
+    static func controlName(_ c: Unicode.Scalar) -> String {
+        let names: [UInt32: String] = [
+            0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL",
+        ]
+        let hex = String(c.value, radix: 16, uppercase: true)
+        let code = "0x" + (hex.count < 2 ? "0" + hex : hex)
+        return names[c.value].map { "\(code) (\($0))" } ?? code
     }
 
     static func trim(_ s: Substring) -> String {
@@ -202,9 +299,10 @@ public enum SuppressionParser {
             }
             let kind = String(line.text[..<colon])
             guard sanitizerKinds.contains(kind) else {
+                let hint = Spelling.closest(to: kind, in: sanitizerKinds).map { ", did you mean \($0)?" } ?? ""
                 throw SuppressionFileError(
                     file: file, line: line.number,
-                    "unknown suppression kind '\(kind)' (expected leak, interceptor_name, interceptor_via_fun, interceptor_via_lib, odr_violation, called_from_lib, race, … )"
+                    "unknown suppression kind '\(kind)'\(hint) (expected leak, interceptor_name, interceptor_via_fun, interceptor_via_lib, odr_violation, called_from_lib, race, … )"
                 )
             }
             // The sanitizers keep the pattern exactly as written after the colon.
@@ -219,7 +317,11 @@ public enum SuppressionParser {
 
     // MARK: - valgrind
 
-    static func parseValgrind(_ lines: [Line], file: String) throws -> [Suppression] {
+    /// valgrind's limit on an entry's frame lines (`VG_DEEPEST_BACKTRACE`): with
+    /// `--num-callers=500` it stops on the 501st ("too many callers in stack trace").
+    static let maxFrameLines = 500
+
+    static func parseValgrind(_ lines: [Line], file: String, warnings: inout [String]) throws -> [Suppression] {
         var out: [Suppression] = []
         // Meaningful lines only: valgrind skips blank and `#` lines everywhere, inside entries too.
         let body = lines.filter { !isBlankOrComment($0.text) }
@@ -268,29 +370,26 @@ public enum SuppressionParser {
             let kind = trim(toolLine.text[toolLine.text.index(after: colon)...])
             let isMemcheck = tools.contains("Memcheck")
             if isMemcheck, !memcheckKinds.contains(kind) {
+                // valgrind stops on this line ("unknown tool suppression type"): an error, not a warning.
+                let hint = Spelling.closest(to: kind, in: memcheckKinds.sorted()).map { ", did you mean Memcheck:\($0)?" } ?? ""
                 throw fail(
                     toolLine.number,
-                    "unknown Memcheck suppression kind '\(kind)' (expected Leak, Addr1/2/4/8/16/32, Value1/2/4/8/16/32, Cond, Free, Param, Overlap, Jump, User, CoreMem, FishyValue, ReallocZero)"
+                    "unknown Memcheck suppression kind '\(kind)'\(hint) (expected Leak, Addr1/2/4/8/16/32, Value1/2/4/8/16/32, Cond, Free, Param, Overlap, Jump, User, CoreMem, FishyValue, ReallocZero)"
                 )
             }
+            if tools.contains("core") {
+                throw fail(
+                    toolLine.number,
+                    "'\(toolLine.text)': valgrind has no core suppression kinds and stops on this line")
+            }
+            warnings += toolWarnings(tools: tools, kind: kind, line: toolLine, file: file)
 
             var entry = Suppression(
                 name: nameLine.text, format: .valgrind, file: file, line: open.number, tools: tools,
                 kind: kind)
 
-            // Like valgrind, skip the body of another tool's entry (Helgrind, DRD, …)
-            // unread: its extra lines are that tool's business. Frame lines are kept.
-            if !isMemcheck {
-                while true {
-                    let l = try next()
-                    if l.text == "}" { break }
-                    if let pattern = parseFrameLine(l.text) { entry.frames.append(pattern) }
-                }
-                out.append(entry)
-                continue
-            }
-
-            // Kind-specific extra line.
+            // Kind-specific extra line. Only Memcheck's Param and FishyValue have
+            // one (Helgrind and DRD read none), so every other body is frame lines.
             if isMemcheck, kind == "Param" || kind == "FishyValue" {
                 let extra = try next()
                 if extra.text == "}" || isFrameOrExtraLine(extra.text) {
@@ -320,6 +419,11 @@ public enum SuppressionParser {
                         l.number,
                         "unknown line '\(l.text)' in entry '\(entry.name)': expected fun:, obj:, src: or ...")
                 }
+                if entry.frames.count == maxFrameLines {
+                    throw fail(
+                        l.number,
+                        "entry '\(entry.name)' has more than \(maxFrameLines) frame lines (valgrind's limit)")
+                }
                 entry.frames.append(pattern)
             }
             if entry.frames.isEmpty {
@@ -335,6 +439,12 @@ public enum SuppressionParser {
 
     static func parseLeakKinds(_ text: String, line: Int, file: String) throws -> Set<FindingKind> {
         var kinds = Set<FindingKind>()
+        if trim(text[...]).isEmpty {
+            // valgrind stops here ("bad or missing extra suppression info").
+            throw SuppressionFileError(
+                file: file, line: line,
+                "empty match-leak-kinds: (expected definite, indirect, possible, reachable, all or none)")
+        }
         for word in text.split(separator: ",").map({ trim($0) }) {
             switch word {
             case "all": kinds.formUnion(leakKindWords.values)
@@ -364,6 +474,48 @@ public enum SuppressionParser {
             return .src(file: String(rest), line: nil)
         }
         return nil
+    }
+
+    /// valgrind 3.19's tools that read suppressions (their `details_name`), with
+    /// their kinds (hg_errors.c, drd_error.c; Memcheck's are `memcheckKinds`).
+    static let otherToolKinds: [String: [String]] = [
+        "Helgrind": [
+            "Race", "FreeMemLock", "UnlockUnlocked", "UnlockForeign", "UnlockBogus", "PthAPIerror",
+            "LockOrder", "Misc",
+        ],
+        "drd": [
+            "ConflictingAccess", "MutexErr", "CondErr", "CondDestrErr", "CondRaceErr", "CondWaitErr",
+            "SemaphoreErr", "BarrierErr", "RwlockErr", "HoldtimeErr", "GenericErr", "InvalidThreadId",
+            "UnimpHgClReq", "UnimpDrdClReq",
+        ],
+    ]
+
+    static let toolNames = ["Memcheck", "Helgrind", "drd"]
+
+    /// A tool name no valgrind tool answers to (valgrind compares it exactly, so
+    /// `memcheck:Leak` is read by nobody and hides nothing), or another tool's
+    /// unknown kind (that tool would stop on it; Memcheck skips it).
+    static func toolWarnings(tools: [String], kind: String, line: Line, file: String) -> [String] {
+        var out: [String] = []
+        for tool in tools where tool != "Memcheck" {
+            if let kinds = otherToolKinds[tool] {
+                guard !kinds.contains(kind) else { continue }
+                let hint = Spelling.closest(to: kind, in: kinds).map { " (did you mean \(tool):\($0)?)" } ?? ""
+                out.append(
+                    "\(file):\(line.number): warning: unknown \(tool) suppression kind '\(kind)' in '\(line.text)': \(tool) would stop on this line\(hint)"
+                )
+                continue
+            }
+            let suggestion = Spelling.closest(to: tool, in: toolNames).map { known -> String in
+                let kinds = known == "Memcheck" ? memcheckKinds.sorted() : otherToolKinds[known] ?? []
+                let k = kinds.contains(kind) ? kind : Spelling.closest(to: kind, in: kinds) ?? kind
+                return "did you mean \(known):\(k)?"
+            }
+            out.append(
+                "\(file):\(line.number): warning: unknown tool '\(tool)' in '\(line.text)': no valgrind tool reads this entry, so it hides nothing (\(suggestion ?? "the tools are Memcheck, Helgrind and drd"))"
+            )
+        }
+        return out
     }
 
     /// `Memcheck:Leak`, `Memcheck,Helgrind:Cond`: a tool list and a kind.

@@ -56,6 +56,54 @@ enum Wildcard {
         return pi == p.count
     }
 
+    /// Whether a valgrind pattern has an unescaped `*` or `?`.
+    static func hasWildcard(_ pattern: String) -> Bool {
+        var escaped = false
+        for c in pattern.utf8 {
+            if escaped {
+                escaped = false
+            } else if c == UInt8(ascii: "\\") {
+                escaped = true
+            } else if c == UInt8(ascii: "*") || c == UInt8(ascii: "?") {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The pattern without the wildcards that stand for build-specific parts of
+    /// a Rust symbol (what `SuppressionGenerator.widen` writes): a trailing
+    /// legacy hash `17h*E` (mangled) or `::h*` (demangled), and v0 crate
+    /// disambiguators `Cs*_` before an identifier's length.
+    static func withoutBuildVaryingParts(_ pattern: String) -> String {
+        var p = pattern
+        if p.hasPrefix("_ZN"), p.hasSuffix("17h*E") {
+            p.removeLast(5)
+            return p
+        }
+        if p.hasSuffix("::h*") {
+            p.removeLast(4)
+            return p
+        }
+        if p.hasPrefix("_R") {
+            var out = ""
+            var rest = Substring(p)
+            while let r = rest.range(of: "Cs*_") {
+                out += rest[..<r.lowerBound]
+                let after = rest[r.upperBound...]
+                // Only before an identifier length: `Cs*_7moq_ffi`.
+                if let d = after.first, d.isASCII, d.isNumber {
+                    out += "Cs_"
+                } else {
+                    out += rest[r]
+                }
+                rest = after
+            }
+            return out + rest
+        }
+        return p
+    }
+
     /// The sanitizers' `TemplateMatch` (sanitizer_common/sanitizer_suppressions.cpp):
     /// substring match unless `^` anchors the start; `*` is any run; `$` anchors
     /// the end. Like the original, each literal piece takes its first occurrence
