@@ -39,3 +39,41 @@ import Testing
         #expect([plain.cross, plain.check, plain.bang, plain.bold("x")] == ["✗", "✓", "!", "x"])
     }
 }
+
+/// What a run that did not pass says last.
+@Suite struct NextStepsTests {
+    let console = Console(environment: ["NO_COLOR": "1"])
+    let reports = [
+        NextSteps.ReportFile("full stacks", "./valgrind-report.txt"), NextSteps.ReportFile("JSON", "out/leaks.json"),
+        NextSteps.ReportFile("JUnit", "/tmp/leaks.xml"),
+    ]
+
+    @Test func cleanAndUsageSayNothing() {
+        #expect(NextSteps.lines(exitCode: 0, reports: reports, console: console) == [])
+        #expect(NextSteps.lines(exitCode: 2, reports: reports, console: console) == [])
+    }
+
+    @Test func findingsNameTheReportsAndTheNextStep() {
+        #expect(
+            NextSteps.lines(exitCode: 1, reports: reports, console: console) == [
+                "reports: full stacks: ./valgrind-report.txt, JSON: ./out/leaks.json, JUnit: /tmp/leaks.xml",
+                "next: fix the leaks shown above, or hide a known leak precisely: --gen-suppressions FILE",
+            ])
+        #expect(
+            NextSteps.lines(exitCode: 1, reports: [], overBroadSuppressions: true, generatedSuppressions: "known.supp", console: console) == [
+                "next: a suppression hides a leak in the crate's own code: narrow it (--gen-suppressions FILE writes a precise entry), or pass --allow-broad-suppressions",
+                "next: fix the leaks, or review ./known.supp and pass it with --suppressions ./known.supp to hide the known ones",
+            ])
+    }
+
+    @Test func incompleteAndInterrupted() {
+        #expect(
+            NextSteps.lines(exitCode: 3, reports: [reports[0]], console: console) == [
+                "reports: full stacks: ./valgrind-report.txt",
+                "next: the run is incomplete (reasons above); moq-leakcheck doctor shows what is missing",
+            ])
+        #expect(NextSteps.lines(exitCode: 130, reports: [], console: console) == ["next: the run was interrupted: run it again for a verdict"])
+        let coloured = NextSteps.lines(exitCode: 130, reports: [], console: Console(environment: ["CLICOLOR_FORCE": "1"]))
+        #expect(coloured == ["\u{1B}[1mnext:\u{1B}[0m the run was interrupted: run it again for a verdict"])
+    }
+}

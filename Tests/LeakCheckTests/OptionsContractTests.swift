@@ -63,6 +63,7 @@ import Testing
         let b = try Options.parse(["baseline", "base.json", "--manifest-path", "x/Cargo.toml"])
         #expect(b.subcommand == .baseline && b.baselineOutputPath == "base.json" && b.manifestPath == "x/Cargo.toml")
         #expect(b.subcommand.checkers == [.valgrind, .asan])
+        #expect(!b.explicitSubcommand)
         #expect(try Options.parse(["valgrind"]).baselineOutputPath == nil)
     }
 

@@ -219,7 +219,8 @@ public struct Options: Sendable {
                 }
                 if !sawSubcommand && o.positional.isEmpty, let sub = Subcommand(rawValue: arg) {
                     o.subcommand = sub
-                    o.explicitSubcommand = sub != .all
+                    // `baseline` runs what `all` runs, skipping a missing checker with its reason.
+                    o.explicitSubcommand = sub != .all && sub != .baseline
                     sawSubcommand = true
                 } else if sawSubcommand && takesPositional.contains(o.subcommand) {
                     o.positional.append(arg)

@@ -29,7 +29,8 @@ public final class Console: Sendable {
     public let useColour: Bool
     /// Colour on stderr (the `error:`/`warning:` prefixes).
     public let useColourOnStderr: Bool
-    private let lock = Mutex(())
+    /// Guards every write; holds whether a live status line is on stderr now.
+    private let lock = Mutex(false)
 
     /// `environment` decides colour (nil: the process's own).
     public init(verbosity: Verbosity = .normal, environment: [String: String]? = nil) {
@@ -83,23 +84,62 @@ public final class Console: Sendable {
         write(2, Self.paint("warning:", [.yellow, .bold], enabled: useColourOnStderr) + " " + text)
     }
 
+    /// A live line on a terminal (cargo's and cmake's build progress): replaces the
+    /// previous status line in place, cut to the terminal's width so it never wraps.
+    /// Does nothing when stderr is not a terminal or with --quiet: CI logs get the
+    /// caller's summary lines instead. The next ordinary line clears it first.
+    public func status(_ text: String) {
+        guard isTerminal, verbosity >= .normal else { return }
+        let width = Self.terminalWidth(2)
+        var line = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        if let width, line.count > width - 1 { line = String(line.prefix(max(0, width - 1))) }
+        lock.withLock { showing in
+            Self.writeAll(2, "\r\u{1B}[K" + line)
+            showing = true
+        }
+    }
+
+    /// Removes the live status line, if one is showing.
+    public func clearStatus() {
+        lock.withLock { showing in
+            if showing { Self.writeAll(2, "\r\u{1B}[K") }
+            showing = false
+        }
+    }
+
+    /// Columns of the terminal on `fd`, nil when it is not one or reports 0.
+    static func terminalWidth(_ fd: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     private func write(_ fd: Int32, _ text: String) {
         var line = text
         if !line.hasSuffix("\n") { line += "\n" }
-        lock.withLock { _ in
-            var bytes = Array(line.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeMutableBytes { buf in
-                    Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return  // EPIPE and friends: the reader went away; nothing to do
-                }
-                offset += n
+        lock.withLock { showing in
+            // A status line is on stderr's terminal: clear it so this line starts clean.
+            if showing {
+                Self.writeAll(2, "\r\u{1B}[K")
+                showing = false
             }
-            bytes.removeAll()
+            Self.writeAll(fd, line)
         }
+    }
+
+    private static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buf in
+                Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // EPIPE and friends: the reader went away; nothing to do
+            }
+            offset += n
+        }
+        bytes.removeAll()
     }
 }
