@@ -43,6 +43,7 @@ import Testing
             env[String(kv[0])] = kv.count > 1 ? String(kv[1]) : ""
         }
         let r = try Tool.run(Array(args), tag: "golden-\(name)", environment: env, timeout: 60, json: false)
+        defer { try? FileManager.default.removeItem(atPath: r.dir) }
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             try r.stdout.write(to: dir.appendingPathComponent("expected-stdout"), atomically: true, encoding: .utf8)
             try r.stderr.write(to: dir.appendingPathComponent("expected-stderr"), atomically: true, encoding: .utf8)

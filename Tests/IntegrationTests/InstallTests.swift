@@ -45,10 +45,20 @@ import Testing
         return Installed(prefix: prefix, copy: elsewhere + "/moq-leakcheck", dir: dir)
     }
 
+    /// `Tool.run` in a fresh subfolder of the install dir, so the test's cleanup removes it.
+    static func run(
+        _ args: [String], in installed: Installed, tag: String, environment: [String: String], json: Bool = true,
+        executable: String
+    ) throws -> Tool.Result {
+        let dir = installed.dir + "/" + tag
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return try Tool.run(args, tag: tag, environment: environment, timeout: 120, json: json, in: dir, executable: executable)
+    }
+
     @Test func copiedBinaryKeepsItsDefaults() throws {
         let installed = try Self.install()
         defer { try? FileManager.default.removeItem(atPath: installed.dir) }
-        let doctor = try Tool.run(["doctor"], tag: "install-doctor", environment: Self.environment, timeout: 120, json: false, executable: installed.copy)
+        let doctor = try Self.run(["doctor"], in: installed, tag: "install-doctor", environment: Self.environment, json: false, executable: installed.copy)
         #expect(doctor.exitCode == 0, "\(doctor.combined)")
         #expect(
             doctor.stdout.contains("✓ default suppressions: built in: <embedded>/rust-std.supp (3 entries), <embedded>/rust-std.lsan (0 entries)\n"),
@@ -56,7 +66,7 @@ import Testing
 
         // std's 48-byte "possibly lost" and its 544-byte still-reachable block in a clean libtest binary.
         let log = Tool.fixtures.appendingPathComponent("suppressions/rust-harness-clean-stable.xml").path
-        let parsed = try Tool.run(["parse", log, "--fail-on", "all"], tag: "install-parse", environment: Self.environment, executable: installed.copy)
+        let parsed = try Self.run(["parse", log, "--fail-on", "all"], in: installed, tag: "install-parse", environment: Self.environment, executable: installed.copy)
         #expect(parsed.exitCode == 0, "\(parsed.combined)")
         #expect(parsed.findings.isEmpty, "\(parsed.findings)")
         #expect(parsed.tally("suppressed") == (592, 2))
@@ -65,9 +75,9 @@ import Testing
         #expect(usage.map { $0["count"] as? Int } == [1, 1, 0])
 
         // Without the defaults the same log fails: the embedded files are what hid the noise.
-        let bare = try Tool.run(
-            ["parse", log, "--fail-on", "all", "--no-default-suppressions"], tag: "install-bare", environment: Self.environment,
-            executable: installed.copy)
+        let bare = try Self.run(
+            ["parse", log, "--fail-on", "all", "--no-default-suppressions"], in: installed, tag: "install-bare",
+            environment: Self.environment, executable: installed.copy)
         #expect(bare.exitCode == 1, "\(bare.combined)")
         #expect(bare.tally("possiblyLost") == (48, 1))
         #expect(bare.tally("stillReachable") == (544, 1))
@@ -83,15 +93,15 @@ import Testing
         var env = Self.environment
         env["MOQ_LEAKCHECK_HOME"] = home
         let log = Tool.fixtures.appendingPathComponent("suppressions/rust-harness-clean-stable.xml").path
-        let r = try Tool.run(["parse", log, "--fail-on", "all"], tag: "install-home", environment: env, executable: installed.copy)
+        let r = try Self.run(["parse", log, "--fail-on", "all"], in: installed, tag: "install-home", environment: env, executable: installed.copy)
         #expect(r.exitCode == 1, "\(r.combined)")
         #expect(r.tally("possiblyLost") == (48, 1))
         #expect(r.tally("suppressed") == (0, 0))
-        let doctor = try Tool.run(["doctor"], tag: "install-home-doctor", environment: env, timeout: 120, json: false, executable: installed.copy)
+        let doctor = try Self.run(["doctor"], in: installed, tag: "install-home-doctor", environment: env, json: false, executable: installed.copy)
         #expect(doctor.stdout.contains("✓ default suppressions: from MOQ_LEAKCHECK_HOME=\(home): \(home)/suppressions/empty.supp (0 entries)\n"), "\(doctor.stdout)")
         // A home without suppression files is a usage error, never a run without defaults.
         env["MOQ_LEAKCHECK_HOME"] = installed.dir + "/no-such-home"
-        let broken = try Tool.run(["parse", log], tag: "install-broken-home", environment: env, json: false, executable: installed.copy)
+        let broken = try Self.run(["parse", log], in: installed, tag: "install-broken-home", environment: env, json: false, executable: installed.copy)
         #expect(broken.exitCode == 2)
         #expect(
             broken.stderr
@@ -105,13 +115,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: installed.dir) }
         var env = Self.environment
         env["PATH"] = installed.prefix + "/bin:" + (env["PATH"] ?? "/usr/bin:/bin")
-        let version = try Tool.run(["leakcheck", "--version"], tag: "cargo-version", environment: env, timeout: 120, json: false, executable: "cargo")
+        let version = try Self.run(["leakcheck", "--version"], in: installed, tag: "cargo-version", environment: env, json: false, executable: "cargo")
         #expect(version.exitCode == 0, "\(version.combined)")
         #expect(version.stdout == "moq-leakcheck \(LeakCheckVersion.string)\n")
-        let help = try Tool.run(["leakcheck", "help", "valgrind"], tag: "cargo-help", environment: env, timeout: 120, json: false, executable: "cargo")
+        let help = try Self.run(["leakcheck", "help", "valgrind"], in: installed, tag: "cargo-help", environment: env, json: false, executable: "cargo")
         #expect(help.exitCode == 0)
         #expect(help.stdout == Options.helpText(for: .valgrind) + "\n")
-        let typo = try Tool.run(["leakcheck", "valgrnd"], tag: "cargo-typo", environment: env, timeout: 120, json: false, executable: "cargo")
+        let typo = try Self.run(["leakcheck", "valgrnd"], in: installed, tag: "cargo-typo", environment: env, json: false, executable: "cargo")
         #expect(typo.exitCode == 2)
         #expect(typo.stderr.hasPrefix("error: unknown command 'valgrnd': did you mean valgrind?"), "\(typo.stderr)")
     }
