@@ -164,6 +164,8 @@ import Testing
         #expect(try Options.parse(["parse", "--help"]).showHelp)
         #expect(try Options.parse(["merge", "-h"]).showHelp)
         #expect(try Options.parse(["baseline", "--help"]).helpTopic == .baseline)
+        #expect(try Options.parse(["parse", "--version"]).showVersion)
+        #expect(!(try Options.parse(["parse", "--version"]).showHelp))
     }
 
     @Test func validatePathsNamesTheFlag() throws {

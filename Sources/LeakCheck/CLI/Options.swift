@@ -250,6 +250,8 @@ public struct Options: Sendable {
             // Help never fails on the rest of the line: `parse --help` needs no files.
             return o
         }
+        // Nor does --version (`parse --version`).
+        if o.showVersion { return o }
         if o.verbose && o.quiet { throw UsageError("--verbose and --quiet cannot be used together") }
         switch o.subcommand {
         case .parse where o.positional.isEmpty:
