@@ -41,7 +41,11 @@ import Testing
         // A copy in a folder with no suppressions/, no Package.swift and no share/ anywhere above it.
         let elsewhere = dir + "/elsewhere/deep"
         try fm.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
-        try fm.copyItem(atPath: prefix + "/bin/moq-leakcheck", toPath: elsewhere + "/moq-leakcheck")
+        // Copied by a child process: a file this process held open for writing could be
+        // inherited by a sibling test's fork and make the exec fail with ETXTBSY.
+        let cp = try Supervisor().run(
+            ProcessSpec(executable: "/bin/cp", arguments: [prefix + "/bin/moq-leakcheck", elsewhere + "/moq-leakcheck"]))
+        #expect(cp.exitCode == 0)
         return Installed(prefix: prefix, copy: elsewhere + "/moq-leakcheck", dir: dir)
     }
 
