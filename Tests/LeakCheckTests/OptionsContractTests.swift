@@ -63,6 +63,7 @@ import Testing
         let b = try Options.parse(["baseline", "base.json", "--manifest-path", "x/Cargo.toml"])
         #expect(b.subcommand == .baseline && b.baselineOutputPath == "base.json" && b.manifestPath == "x/Cargo.toml")
         #expect(b.subcommand.checkers == [.valgrind, .asan])
+        #expect(!b.explicitSubcommand)
         #expect(try Options.parse(["valgrind"]).baselineOutputPath == nil)
     }
 
@@ -163,6 +164,8 @@ import Testing
         #expect(try Options.parse(["parse", "--help"]).showHelp)
         #expect(try Options.parse(["merge", "-h"]).showHelp)
         #expect(try Options.parse(["baseline", "--help"]).helpTopic == .baseline)
+        #expect(try Options.parse(["parse", "--version"]).showVersion)
+        #expect(!(try Options.parse(["parse", "--version"]).showHelp))
     }
 
     @Test func validatePathsNamesTheFlag() throws {

@@ -7,8 +7,21 @@ public enum Doctor {
         public var found: Bool
         public var detail: String
         public var hint: String
+        /// A run cannot work without it: missing makes `doctor` exit 3. Optional checks
+        /// (nightly, the symbolizer, C compilers, cmake) only narrow what a run can do.
+        public var required: Bool
+
+        public init(name: String, found: Bool, detail: String, hint: String, required: Bool = false) {
+            self.name = name
+            self.found = found
+            self.detail = detail
+            self.hint = hint
+            self.required = required
+        }
     }
 
+    /// Every check, in display order. `toolRoot` is kept for callers; the default
+    /// suppressions are built in (or MOQ_LEAKCHECK_HOME's) and no longer depend on it.
     public static func checks(environment: [String: String] = ProcessInfo.processInfo.environment, toolRoot: String?) -> [Check] {
         func version(_ exe: String, _ args: [String], line: Int = 0) -> String? {
             guard ExecutableLocator.resolve(exe, environment: environment) != nil,
@@ -19,17 +32,24 @@ public enum Doctor {
         }
         var checks: [Check] = []
         let vg = version("valgrind", ["--version"])
-        checks.append(Check(name: "valgrind", found: vg != nil, detail: vg ?? "not found", hint: "apt-get install valgrind"))
+        checks.append(
+            Check(name: "valgrind", found: vg != nil, detail: vg ?? "not found", hint: "apt-get install valgrind", required: true))
         let cargo = version("cargo", ["--version"])
-        checks.append(Check(name: "cargo (stable)", found: cargo != nil, detail: cargo ?? "not found", hint: "install Rust with rustup (https://rustup.rs)"))
-        let nightly = version("cargo", ["+nightly", "--version"])
+        checks.append(
+            Check(
+                name: "cargo (stable)", found: cargo != nil, detail: cargo ?? "not found",
+                hint: "install Rust with rustup (https://rustup.rs)", required: true))
+        let nightly = cargo == nil ? nil : version("cargo", ["+nightly", "--version"])
         checks.append(
             Check(
                 name: "cargo +nightly", found: nightly != nil,
                 detail: nightly ?? "not installed: sanitizer builds will use stable with RUSTC_BOOTSTRAP=1",
                 hint: "rustup toolchain install nightly"))
-        let host = Capture.run("rustc", ["-vV"], environment: environment).flatMap { RustcInfo.hostTriple(fromVerboseVersion: $0.output) }
-        checks.append(Check(name: "rustc host", found: host != nil, detail: host ?? "unknown", hint: "install Rust with rustup"))
+        let host =
+            ExecutableLocator.resolve("rustc", environment: environment) == nil
+            ? nil : Capture.run("rustc", ["-vV"], environment: environment).flatMap { RustcInfo.hostTriple(fromVerboseVersion: $0.output) }
+        checks.append(
+            Check(name: "rustc host", found: host != nil, detail: host ?? "unknown", hint: "install Rust with rustup", required: true))
         let sanitizerPath = nightly != nil ? "cargo +nightly" : cargo != nil ? "stable cargo with RUSTC_BOOTSTRAP=1" : nil
         checks.append(
             Check(
@@ -44,24 +64,66 @@ public enum Doctor {
             let v = version(cc, ["--version"])
             checks.append(Check(name: cc, found: v != nil, detail: v ?? "not found", hint: "apt-get install \(cc)"))
         }
-        let defaults = toolRoot.map { DefaultSuppressions.files(toolRoot: $0) } ?? []
-        checks.append(
-            Check(
-                name: "default suppressions", found: !defaults.isEmpty,
-                detail: defaults.isEmpty ? "not found (set MOQ_LEAKCHECK_HOME to the tool's folder)" : defaults.joined(separator: ", "),
-                hint: "set MOQ_LEAKCHECK_HOME"))
+        for tool in ["cmake", "ctest"] {
+            let v = version(tool, ["--version"])
+            checks.append(
+                Check(
+                    name: tool, found: v != nil, detail: v ?? "not found: --ctest and --cmake-source need it",
+                    hint: "scripts/install-deps.sh (apt-get install cmake)"))
+        }
+        checks.append(defaultSuppressionsCheck(environment: environment))
         return checks
     }
 
-    /// Prints the checks; exit 0 when at least one checker can run, 3 when none can.
-    public static func run(console: Console, toolRoot: String?) -> Int32 {
-        let all = checks(toolRoot: toolRoot)
+    /// The default suppressions the binary will apply: built in, or MOQ_LEAKCHECK_HOME's.
+    /// Unusable defaults are a required failure: without them std's noise reads as leaks.
+    public static func defaultSuppressionsCheck(environment: [String: String]) -> Check {
+        let name = "default suppressions"
+        do {
+            let sources = try DefaultSuppressions.sources(environment: environment)
+            var parts: [String] = []
+            for s in sources {
+                let n = try SuppressionParser.parse(text: s.text, file: s.name).count
+                parts.append("\(s.name) (\(n) \(n == 1 ? "entry" : "entries"))")
+            }
+            let origin: String
+            switch DefaultSuppressions.origin(environment: environment) {
+            case .embedded: origin = "built in"
+            case .home(let home): origin = "from \(DefaultSuppressions.homeVariable)=\(home)"
+            }
+            return Check(name: name, found: true, detail: "\(origin): " + parts.joined(separator: ", "), hint: "", required: true)
+        } catch {
+            return Check(
+                name: name, found: false, detail: "\(error)",
+                hint: "fix the file, or unset \(DefaultSuppressions.homeVariable) to use the built-in defaults", required: true)
+        }
+    }
+
+    /// The lines `doctor` prints and its exit code: 3 when a required check failed.
+    public static func report(_ all: [Check], console: Console) -> (lines: [String], exitCode: Int32) {
+        var lines: [String] = []
         for c in all {
-            console.out("\(c.found ? "✓" : "✗") \(c.name): \(c.detail)\(c.found ? "" : "  → \(c.hint)")")
+            let mark = c.found ? console.check : c.required ? console.cross : console.bang
+            lines.append("\(mark) \(c.name): \(c.detail)\(c.found ? "" : "  → \(c.hint)")")
         }
         let valgrind = all.first { $0.name == "valgrind" }?.found ?? false
         let sanitizers = all.first { $0.name == "Rust sanitizer builds" }?.found ?? false
-        console.out("checkers: valgrind \(valgrind ? "available" : "missing"), asan/lsan \(sanitizers ? "available" : "missing")")
-        return valgrind || sanitizers ? ExitCode.clean : ExitCode.incomplete
+        lines.append("checkers: valgrind \(valgrind ? "available" : "missing"), asan/lsan \(sanitizers ? "available" : "missing")")
+        let missing = all.filter { $0.required && !$0.found }.map(\.name)
+        if missing.isEmpty {
+            return (lines, ExitCode.clean)
+        }
+        lines.append("\(console.cross) missing what a run needs: \(missing.joined(separator: ", "))")
+        return (lines, ExitCode.incomplete)
+    }
+
+    /// Prints the checks; exit 0 when everything a run needs is there, 3 when something
+    /// required (valgrind, cargo, rustc, the default suppressions) is missing.
+    public static func run(
+        console: Console, toolRoot: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Int32 {
+        let (lines, code) = report(checks(environment: environment, toolRoot: toolRoot), console: console)
+        for line in lines { console.out(line) }
+        return code
     }
 }

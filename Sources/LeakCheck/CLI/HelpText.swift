@@ -14,7 +14,7 @@ extension Options {
                 moq-leakcheck all: run every available checker (valgrind, then asan) with one summary
 
                 USAGE:
-                  moq-leakcheck [all] [OPTIONS] [-- COMMAND ARGS...]
+                  moq-leakcheck [all] [OPTIONS] [-- PROGRAM ARGS...]
 
                 A checker that is not installed is skipped with the reason (name it explicitly to make that exit 3).
 
@@ -29,7 +29,7 @@ extension Options {
                 moq-leakcheck valgrind: run the crate's tests (or a program) under valgrind memcheck
 
                 USAGE:
-                  moq-leakcheck valgrind [OPTIONS] [-- COMMAND ARGS...]
+                  moq-leakcheck valgrind [OPTIONS] [-- PROGRAM ARGS...]
 
                 \(runOptions)
 
@@ -43,7 +43,7 @@ extension Options {
                 moq-leakcheck asan: build with AddressSanitizer (leak detection on) and run each test
 
                 USAGE:
-                  moq-leakcheck asan [OPTIONS] [-- COMMAND ARGS...]
+                  moq-leakcheck asan [OPTIONS] [-- PROGRAM ARGS...]
 
                 \(runOptions)
 
@@ -58,7 +58,7 @@ extension Options {
                 moq-leakcheck lsan: build with the standalone LeakSanitizer and run each test
 
                 USAGE:
-                  moq-leakcheck lsan [OPTIONS] [-- COMMAND ARGS...]
+                  moq-leakcheck lsan [OPTIONS] [-- PROGRAM ARGS...]
 
                 \(runOptions)
 
@@ -132,7 +132,7 @@ extension Options {
                 moq-leakcheck baseline: run the checkers and write the findings as a baseline
 
                 USAGE:
-                  moq-leakcheck baseline PATH [OPTIONS] [-- COMMAND ARGS...]
+                  moq-leakcheck baseline PATH [OPTIONS] [-- PROGRAM ARGS...]
 
                 Later runs with --baseline PATH gate only on findings that are not in it.
 
@@ -174,7 +174,7 @@ extension Options {
           --cmake-source DIR        configure and build this CMake project first (Debug, sanitizer flags)
           --cmake-arg ARG           cmake configure argument (repeatable); {crate_lib_dir} is the crate's library dir
           --ffi-header FILE         C header of the crate's API (default: include/*.h beside Cargo.toml)
-          -- COMMAND ARGS...        run one program instead of building with cargo
+          -- PROGRAM ARGS...        run one program instead of building with cargo
 
         SUPPRESSIONS:
           --suppressions FILE       suppression file, valgrind or LSan format (repeatable)
@@ -207,7 +207,7 @@ extension Options {
         moq-leakcheck \(LeakCheckVersion.string): leak-test runner for Rust C-ABI crates and C/C++ test programs
 
         USAGE:
-          moq-leakcheck [COMMAND] [OPTIONS] [-- COMMAND ARGS...]
+          moq-leakcheck [COMMAND] [OPTIONS] [-- PROGRAM ARGS...]
 
         COMMANDS:
           all                       run every available checker (valgrind, then asan); the default

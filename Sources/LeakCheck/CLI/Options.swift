@@ -219,7 +219,8 @@ public struct Options: Sendable {
                 }
                 if !sawSubcommand && o.positional.isEmpty, let sub = Subcommand(rawValue: arg) {
                     o.subcommand = sub
-                    o.explicitSubcommand = sub != .all
+                    // `baseline` runs what `all` runs, skipping a missing checker with its reason.
+                    o.explicitSubcommand = sub != .all && sub != .baseline
                     sawSubcommand = true
                 } else if sawSubcommand && takesPositional.contains(o.subcommand) {
                     o.positional.append(arg)
@@ -249,6 +250,8 @@ public struct Options: Sendable {
             // Help never fails on the rest of the line: `parse --help` needs no files.
             return o
         }
+        // Nor does --version (`parse --version`).
+        if o.showVersion { return o }
         if o.verbose && o.quiet { throw UsageError("--verbose and --quiet cannot be used together") }
         switch o.subcommand {
         case .parse where o.positional.isEmpty:
