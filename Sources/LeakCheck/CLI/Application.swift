@@ -8,23 +8,16 @@ public enum Application {
     ) -> Int32 {
         let options: Options
         do {
-            options = try Options.parse(arguments)
+            options = try Options.parse(ArgvNormalizer.arguments(arguments, program: CommandLine.arguments.first ?? ""))
         } catch {
             (console ?? Console()).error("\(error)")
             return ExitCode.usage
         }
         let console = console ?? Console(verbosity: options.quiet ? .quiet : options.verbose ? .verbose : .normal)
-        if options.showHelp {
-            console.out(Options.helpText)
-            return ExitCode.clean
-        }
-        if options.showVersion {
-            console.out("moq-leakcheck \(LeakCheckVersion.string)")
-            return ExitCode.clean
-        }
+        if let code = FrontEnd.respond(to: options, console: console) { return code }
         switch options.subcommand {
         case .doctor:
-            return Doctor.run(console: console, toolRoot: ToolRoot.locate())
+            return Doctor.run(console: console, toolRoot: ToolRoot.locate(), environment: environment)
         case .suppressions:
             let result = SuppressionParser.checkResult(files: Array(options.positional.dropFirst()))
             for e in result.errors { console.error(e) }
@@ -49,6 +42,7 @@ public enum Application {
         let boundaries: BoundaryFinder?
         do {
             try AtomicFile.prepareDirectory(options.reportDir)
+            try options.validatePaths()
             for (flag, path) in outputFlags(options) {
                 let dir = (path as NSString).deletingLastPathComponent
                 do { try AtomicFile.prepareDirectory(dir.isEmpty ? "." : dir) } catch {
@@ -126,6 +120,17 @@ public enum Application {
         }
         if console.verbosity > .quiet || report.exitCode != 0 {
             console.out(TextReport.summary(report, policy: options.policy, selector: renderContext.selector))
+            let failed = Set(written.errors.map { $0 })
+            let files = renderers.filter { r in !failed.contains { $0.hasPrefix(r.name + ":") } }.map {
+                NextSteps.ReportFile($0.label, $0.path)
+            }
+            for line in NextSteps.lines(
+                exitCode: report.exitCode, reports: files,
+                overBroadSuppressions: report.suppressions.contains { $0.overBroad },
+                generatedSuppressions: options.genSuppressionsPath, console: console)
+            {
+                console.out(line)
+            }
         }
         return report.exitCode
     }
@@ -226,14 +231,7 @@ public enum Application {
     /// `tools/valgrind-suppressions.supp` beside the crate, then the user's.
     static func loadSuppressions(_ options: Options, target: Target?, diagnostics: Diagnostics) throws -> [Suppression] {
         var files: [String] = []
-        if !options.noDefaultSuppressions {
-            if let root = ToolRoot.locate() {
-                files += DefaultSuppressions.files(toolRoot: root)
-            } else {
-                diagnostics.incomplete(
-                    "the default suppressions (suppressions/ beside the tool) were not found: std's harness noise would read as leaks (set MOQ_LEAKCHECK_HOME, or pass --no-default-suppressions)")
-            }
-        }
+
         if case .cargo(_, let crateDir) = target {
             for dir in [crateDir, (crateDir as NSString).deletingLastPathComponent] {
                 let guide = (dir as NSString).appendingPathComponent("tools/valgrind-suppressions.supp")
@@ -246,7 +244,8 @@ public enum Application {
             }
             files.append(f)
         }
-        var all: [Suppression] = []
+        // The defaults are embedded in the binary (MOQ_LEAKCHECK_HOME overrides them from disk).
+        var all: [Suppression] = options.noDefaultSuppressions ? [] : try DefaultSuppressions.load()
         for f in files { all += try SuppressionParser.parseFile(f) }
         return all
     }

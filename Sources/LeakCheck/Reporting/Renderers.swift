@@ -7,6 +7,7 @@ public struct TextReportRenderer: ReportRenderer {
     let checkers: [Checker]
     let title: String
     public var name: String { (path as NSString).lastPathComponent }
+    public var label: String { "full stacks" }
 
     public init(path: String, checkers: [Checker], title: String) {
         self.path = path
@@ -38,6 +39,7 @@ public struct TextReportRenderer: ReportRenderer {
 public struct JSONReportRenderer: ReportRenderer {
     public let path: String
     public var name: String { "JSON report \(path)" }
+    public var label: String { "JSON" }
     public init(path: String) { self.path = path }
     public func render(_ report: Report, context: RenderContext) throws -> Data { try JSONReport.encode(report) }
 }
@@ -46,6 +48,7 @@ public struct JSONReportRenderer: ReportRenderer {
 public struct JUnitReportRenderer: ReportRenderer {
     public let path: String
     public var name: String { "JUnit report \(path)" }
+    public var label: String { "JUnit" }
     public init(path: String) { self.path = path }
     public func render(_ report: Report, context: RenderContext) throws -> Data {
         Data(JUnitReport.render(report, policy: context.policy, selector: context.selector).utf8)
@@ -60,6 +63,7 @@ public struct GeneratedSuppressionsRenderer: ReportRenderer {
     let format: Format
     let ownCode: OwnCode
     public var name: String { "generated suppressions \(path)" }
+    public var label: String { "generated suppressions" }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
         let checkers: Set<Checker> = format == .valgrind ? [.valgrind] : [.asan, .lsan]

@@ -40,10 +40,13 @@ public protocol ReportRenderer: Sendable {
     var path: String { get }
     /// Appends to an existing file instead of replacing it (the GitHub step summary).
     var appends: Bool { get }
+    /// What a person finds in it, for the closing "reports:" line ("full stacks", "SARIF").
+    var label: String { get }
     /// The bytes to write.
     func render(_ report: Report, context: RenderContext) throws -> Data
 }
 
 extension ReportRenderer {
     public var appends: Bool { false }
+    public var label: String { name }
 }
