@@ -57,6 +57,30 @@ struct CargoSource: TestSource {
         case failure(RunResult)
     }
 
+    /// `cargo build --lib` with the arguments of the test build; the library dirs it reports.
+    func buildLibrary(
+        testArguments: [String], environment: [String: String], label: String, runDir: String, context: RunContext
+    ) -> [String] {
+        guard let i = testArguments.firstIndex(of: "test") else { return [] }
+        var args = testArguments
+        args.replaceSubrange(i...(i + 1), with: ["build", "--lib"])
+        let out = (runDir as NSString).appendingPathComponent(label + "-lib.json")
+        do {
+            let o = try context.supervisor.run(
+                ProcessSpec(
+                    executable: "cargo", arguments: args, environment: environment, stdoutPath: out,
+                    stderrPath: out + ".stderr", timeout: nil))
+            guard o.succeeded, let data = FileManager.default.contents(atPath: out) else {
+                context.diagnostics.note("cargo build --lib failed (\(o.description)): no crate library for the C suite")
+                return []
+            }
+            return CargoBuildMessages.parse(String(decoding: data, as: UTF8.self)).libraryDirs
+        } catch {
+            context.diagnostics.note("cargo build --lib: \(error)")
+            return []
+        }
+    }
+
     /// The target dir sanitizer builds use: one per sanitizer and toolchain.
     func sanitizerTargetDir(_ driver: any CheckerDriver, toolchain: SanitizerToolchain, context: RunContext) -> String {
         let base = context.environment["CARGO_TARGET_DIR"] ?? (crateDir as NSString).appendingPathComponent("target")
@@ -118,7 +142,13 @@ struct CargoSource: TestSource {
             context.addOwnCode(name: name, root: dir)
         }
         for exe in messages.executables { context.addOwnCode(name: exe.targetName) }
-        if let libDir = messages.libraryDirs.first {
+        var libDirs = messages.libraryDirs
+        if libDirs.isEmpty && outcome.succeeded && messages.success != false {
+            // A crate without integration tests builds no cdylib for `cargo test`:
+            // the C suite's `{crate_lib_dir}` needs `cargo build --lib`, same flags.
+            libDirs = buildLibrary(testArguments: args, environment: env, label: label, runDir: runDir, context: context)
+        }
+        if let libDir = libDirs.first {
             context.products.withLock { $0["crate_lib_dir:\(driver.checker.rawValue)"] = libDir }
         }
         if !outcome.succeeded || messages.success == false {
