@@ -188,6 +188,24 @@ enum Escape {
         return out
     }
 
+    /// Text inside a Markdown code span: only a backtick or a line break would end it
+    /// (entities are not decoded there, so `<` stays as it is). In a table cell a
+    /// `|` still splits the cell even inside a span, so it is escaped (GFM).
+    static func codeSpan(_ s: String, inTable: Bool = false) -> String {
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "`": out += "'"
+            case "\n", "\r": out += " "
+            case "|" where inTable: out += "\\|"
+            default:
+                if ch.value < 0x20 { continue }
+                out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
     /// Text inside a Markdown table cell or line: pipes and angle brackets would change the layout.
     static func markdown(_ s: String) -> String {
         var out = ""
