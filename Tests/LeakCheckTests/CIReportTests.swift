@@ -215,4 +215,34 @@ import Testing
             "valgrind.default.lifecycle/(whole binary)", "valgrind.default.pubsub/(whole binary)",
         ])
     }
+    @Test func ctestTestsByNameFailedAndIncompleteRuns() throws {
+        var a = RunResult(checker: .valgrind, executable: "/b/tests/test_lifecycle", arguments: [], test: "lifecycle")
+        a.source = .ctest
+        var b = RunResult(checker: .valgrind, executable: "/b/tests/test_pubsub", arguments: [], test: "pubsub", incompleteReason: "timed out after 60 s")
+        b.source = .ctest
+        b.status = .incomplete
+        // A whole cargo binary that timed out: each of its listed tests is an error, not a pass.
+        var whole = RunResult(checker: .asan, executable: "/t/deps/errors-67af81f737640eb4", arguments: [], featureSet: "default", incompleteReason: "timed out after 60 s")
+        whole.status = .incomplete
+        // A libtest failure the harness reported, with no finding tied to it.
+        var failed = RunResult(checker: .asan, executable: "/t/deps/lifecycle-085cbde5f8ae9c25", arguments: [], test: "many_clients", featureSet: "default")
+        failed.failedTests = ["many_clients"]
+        failed.status = .findings
+        let report = Report(status: .incomplete, exitCode: 3, runs: [a, b, whole, failed], failOn: [.definitelyLost])
+        let xml = JUnitReport.render(
+            report, policy: Policy(), selector: FrameSelector(),
+            listings: ["/t/deps/errors-67af81f737640eb4": TestList(tests: ["x", "y"]), "/t/deps/lifecycle-085cbde5f8ae9c25": TestList(tests: ["many_clients"])])
+        let lines = try Self.junitparserCounts(xml)
+        #expect(lines == [
+            "valgrind.ctest (2, 0, 1, 0) (2, 0, 1, 0) failing= skipped=",
+            "asan.default.errors (2, 0, 2, 0) (2, 0, 2, 0) failing= skipped=",
+            "asan.default.lifecycle (1, 1, 0, 0) (1, 1, 0, 0) failing=many_clients skipped=",
+            "ROOT (5, 1, 3, 0) (5, 1, 3, 0)",
+        ])
+        let doc = try XMLDocument(data: Data(xml.utf8))
+        let names = try doc.nodes(forXPath: "//testsuite[@name='valgrind.ctest']/testcase").compactMap { ($0 as? XMLElement)?.attribute(forName: "name")?.stringValue }
+        #expect(names == ["lifecycle", "pubsub"])
+        let err = try doc.nodes(forXPath: "//testsuite[@name='asan.default.errors']/testcase[@name='x']/error").first as? XMLElement
+        #expect(err?.attribute(forName: "message")?.stringValue == "the binary's run was incomplete: timed out after 60 s")
+    }
 }

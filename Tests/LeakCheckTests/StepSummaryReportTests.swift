@@ -59,5 +59,9 @@ import Testing
         #expect(lines[0] == "## moq-leakcheck: ✓ nothing fails the gate (exit 0)")
         #expect(!md.contains("Failing the gate"))
         #expect(lines.filter { $0.hasPrefix("| `rust-std-") || $0.hasPrefix("| `glibc-") }.count == 3)
+        var broad = try ReportFixtures.report("clean-valgrind-asan")
+        broad.suppressions[0].overBroad = true
+        let flagged = StepSummaryRenderer(path: "s.md").markdown(broad, context: ReportFixtures.context())
+        #expect(flagged.split(separator: "\n").filter { $0.hasSuffix("| ‼ over-broad: hid findings in the crate's own code |") }.count == 1)
     }
 }
