@@ -96,6 +96,26 @@ import Testing
         #expect(dom.components(separatedBy: "<details class=\"finding gating\"").count - 1 == 5)
     }
 
+    /// Click-to-zoom in the browser: zoomed on the subscriber test's frame (104 of
+    /// valgrind's 165 bytes), it spans the chart and the other tests' frames are hidden.
+    @Test func chromiumZoomsOnAFrame() throws {
+        let scratch = try ScratchDir()
+        let file = scratch.file("leakcheck-report.html")
+        try HTMLRenderer(path: file).render(try Self.report(), context: Self.context()).write(to: URL(fileURLWithPath: file))
+        let dump = try Self.chromium(["--dump-dom", URL(fileURLWithPath: file).absoluteString + "#zoom=icicle-valgrind:1"])
+        #expect(dump.status == 0, "chromium: \(dump.stderr)")
+        let svg = try #require(dump.stdout.components(separatedBy: "id=\"icicle-valgrind\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+        let frames = svg.components(separatedBy: "<g class=").dropFirst()
+        let zoomed = try #require(frames.first { $0.contains("data-label=\"lifecycle::leak_subscriber_with_child::{{closure}} (104 B)\"") })
+        #expect(zoomed.contains("<rect x=\"0\""))
+        #expect(zoomed.contains("width=\"1199\""))
+        let hidden = frames.filter { $0.contains("display: none") }.count
+        let others = frames.filter { $0.contains("data-label=\"errors::") || $0.contains("data-label=\"moq_ffi::tests::") }.count
+        #expect(others == 4)
+        #expect(hidden >= others)
+        #expect(frames.filter { $0.contains("data-label=\"errors::leak_error_message (37 B)\"") && $0.contains("display: none") }.count == 1)
+    }
+
     @Test func chromiumScreenshot() throws {
         let scratch = try ScratchDir()
         let file = scratch.file("leakcheck-report.html")

@@ -7,7 +7,7 @@ import Foundation
 /// puts once in the page (`IcicleChart.script`).
 public struct IcicleChart: Sendable {
     /// One frame of the tree; children are the frames it called.
-    public final class Node: @unchecked Sendable {
+    public struct Node: Sendable {
         public let name: String
         public let isOwn: Bool
         public var bytes = 0
@@ -17,11 +17,17 @@ public struct IcicleChart: Sendable {
             self.name = name
             self.isOwn = isOwn
         }
-        func child(_ name: String, isOwn: Bool) -> Node {
-            if let c = children.first(where: { $0.name == name }) { return c }
-            let c = Node(name: name, isOwn: isOwn)
-            children.append(c)
-            return c
+        /// Adds one leak along `path` (outermost frame first) below this node.
+        mutating func insert(_ path: ArraySlice<(name: String, isOwn: Bool)>, bytes: Int, blocks: Int) {
+            self.bytes += bytes
+            self.blocks += blocks
+            guard let head = path.first else { return }
+            var i = children.firstIndex { $0.name == head.name } ?? children.endIndex
+            if i == children.endIndex {
+                children.append(Node(name: head.name, isOwn: head.isOwn))
+                i = children.endIndex - 1
+            }
+            children[i].insert(path.dropFirst(), bytes: bytes, blocks: blocks)
         }
         var depth: Int { 1 + (children.map(\.depth).max() ?? 0) }
     }
@@ -35,23 +41,18 @@ public struct IcicleChart: Sendable {
     /// equals the LEAK SUMMARY's lost bytes). Frames above the outermost own
     /// frame (thread start, libtest, the runtime) are left out: every test has them.
     public init(findings: [Finding], selector: FrameSelector, rootName: String = "all leaks") {
-        root = Node(name: rootName, isOwn: false)
+        var root = Node(name: rootName, isOwn: false)
         for f in findings {
-            let bytes = f.bytes ?? 0
-            let blocks = f.blocks ?? 0
-            root.bytes += bytes
-            root.blocks += blocks
             var path = Array(f.stack.reversed())
             if let start = path.firstIndex(where: selector.isOwnCode) ?? path.firstIndex(where: { !Self.isHarness($0) }) {
                 path.removeFirst(start)
             }
-            var node = root
-            for frame in path.prefix(Self.maxDepth) {
-                node = node.child(frame.function ?? frame.object.map { ($0 as NSString).lastPathComponent } ?? "???", isOwn: selector.isOwnCode(frame))
-                node.bytes += bytes
-                node.blocks += blocks
+            let names = path.prefix(Self.maxDepth).map { frame in
+                (name: frame.function ?? frame.object.map { ($0 as NSString).lastPathComponent } ?? "???", isOwn: selector.isOwnCode(frame))
             }
+            root.insert(names[...], bytes: f.bytes ?? 0, blocks: f.blocks ?? 0)
         }
+        self.root = root
     }
 
     /// Frames every stack starts with: the runtime, libtest, and the system
@@ -128,6 +129,9 @@ public struct IcicleChart: Sendable {
             });
           });
         });
+        // `#zoom=CHART:N` opens the page zoomed on the Nth frame of a chart (a link to share, and how the test drives it).
+        var zoom = location.hash.match(/^#zoom=([\\w-]+):(\\d+)$/), zs = zoom && document.getElementById(zoom[1]);
+        if (zs && zs.querySelectorAll('g.frame')[+zoom[2]]) zs.querySelectorAll('g.frame')[+zoom[2]].dispatchEvent(new MouseEvent('click', { bubbles: true }));
         document.body.dataset.chartReady = String(document.querySelectorAll('svg.icicle').length);
         """
 }
