@@ -57,6 +57,10 @@ import Testing
         for external in ["src=", "href=", "@import", "url(", "<link", "<img", "<iframe", "<object", "<embed"] {
             #expect(!html.contains(external), "the page refers to something outside itself: \(external)")
         }
+        let clean = HTMLRenderer(path: "r.html").html(try ReportFixtures.report("clean-valgrind-asan"), context: Self.context())
+        #expect(clean.contains("<p id=\"gate\" class=\"gate clean\">✓ nothing fails the gate (exit 0)</p>"))
+        #expect(clean.contains("<p class=\"clean\">No lost bytes.</p>"))
+        #expect(!clean.contains("<svg"))
     }
 
     @Test func chromiumRendersTheFiguresOfTheReport() throws {
