@@ -40,6 +40,7 @@ public enum Application {
         let target: Target?
         let sources: [any TestSource]
         let boundaries: BoundaryFinder?
+        let baseline: Report?
         do {
             try AtomicFile.prepareDirectory(options.reportDir)
             try options.validatePaths()
@@ -57,13 +58,14 @@ public enum Application {
             sources = options.subcommand == .parse ? [] : try Self.sources(options, target: target, environment: environment)
             suppressions = try loadSuppressions(options, target: target, diagnostics: diagnostics)
             boundaries = try boundaryFinder(options, target: target, sources: sources)
+            baseline = try options.baselinePath.map(BaselineComparison.load)
         } catch {
             console.error("\(error)")
             return ExitCode.usage
         }
         let context = RunContext(
             options: options, console: console, supervisor: supervisor, environment: environment,
-            diagnostics: diagnostics, suppressions: suppressions, boundaries: boundaries)
+            diagnostics: diagnostics, suppressions: suppressions, boundaries: boundaries, baseline: baseline)
         let engine = Engine(context: context)
         let report: Report
         if options.subcommand == .parse {
@@ -93,15 +95,25 @@ public enum Application {
             isOwnCode: { own.contains($0) }, isCallerCode: caller,
             roots: context.sourceRoots + [FileManager.default.currentDirectoryPath])
         let renderContext = RenderContext(
-            policy: options.policy, selector: selector,
+            policy: context.policy, selector: selector,
             reportDir: options.reportDir, sourceRoots: context.sourceRoots,
             workspaceRoot: context.environment["GITHUB_WORKSPACE"], environment: context.environment)
         var renderers: [any ReportRenderer] = TextReportRenderer.forRuns(of: decided, reportDir: options.reportDir)
         if let path = options.genSuppressionsPath {
             renderers += GeneratedSuppressionsRenderer.forRuns(of: decided, path: path, ownCode: own)
         }
-        if let path = options.junitPath { renderers.append(JUnitReportRenderer(path: path)) }
+        if let path = options.junitPath {
+            renderers.append(JUnitRenderer(path: path, listings: context.listings.withLock { $0 }))
+        }
+        if let path = options.sarifPath { renderers.append(SARIFRenderer(path: path)) }
+        renderers.append(
+            HTMLRenderer(path: (options.reportDir as NSString).appendingPathComponent(HTMLRenderer.defaultFileName)))
+        if let path = options.htmlPath { renderers.append(HTMLRenderer(path: path)) }
         if let path = options.jsonPath { renderers.append(JSONReportRenderer(path: path)) }
+        if let path = options.baselineOutputPath { renderers.append(JSONReportRenderer(path: path)) }
+        if let summary = context.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+            renderers.append(StepSummaryRenderer(path: summary, reportFiles: renderers.map(\.path)))
+        }
         let written = OutputPipeline.write(
             renderers,
             decide: { errors in
@@ -112,14 +124,15 @@ public enum Application {
         let report = written.report
         for e in written.errors { console.error(e) }
         if context.environment["GITHUB_ACTIONS"] == "true" {
-            for line in GitHubAnnotations.render(
-                report, policy: options.policy, selector: renderContext.selector, root: renderContext.workspaceRoot)
-            {
-                console.out(line)
+            let annotations = GitHubAnnotations.annotations(report, context: renderContext)
+            for line in annotations.lines { console.out(line) }
+            if annotations.notAnnotated > 0 {
+                console.progress(
+                    "note: \(annotations.notAnnotated) more findings were not annotated (GitHub shows 10 per step): see the reports")
             }
         }
         if console.verbosity > .quiet || report.exitCode != 0 {
-            console.out(TextReport.summary(report, policy: options.policy, selector: renderContext.selector))
+            console.out(TextReport.summary(report, policy: context.policy, selector: renderContext.selector))
             let failed = Set(written.errors.map { $0 })
             let files = renderers.filter { r in !failed.contains { $0.hasPrefix(r.name + ":") } }.map {
                 NextSteps.ReportFile($0.label, $0.path)
@@ -131,6 +144,10 @@ public enum Application {
             {
                 console.out(line)
             }
+        }
+        if options.subcommand == .baseline && report.exitCode == ExitCode.findings && written.errors.isEmpty {
+            console.out("baseline written to \(options.baselineOutputPath ?? "?"): its findings are known from now on")
+            return ExitCode.clean
         }
         return report.exitCode
     }

@@ -64,12 +64,22 @@ public final class Engine: Sendable {
 
     /// The one verdict: statuses under the policy, suppression use, status and exit code.
     func decide(runs: [RunResult], skipped: [SkippedChecker]) -> Report {
-        Verdict.decide(
+        var runs = runs
+        var fixed: [Finding]?
+        if let baseline = context.baseline {
+            // Only findings the baseline does not know gate; the report lists what was fixed.
+            let unmarked = Report(runs: runs, failOn: [])
+            runs = BaselineComparison.mark(unmarked, against: baseline).runs
+            fixed = BaselineComparison.compare(current: unmarked, baseline: baseline).fixed
+        }
+        var report = Verdict.decide(
             runs: runs, skipped: skipped,
             suppressions: SuppressionUsageTable.compute(
                 suppressions: context.suppressions, findings: runs.flatMap(\.findings),
                 checkerCounts: context.checkerCounts),
-            policy: options.policy, diagnostics: diagnostics, interrupted: context.isInterrupted)
+            policy: context.policy, diagnostics: diagnostics, interrupted: context.isInterrupted)
+        report.fixedSinceBaseline = fixed
+        return report
     }
 
     var reportDir: String { context.reportDir }

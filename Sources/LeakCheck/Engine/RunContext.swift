@@ -19,12 +19,18 @@ public final class RunContext: Sendable {
     let products = Mutex<[String: String]>([:])
     /// Names the C-ABI boundary a leak crossed (nil: no crate in this run).
     let boundaries: BoundaryFinder?
+    /// `--baseline`: an earlier report whose findings are known (only new ones gate).
+    let baseline: Report?
+    /// Every listed libtest binary's tests (JUnit shows one testcase per test, always).
+    let listings = Mutex<[String: TestList]>([:])
 
     public init(
         options: Options, console: Console, supervisor: Supervisor, environment: [String: String],
-        diagnostics: Diagnostics = Diagnostics(), suppressions: [Suppression], boundaries: BoundaryFinder? = nil
+        diagnostics: Diagnostics = Diagnostics(), suppressions: [Suppression], boundaries: BoundaryFinder? = nil,
+        baseline: Report? = nil
     ) {
         self.boundaries = boundaries
+        self.baseline = baseline
         self.options = options
         self.console = console
         self.supervisor = supervisor
@@ -32,6 +38,14 @@ public final class RunContext: Sendable {
         self.diagnostics = diagnostics
         self.suppressions = suppressions
         self.matcher = SuppressionMatcher(suppressions)
+    }
+
+    /// The policy of this run: `--fail-on`, over-broad suppressions, and with
+    /// `--baseline` only new findings gate. Everything that decides or renders uses it.
+    public var policy: Policy {
+        var p = options.policy
+        if baseline != nil { p.gateKnownFindings = false }
+        return p
     }
 
     var reportDir: String { options.reportDir }

@@ -15,6 +15,8 @@ public struct Policy: Sendable, Hashable {
     /// Over-broad suppressions (ones that hid a finding in the crate's own code)
     /// gate unless `--allow-broad-suppressions` says otherwise.
     public var gateOverBroadSuppressions: Bool
+    /// False with `--baseline`: findings the baseline already had (`baseline == .known`) do not gate.
+    public var gateKnownFindings = true
 
     public static let defaultLeakKinds: Set<FindingKind> = [.definitelyLost, .indirectlyLost]
 
@@ -54,6 +56,7 @@ public struct Policy: Sendable, Hashable {
         if f.suppressedBy != nil {
             return gateOverBroadSuppressions && f.suppressionOverBroad == true
         }
+        if !gateKnownFindings && f.baseline == .known { return false }
         if f.kind.isLeak { return gatingLeakKinds.contains(f.kind) }
         if f.kind == .summaryOnly, let kind = Self.leakKind(ofSummaryOnly: f) {
             return gatingLeakKinds.contains(kind)

@@ -9,9 +9,10 @@ struct Scheduler: Sendable {
     let driver: any CheckerDriver
 
     var runDir: String { (context.logsDir as NSString).appendingPathComponent(driver.checker.rawValue) }
-    var policy: Policy { context.options.policy }
+    var policy: Policy { context.policy }
 
     func run(_ jobs: [Job]) -> [RunResult] {
+        listAll(jobs)
         switch driver.attribution {
         case .rerunWhenGating: return runWholeThenAttribute(jobs)
         case .processPerTest: return runPerTest(jobs)
@@ -89,9 +90,13 @@ struct Scheduler: Sendable {
     }
 
     /// `BIN --list --format terse` minus `--ignored` ones: the tests libtest
-    /// would run. A listing that fails is said (attribution is dropped for
-    /// that binary, never silently).
+    /// would run. The whole listing (ignored ones too) is kept for the reports
+    /// (JUnit shows ignored tests as skipped). A listing that fails is said:
+    /// attribution is dropped for that binary, never silently.
     func listTests(_ job: Job) -> [String]? {
+        if let known = context.listings.withLock({ $0[job.program] }) {
+            return known.tests.filter { !known.ignored.contains($0) }
+        }
         let env = driver.listingEnvironment(context)
         guard
             let all = Capture.run(
@@ -110,8 +115,18 @@ struct Scheduler: Sendable {
                 job.program, ["--list", "--format", "terse", "--ignored"], environment: env,
                 supervisor: context.supervisor
             ).map { LibtestListing.parseTerse($0.output) } ?? []
-        let ignoredSet = Set(ignored)
-        return LibtestListing.parseTerse(all.output).filter { !ignoredSet.contains($0) }
+        let list = TestList(tests: LibtestListing.parseTerse(all.output), ignored: Set(ignored))
+        context.listings.withLock { $0[job.program] = list }
+        return list.tests.filter { !list.ignored.contains($0) }
+    }
+
+    /// Lists every libtest binary up front (cheap: no checker involved), so
+    /// every report can show each test, clean or not.
+    func listAll(_ jobs: [Job]) {
+        let libtest = jobs.filter(\.isLibtest)
+        _ = parallelMap(libtest, jobs: context.options.jobs, shouldStop: { context.supervisor.isInterrupted }) { _, job in
+            listTests(job)?.count ?? 0
+        }
     }
 
     // MARK: - Running
