@@ -102,7 +102,7 @@ public struct TimingCache: Sendable, Equatable {
 }
 
 /// A timing cache file that exists but cannot be used.
-public struct TimingCacheError: Error, CustomStringConvertible, Sendable {
+public struct TimingCacheError: Error, CustomStringConvertible, Sendable, Equatable {
     public var path: String
     public var reason: String
     public var description: String { "timing cache \(path) \(reason)" }
