@@ -69,18 +69,18 @@ public enum ReportMerger {
             }
         }
         if parts.isEmpty { problems.append("no report to merge") }
+
+        // Deterministic order of the parts themselves: by partition index, then as given.
+        kept.sort { a, b in
+            let ia = a.part.partition?.index ?? Int.max, ib = b.part.partition?.index ?? Int.max
+            return ia != ib ? ia < ib : a.offset < b.offset
+        }
         for (i, p) in kept {
             if p.report.interrupted {
                 problems.append("\(name(p, i)) was interrupted")
             } else if p.report.status == .incomplete || p.report.exitCode == ExitCode.incomplete {
                 problems.append("\(name(p, i)) is incomplete")
             }
-        }
-
-        // Deterministic order of the parts themselves: by partition index, then as given.
-        kept.sort { a, b in
-            let ia = a.part.partition?.index ?? Int.max, ib = b.part.partition?.index ?? Int.max
-            return ia != ib ? ia < ib : a.offset < b.offset
         }
 
         var runs: [(key: RunKey, seq: Int, run: RunResult)] = []
