@@ -129,6 +129,9 @@ import Testing
         // Whatever order the files come in.
         #expect(try JSONReport.encode(ReportMerger.merge(parts.reversed())) == JSONReport.encode(whole))
         #expect(try JSONReport.encode(ReportMerger.merge(parts, expectedPartitions: 3)) == JSONReport.encode(whole))
+        // The tuple form, and the whole run's runs in another order put in canonical order.
+        #expect(try JSONReport.encode(ReportMerger.merge(reports: parts.map { ($0.report, $0.partition) })) == JSONReport.encode(whole))
+        #expect(ReportMerger.canonicalOrder(runs.reversed()).map(\.test) == runs.map(\.test))
     }
 
     static let expectedSplit = [3, 1, 5]

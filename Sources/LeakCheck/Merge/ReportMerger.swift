@@ -33,6 +33,18 @@ public struct PartitionReport: Sendable {
 /// parts state (they must agree). When no part states one, the merge cannot
 /// tell a missing part and says so in a note.
 public enum ReportMerger {
+    /// `merge` for reports paired with the partition each covers.
+    public static func merge(reports parts: [(Report, PartitionSpec?)], expectedPartitions: Int? = nil) -> Report {
+        merge(parts.map { PartitionReport(report: $0.0, partition: $0.1) }, expectedPartitions: expectedPartitions)
+    }
+
+    /// Runs in the merged report's order (see the type's doc); stable for equal keys.
+    /// Put an unpartitioned report's runs through it to compare it with a merge.
+    public static func canonicalOrder(_ runs: [RunResult]) -> [RunResult] {
+        runs.enumerated().map { (key: RunKey($0.element), seq: $0.offset, run: $0.element) }
+            .sorted { $0.key != $1.key ? $0.key < $1.key : $0.seq < $1.seq }.map(\.run)
+    }
+
     public static func merge(_ parts: [PartitionReport], expectedPartitions: Int? = nil) -> Report {
         var problems: [String] = []
         func name(_ p: PartitionReport, _ i: Int) -> String {
@@ -83,7 +95,7 @@ public enum ReportMerger {
             }
         }
 
-        var runs: [(key: RunKey, seq: Int, run: RunResult)] = []
+        var runs: [RunResult] = []
         var usage: [SuppressionUsage] = []
         var usageIndex: [String: Int] = [:]
         var notes: [String] = []
@@ -91,7 +103,7 @@ public enum ReportMerger {
         var failOn: [FindingKind] = []
         var versions: [String] = []
         for (_, p) in kept {
-            for r in p.report.runs { runs.append((RunKey(r), runs.count, r)) }
+            runs.append(contentsOf: p.report.runs)
             for u in p.report.suppressions {
                 if let i = usageIndex[u.source] {
                     usage[i].count += u.count
@@ -121,7 +133,7 @@ public enum ReportMerger {
         }
         notes.append(contentsOf: problems)
 
-        let merged = runs.sorted { $0.key != $1.key ? $0.key < $1.key : $0.seq < $1.seq }.map(\.run)
+        let merged = canonicalOrder(runs)
         let (computed, code) = Policy(gatingLeakKinds: Set(failOn)).outcome(of: merged, interrupted: false)
         let (status, exit) = problems.isEmpty ? (computed, code) : (RunStatus.incomplete, ExitCode.incomplete)
         return Report(
