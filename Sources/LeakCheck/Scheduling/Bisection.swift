@@ -43,6 +43,14 @@ public struct Bisection: Sendable {
     private var waiting: [Int: Group] = [:]
     private var nextID = 0
 
+    /// The fingerprints worth bisecting in a shard's findings: gating under
+    /// `policy`, not suppressed, not attributed already (by the stack). Never
+    /// target what every process shows (harness noise, a suppressed record):
+    /// every half reproduces it, so it would be pinned on the first test.
+    public static func targets(in findings: [Finding], policy: Policy) -> Set<String> {
+        Set(findings.filter { $0.test == nil && $0.suppressedBy == nil && policy.gates($0) }.map(\.fingerprint))
+    }
+
     /// `tests`: the shard's tests, whose run reproduced `fingerprints`.
     public init(tests: [String], fingerprints: Set<String>) {
         var seen = Set<String>()
