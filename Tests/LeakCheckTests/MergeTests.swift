@@ -193,7 +193,14 @@ import Testing
         let m = ReportMerger.merge(foreign, expectedPartitions: 3)
         #expect(m.exitCode == 3)
         #expect(m.notes.contains("leakcheck-3.json is partition 3/4, expected one of 3"))
-        #expect(ReportMerger.merge(foreign).notes.contains("the reports disagree on the number of partitions (3, 4)"))
+        #expect(ReportMerger.merge(foreign).notes == ["toolchain: stable", "the reports disagree on the number of partitions (3, 4)"])
+        #expect(ReportMerger.merge(foreign).exitCode == 3)
+        // A partition that cannot exist.
+        var impossible = parts
+        impossible[0].partition = PartitionSpec(index: 4, total: 3)
+        #expect(ReportMerger.merge(impossible).notes == [
+            "toolchain: stable", "leakcheck-1.json states partition 4/3, which does not exist", "missing partition 1/3",
+        ])
         // Reports that do not say which part they are, with an expected count: cannot be trusted.
         let anonymous = parts.map { PartitionReport(report: $0.report, partition: nil) }
         let a = ReportMerger.merge(anonymous, expectedPartitions: 3)

@@ -61,7 +61,9 @@ public enum ReportMerger {
         var seenIndex = Set<Int>()
         for (i, p) in parts.enumerated() {
             if let spec = p.partition {
-                if let expected, spec.total != expected {
+                if spec.total < 1 || !(1...spec.total).contains(spec.index) {
+                    problems.append("\(name(p, i)) states partition \(spec), which does not exist")
+                } else if let expected, spec.total != expected {
                     problems.append("\(name(p, i)) is partition \(spec), expected one of \(expected)")
                 }
                 if !seenIndex.insert(spec.index).inserted {
@@ -128,7 +130,7 @@ public enum ReportMerger {
         if versions.count > 1 {
             notes.append("partitions were written by different moq-leakcheck versions: \(versions.joined(separator: ", "))")
         }
-        if expected == nil, !parts.isEmpty {
+        if stated.isEmpty, expectedPartitions == nil, !parts.isEmpty {
             notes.append("the reports do not say which partitions they are: a missing one cannot be detected")
         }
         notes.append(contentsOf: problems)
