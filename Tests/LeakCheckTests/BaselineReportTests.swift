@@ -120,7 +120,7 @@ import Testing
         do {
             _ = try BaselineComparison.load(bad)
         } catch let e as UsageError {
-            #expect(e.message == "--baseline \(bad): not a moq-leakcheck JSON report (missing \"tool\")")
+            #expect(e.message == "--baseline \(bad): not a moq-leakcheck JSON report (missing \"runs\")")
         }
         do {
             _ = try BaselineComparison.load(scratch.file("missing.json"))

@@ -80,7 +80,7 @@ import Testing
             runs.append(r)
         }
         let out = GitHubAnnotations.annotations(
-            Report(status: .findings, exitCode: 1, runs: runs, failOn: [.definitelyLost]),
+            Report(runs: runs, failOn: [.definitelyLost]),
             context: RenderContext(policy: Policy(), workspaceRoot: "/ws"))
         #expect(out.lines.count == 10)
         #expect(out.notAnnotated == 3)
@@ -228,7 +228,7 @@ import Testing
         var failed = RunResult(checker: .asan, executable: "/t/deps/lifecycle-085cbde5f8ae9c25", arguments: [], test: "many_clients", featureSet: "default")
         failed.failedTests = ["many_clients"]
         failed.status = .findings
-        let report = Report(status: .incomplete, exitCode: 3, runs: [a, b, whole, failed], failOn: [.definitelyLost])
+        let report = Report(runs: [a, b, whole, failed], failOn: [.definitelyLost])
         let xml = JUnitReport.render(
             report, policy: Policy(), selector: FrameSelector(),
             listings: ["/t/deps/errors-67af81f737640eb4": TestList(tests: ["x", "y"]), "/t/deps/lifecycle-085cbde5f8ae9c25": TestList(tests: ["many_clients"])])

@@ -19,9 +19,9 @@ import Testing
         #expect(deduped.map(\.fingerprint) == once.map(\.fingerprint))
         #expect(deduped.map(\.count) == [3, 2])
         #expect(deduped[0].message == once[0].message)  // the first occurrence is kept
-        #expect(Totals(dedupedFindings: deduped) == Totals(findings: findings))
-        #expect(Totals(dedupedFindings: deduped).definitelyLost == Tally(bytes: 48, blocks: 3))
-        #expect(Totals(dedupedFindings: deduped).indirectlyLost == Tally(bytes: 128, blocks: 2))
+        #expect(Totals(findings: deduped) == Totals(findings: findings))
+        #expect(Totals(findings: deduped).definitelyLost == Tally(bytes: 48, blocks: 3))
+        #expect(Totals(findings: deduped).indirectlyLost == Tally(bytes: 128, blocks: 2))
         // Deduplicating again changes nothing.
         #expect(FindingDeduplication.deduplicate(deduped) == deduped)
     }
@@ -61,7 +61,7 @@ import Testing
         var suppErr = Finding(kind: .invalidRead, rawKind: "InvalidRead", message: "")
         suppErr.suppressedBy = "x"
         suppErr.count = 2
-        let t = Totals(dedupedFindings: [uaf, supp, suppErr])
+        let t = Totals(findings: [uaf, supp, suppErr])
         #expect(t.errors == 4)
         #expect(t.suppressed == Tally(bytes: 144, blocks: 3))
         #expect(t.suppressedErrors == 2)

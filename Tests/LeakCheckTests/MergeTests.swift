@@ -27,9 +27,7 @@ import Testing
     }
 
     static func report(_ runs: [RunResult], suppressions: [SuppressionUsage] = [], notes: [String] = [], skipped: [SkippedChecker] = []) -> Report {
-        let (status, code) = Policy().outcome(of: runs, interrupted: false)
-        return Report(
-            status: status, exitCode: code, runs: runs, skipped: skipped, suppressions: suppressions,
+        return Report(runs: runs, skipped: skipped, suppressions: suppressions,
             failOn: [.definitelyLost, .indirectlyLost], notes: notes)
     }
 
@@ -160,20 +158,17 @@ import Testing
         let i = parts[1].report.runs.indices.first!
         parts[1].report.runs[i].incompleteReason = "valgrind XML ends before FINISHED"
         parts[1].report.runs[i].status = .incomplete
-        parts[1].report.status = .incomplete
-        parts[1].report.exitCode = 3
         let merged = ReportMerger.merge(parts)
         #expect(merged.exitCode == 3)
         #expect(merged.notes == ["toolchain: stable", "leakcheck-2.json is incomplete"])
         // A part whose report says incomplete though its runs look clean (a build failure before any run).
         var noRuns = try Self.partitions(of: runs)
-        noRuns[2].report = Report(status: .incomplete, exitCode: 3, runs: [], failOn: [.definitelyLost, .indirectlyLost], notes: ["cargo build failed"])
+        noRuns[2].report = Report(runs: [], failOn: [.definitelyLost, .indirectlyLost], notes: ["cargo build failed"])
         #expect(ReportMerger.merge(noRuns).exitCode == 3)
         #expect(ReportMerger.merge(noRuns).notes == ["toolchain: stable", "cargo build failed", "leakcheck-3.json is incomplete"])
         // Interrupted: incomplete (3), not 130: the merge itself was not interrupted.
         var interrupted = try Self.partitions(of: runs)
         interrupted[0].report.interrupted = true
-        interrupted[0].report.exitCode = 130
         let m = ReportMerger.merge(interrupted)
         #expect((m.status, m.exitCode, m.interrupted) == (.incomplete, 3, false))
         #expect(m.notes.last == "leakcheck-1.json was interrupted")

@@ -46,7 +46,7 @@ import Testing
         ])
         #expect(o.noSplit)
         #expect(o.partition == "hash:2/3")
-        #expect(o.partitionSpec == PartitionSpec(kind: .hash, index: 2, total: 3))
+        #expect(o.partitionSpec == Partition(kind: .hash, index: 2, total: 3))
         #expect(o.sarifPath == "r.sarif" && o.htmlPath == "r.html" && o.baselinePath == "old.json")
         #expect(o.respectSanitizerOptions)
         #expect(o.perTest == true)
@@ -136,14 +136,14 @@ import Testing
         (["docter"], "unknown command 'docter': did you mean doctor? (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"),
         (["help", "asna"], "help: unknown command 'asna': did you mean asan? (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"),
         (["help", "valgrind", "asan"], "usage: moq-leakcheck help [COMMAND]"),
-        (["--partition", "count:0/3"], "--partition count:0/3: K must be between 1 and 3"),
-        (["--partition", "count:4/3"], "--partition count:4/3: K must be between 1 and 3"),
-        (["--partition", "hash:1/0"], "--partition hash:1/0: the number of partitions must be ≥ 1"),
-        (["--partition", "modulo:1/2"], "--partition: unknown kind 'modulo' (use count, hash or slice)"),
-        (["--partition", "count:1"], "--partition takes count:K/N, hash:K/N or slice:K/N with 1 ≤ K ≤ N, got 'count:1'"),
-        (["--partition", "slice:a/2"], "--partition takes count:K/N, hash:K/N or slice:K/N with 1 ≤ K ≤ N, got 'slice:a/2'"),
-        (["--partition", "2/3"], "--partition takes count:K/N, hash:K/N or slice:K/N with 1 ≤ K ≤ N, got '2/3'"),
-        (["--partition", "count:+1/2"], "--partition takes count:K/N, hash:K/N or slice:K/N with 1 ≤ K ≤ N, got 'count:+1/2'"),
+        (["--partition", "count:0/3"], "--partition 'count:0/3': K must be between 1 and N (3)"),
+        (["--partition", "count:4/3"], "--partition 'count:4/3': K must be between 1 and N (3)"),
+        (["--partition", "hash:1/0"], "--partition 'hash:1/0': K must be between 1 and N (0)"),
+        (["--partition", "modulo:1/2"], "--partition 'modulo:1/2': expected count:K/N, hash:K/N or slice:K/N"),
+        (["--partition", "count:1"], "--partition 'count:1': expected count:K/N with whole numbers K and N"),
+        (["--partition", "slice:a/2"], "--partition 'slice:a/2': expected slice:K/N with whole numbers K and N"),
+        (["--partition", "2/3"], "--partition '2/3': expected count:K/N, hash:K/N or slice:K/N"),
+        (["--partition", "count:+1/2"], "--partition 'count:+1/2': expected count:K/N with whole numbers K and N"),
         (["--ctest", ""], "--ctest needs a CMake build directory, got an empty value"),
         (["--sarif="], "--sarif needs a file, got an empty value"),
         (["--ctest", "b", "--ctest-args", "-R 'unclosed"], "--ctest-args: unclosed ' in \"-R 'unclosed\""),
@@ -214,34 +214,6 @@ import Testing
     }
 }
 
-@Suite struct PartitionSpecTests {
-    @Test func parsesEachKind() throws {
-        #expect(try PartitionSpec.parse("count:1/2") == PartitionSpec(kind: .count, index: 1, total: 2))
-        #expect(try PartitionSpec.parse("hash:3/3") == PartitionSpec(kind: .hash, index: 3, total: 3))
-        #expect(try PartitionSpec.parse("slice:1/1") == PartitionSpec(kind: .slice, index: 1, total: 1))
-        #expect(try PartitionSpec.parse("slice:2/5").description == "slice:2/5")
-    }
-
-    /// Every job lands in exactly one partition, whatever N is.
-    @Test func everyJobInExactlyOnePartition() throws {
-        let names = (0..<50).map { "moq_ffi::tests::case_\($0)" }
-        for n in 1...7 {
-            let parts = try (1...n).map { try PartitionSpec.parse("hash:\($0)/\(n)") }
-            for name in names { #expect(parts.filter { $0.includes(key: name) }.count == 1, "\(name) in \(n)") }
-            let slices = try (1...n).map { try PartitionSpec.parse("slice:\($0)/\(n)") }
-            for ordinal in 0..<50 { #expect(slices.filter { $0.includes(ordinal: ordinal) }.count == 1) }
-        }
-        let second = try PartitionSpec.parse("count:2/3")
-        #expect((0..<9).filter(second.includes(ordinal:)) == [1, 4, 7])
-    }
-
-    /// FNV-1a's published values: the hash is the same on every machine and run.
-    @Test func stableHashIsFNV1a() {
-        #expect(PartitionSpec.stableHash("") == 0xcbf2_9ce4_8422_2325)
-        #expect(PartitionSpec.stableHash("a") == 0xaf63_dc4c_8601_ec8c)
-        #expect(PartitionSpec.stableHash("foobar") == 0x8594_4171_f739_67e8)
-    }
-}
 
 @Suite struct SuggestionsTests {
     @Test func distances() {

@@ -34,7 +34,7 @@ import Testing
         ("hash:0/2", "--partition 'hash:0/2': K must be between 1 and N (2)"),
         ("count:3/2", "--partition 'count:3/2': K must be between 1 and N (2)"),
         ("slice:1/0", "--partition 'slice:1/0': K must be between 1 and N (0)"),
-        ("slice:-1/2", "--partition 'slice:-1/2': K must be between 1 and N (2)"),
+        ("slice:-1/2", "--partition 'slice:-1/2': expected slice:K/N with whole numbers K and N"),
     ])
     func rejectsBadValuesWithOneLine(input: String, message: String) {
         #expect(throws: UsageError.self) { try Partition.parse(input) }

@@ -46,7 +46,7 @@ import Testing
             runs.append(r)
         }
         let md = renderer.markdown(
-            Report(status: .findings, exitCode: 1, runs: runs, failOn: [.definitelyLost]),
+            Report(runs: runs, failOn: [.definitelyLost]),
             context: RenderContext(policy: Policy(), workspaceRoot: "/ws"))
         #expect(md.contains("\n2 findings were not annotated (GitHub shows 10 per step): see the reports above.\n"))
         #expect(md.contains("\n- … and 2 more in the report files\n"))

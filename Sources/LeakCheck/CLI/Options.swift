@@ -65,7 +65,7 @@ public struct Options: Sendable {
     public var noSplit = false
     /// --partition as written (`hash:2/3`); `partitionSpec` is its parsed form.
     public var partition: String?
-    public var partitionSpec: PartitionSpec?
+    public var partitionSpec: Partition?
     /// --respect-sanitizer-options: keep the user's ASAN_OPTIONS/LSAN_OPTIONS even where they
     /// contradict the gate; such a run is informational, never clean.
     public var respectSanitizerOptions = false
@@ -199,7 +199,7 @@ public struct Options: Sendable {
             case "--no-split": o.noSplit = true
             case "--partition":
                 let v = try val()
-                o.partitionSpec = try PartitionSpec.parse(v)
+                o.partitionSpec = try Partition.parse(v)
                 o.partition = v
             case "--respect-sanitizer-options": o.respectSanitizerOptions = true
             case "--toolchain":

@@ -23,11 +23,10 @@ public enum FindingDeduplication {
         return out
     }
 
-    /// `run` with its findings deduplicated; totals recomputed so they still count every copy.
+    /// `run` with its findings deduplicated; its derived totals still count every copy.
     public static func deduplicate(_ run: RunResult) -> RunResult {
         var r = run
         r.findings = deduplicate(run.findings)
-        r.totals = Totals(dedupedFindings: r.findings)
         return r
     }
 
@@ -49,30 +48,6 @@ public enum FindingDeduplication {
             attributedBy = f.attributedBy
             suppressedBy = f.suppressedBy
             suppressionSource = f.suppressionSource
-        }
-    }
-}
-
-extension Totals {
-    /// Totals of findings that may carry a `count` (each counts `count ?? 1`
-    /// times): what `Totals(findings:)` gives for the same findings before
-    /// `FindingDeduplication`.
-    public init(dedupedFindings findings: [Finding]) {
-        self.init()
-        for f in findings {
-            let n = max(1, f.count ?? 1)
-            let tally = Tally(bytes: (f.bytes ?? 0) * n, blocks: (f.blocks ?? 0) * n)
-            if f.suppressedBy != nil {
-                if f.kind.isLeak { suppressed += tally } else { suppressedErrors += n }
-                continue
-            }
-            switch f.kind {
-            case .definitelyLost: definitelyLost += tally
-            case .indirectlyLost: indirectlyLost += tally
-            case .possiblyLost: possiblyLost += tally
-            case .stillReachable: stillReachable += tally
-            default: errors += n
-            }
         }
     }
 }

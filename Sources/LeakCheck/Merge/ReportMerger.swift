@@ -134,13 +134,11 @@ public enum ReportMerger {
             notes.append("the reports do not say which partitions they are: a missing one cannot be detected")
         }
         notes.append(contentsOf: problems)
-
-        let merged = canonicalOrder(runs)
-        let (computed, code) = Policy(gatingLeakKinds: Set(failOn)).outcome(of: merged, interrupted: false)
-        let (status, exit) = problems.isEmpty ? (computed, code) : (RunStatus.incomplete, ExitCode.incomplete)
+        // Status and exit code are derived from the runs (each partition's
+        // statuses as decided there) and the problems, by Policy.outcome.
         return Report(
-            status: status, exitCode: exit, runs: merged, skipped: skipped, suppressions: usage,
-            failOn: failOn, notes: notes, interrupted: false)
+            runs: canonicalOrder(runs), skipped: skipped, suppressions: usage, failOn: failOn, notes: notes,
+            incompleteReasons: problems, interrupted: false)
     }
 
     /// The sort key of a run in a merged report.

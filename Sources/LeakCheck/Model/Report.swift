@@ -33,10 +33,13 @@ public struct Totals: Codable, Sendable, Hashable {
         for f in findings { add(f) }
     }
 
+    /// Adds one finding; a deduplicated one (`count` N) counts N times.
     public mutating func add(_ f: Finding) {
-        let tally = Tally(bytes: f.bytes ?? 0, blocks: f.blocks ?? 0)
+        let n = Swift.max(1, f.count ?? 1)
+        let tally = Tally(
+            bytes: (f.bytes ?? 0).multipliedSaturated(by: n), blocks: (f.blocks ?? 0).multipliedSaturated(by: n))
         if f.suppressedBy != nil {
-            if f.kind.isLeak { suppressed += tally } else { suppressedErrors += 1 }
+            if f.kind.isLeak { suppressed += tally } else { suppressedErrors = suppressedErrors.addingSaturated(n) }
             return
         }
         switch f.kind {
@@ -44,7 +47,7 @@ public struct Totals: Codable, Sendable, Hashable {
         case .indirectlyLost: indirectlyLost += tally
         case .possiblyLost: possiblyLost += tally
         case .stillReachable: stillReachable += tally
-        default: errors += 1
+        default: errors = errors.addingSaturated(n)
         }
     }
 
@@ -212,7 +215,7 @@ public struct Report: Sendable {
     /// Set when the tool was interrupted (Ctrl-C / SIGTERM).
     public var interrupted: Bool
     /// This report covers one partition of the job list (`--partition`).
-    public var partition: PartitionInfo?
+    public var partition: PartitionSpec?
     /// Findings of the baseline (`--baseline`) that this run no longer shows.
     public var fixedSinceBaseline: [Finding]?
 
@@ -236,19 +239,6 @@ public struct Report: Sendable {
     public var status: RunStatus { outcome.status }
     public var exitCode: Int32 { outcome.exitCode }
     public var totals: Totals { runs.reduce(Totals()) { $0 + $1.totals } }
-}
-
-/// Which part of the job list a report covers (`--partition hash:2/3`).
-public struct PartitionInfo: Codable, Sendable, Hashable {
-    public var kind: String
-    /// 1-based.
-    public var index: Int
-    public var total: Int
-    public init(kind: String, index: Int, total: Int) {
-        self.kind = kind
-        self.index = index
-        self.total = total
-    }
 }
 
 public enum LeakCheckVersion {

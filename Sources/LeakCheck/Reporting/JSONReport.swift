@@ -132,7 +132,7 @@ extension Report: Codable {
         try c.encode(notes, forKey: .notes)
         try c.encode(incompleteReasons, forKey: .incompleteReasons)
         try c.encode(interrupted, forKey: .interrupted)
-        try c.encodeIfPresent(partition, forKey: .partition)
+        try c.encode(partition, forKey: .partition)
         try c.encodeIfPresent(fixedSinceBaseline, forKey: .fixedSinceBaseline)
     }
 
@@ -156,7 +156,7 @@ extension Report: Codable {
             incompleteReasons: try c.decodeIfPresent([String].self, forKey: .incompleteReasons) ?? [],
             interrupted: try c.decodeIfPresent(Bool.self, forKey: .interrupted) ?? false)
         toolVersion = try c.decodeIfPresent(String.self, forKey: .toolVersion) ?? toolVersion
-        partition = try c.decodeIfPresent(PartitionInfo.self, forKey: .partition)
+        partition = try c.decodeIfPresent(PartitionSpec.self, forKey: .partition)
         fixedSinceBaseline = try c.decodeIfPresent([Finding].self, forKey: .fixedSinceBaseline)
         if let stored = try c.decodeIfPresent(RunStatus.self, forKey: .status), stored != status, !interrupted {
             incompleteReasons.append("the report says \(stored.rawValue) but its runs say \(status.rawValue)")
