@@ -58,17 +58,27 @@ struct RunIdentity: Sendable {
     /// Sends `signal` to the run's process group and to every process of the run
     /// outside it. Only call while the leader is known not to be reaped: its pid then
     /// still names this run's group and no other.
-    func signalAll(_ signal: Int32) {
+    /// Returns the signalled processes that are this process's children (re-parented
+    /// orphans, pid → start time): once dead their environment is gone, so the end of
+    /// the run reaps them from this list.
+    func signalAll(_ signal: Int32) -> [pid_t: UInt64] {
         _ = kill(-leader, signal)
-        for e in members(leaderIsOurs: true) where e.isLive && e.pgrp != leader { _ = kill(e.pid, signal) }
+        let me = getpid()
+        var ours: [pid_t: UInt64] = [:]
+        for e in members(leaderIsOurs: true) where e.isLive {
+            if e.pgrp != leader { _ = kill(e.pid, signal) }
+            if e.ppid == me { ours[e.pid] = e.startTime }
+        }
+        return ours
     }
 
     /// SIGKILLs whatever the run left behind once its leader has exited, until nothing
     /// is left (a killed process's children re-parent here and are caught next round),
     /// then reaps the ones that became this process's zombies.
-    func killRemnants(leaderIsOurs: Bool) {
+    /// `known`: children of this process already seen as part of the run (`signalAll`).
+    func killRemnants(leaderIsOurs: Bool, known: [pid_t: UInt64] = [:]) {
         let me = getpid()
-        var ours: [pid_t: UInt64] = [:]
+        var ours = known
         for _ in 0..<100 {
             if leaderIsOurs { _ = kill(-leader, SIGKILL) }
             let members = members(leaderIsOurs: leaderIsOurs)

@@ -32,7 +32,7 @@ public final class Supervisor: Sendable {
     struct TestHooks: Sendable {
         /// Runs after the spawn, before the exit is waited for (widens the window
         /// between a child's exit and the supervisor seeing it).
-        var beforeWait: (@Sendable () -> Void)?
+        var beforeWait: (@Sendable (pid_t) -> Void)?
         /// Makes the wait fail with this errno instead of waiting.
         var waitFault: Int32?
     }
@@ -43,6 +43,8 @@ public final class Supervisor: Sendable {
         var exitObserved = false
         var timedOut = false
         var signalsSent: [Int32] = []
+        /// Re-parented orphans of the run that were signalled (pid → start time), to reap.
+        var orphans: [pid_t: UInt64] = [:]
     }
 
     private struct State {
@@ -88,7 +90,7 @@ public final class Supervisor: Sendable {
             timer = t
         }
 
-        hooks.beforeWait?()
+        hooks.beforeWait?(pid)
         // Wait without reaping: the zombie keeps its pid, hence the group id, reserved.
         var info = siginfo_t()
         var waitErrno: Int32 = 0
@@ -110,7 +112,7 @@ public final class Supervisor: Sendable {
         // session-leaving daemon) may outlive it. When the wait failed the pid may
         // already be reaped: only the marked orphans are certainly still this run's.
         let identity = child?.run ?? RunIdentity(leader: pid, marker: RunMarker.entry(marker))
-        identity.killRemnants(leaderIsOurs: waitErrno == 0)
+        identity.killRemnants(leaderIsOurs: waitErrno == 0, known: child?.orphans ?? [:])
         OrphanWatchdog.untrack(group: pid)
         if waitErrno == 0 {
             var status: Int32 = 0
@@ -165,7 +167,7 @@ public final class Supervisor: Sendable {
         state.withLock { s -> Bool in
             guard var child = s.children[pid], !child.exitObserved, !Self.hasExited(pid) else { return false }
             if timingOut { child.timedOut = true }
-            child.run.signalAll(signal)
+            child.orphans.merge(child.run.signalAll(signal)) { a, _ in a }
             if !child.signalsSent.contains(signal) { child.signalsSent.append(signal) }
             s.children[pid] = child
             return true
