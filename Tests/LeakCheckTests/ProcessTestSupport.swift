@@ -12,19 +12,24 @@ enum CFixture {
     private static let built = Mutex<[String: String]>([:])
 
     static func path(_ name: String) throws -> String {
-        if let done = built.withLock({ $0[name] }) { return done }
-        let dir = NSTemporaryDirectory() + "leakcheck-cfix-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let out = dir + "/" + name
-        let src = Paths.fixture("c/\(name).c").path
-        let r = try Supervisor().run(
-            ProcessSpec(executable: "cc", arguments: ["-g", "-O0", "-o", out, src], stdoutPath: out + ".log", stderrPath: out + ".log"))
-        guard r.exitCode == 0 else {
-            Issue.record("cc \(name).c failed: \((try? String(contentsOfFile: out + ".log", encoding: .utf8)) ?? "")")
-            throw CFixtureFailed()
+        // Compiled under the lock: a test must never exec a binary cc is still writing (ETXTBSY).
+        try built.withLock { built -> String in
+            if let done = built[name] { return done }
+            let dir = NSTemporaryDirectory() + "leakcheck-cfix-\(getpid())"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let out = dir + "/" + name
+            let src = Paths.fixture("c/\(name).c").path
+            let r = try Supervisor().run(
+                ProcessSpec(
+                    executable: "cc", arguments: ["-g", "-O0", "-o", out, src], stdoutPath: out + ".log",
+                    stderrPath: out + ".log"))
+            guard r.exitCode == 0 else {
+                Issue.record("cc \(name).c failed: \((try? String(contentsOfFile: out + ".log", encoding: .utf8)) ?? "")")
+                throw CFixtureFailed()
+            }
+            built[name] = out
+            return out
         }
-        built.withLock { $0[name] = out }
-        return out
     }
 
     /// The "parent PID" and "child PID" lines hang.c prints.
