@@ -66,6 +66,22 @@ import Testing
         #expect(ProcessTable.waitUntilDead([pids.parent, pids.child], limit: 2) == [])
     }
 
+    /// The same grandchild with no environment at all (so without the run marker) is
+    /// still found through its parent while the program runs.
+    @Test func timeoutKillsASetsidGrandchildWithoutTheMarker() throws {
+        let hang = try CFixture.path("hang")
+        let out = tempPath("out")
+        var spec = ProcessSpec(executable: "env", arguments: ["-i", hang, "setsid"], stdoutPath: out, timeout: 0.5)
+        spec.gracePeriod = 1
+        let r = try runBounded(Supervisor(), spec, limit: 20)
+        #expect(r.timedOut && r.signal == SIGTERM)
+        let pids = try CFixture.hangPIDs(out)
+        #expect(ProcessTable.waitUntilDead([pids.parent, pids.child], limit: 2) == [])
+        // It is this process's zombie now (a subreaper's orphan): reap it.
+        var status: Int32 = 0
+        _ = waitpid(pids.child, &status, WNOHANG)
+    }
+
     /// A double-forked daemon is re-parented to the tool (a child subreaper) while the
     /// program runs: it dies on the timeout and is reaped (not even a zombie is left).
     @Test func timeoutKillsAndReapsADaemon() throws {

@@ -62,10 +62,13 @@ struct RunIdentity: Sendable {
     /// orphans, pid → start time): once dead their environment is gone, so the end of
     /// the run reaps them from this list.
     func signalAll(_ signal: Int32) -> [pid_t: UInt64] {
+        // Scan before signalling: once the leader dies, its children re-parent and the
+        // ones without the marker could no longer be traced to this run.
+        let members = members(leaderIsOurs: true)
         _ = kill(-leader, signal)
         let me = getpid()
         var ours: [pid_t: UInt64] = [:]
-        for e in members(leaderIsOurs: true) where e.isLive {
+        for e in members where e.isLive {
             if e.pgrp != leader { _ = kill(e.pid, signal) }
             if e.ppid == me { ours[e.pid] = e.startTime }
         }

@@ -114,13 +114,15 @@ public final class Supervisor: Sendable {
         let identity = child?.run ?? RunIdentity(leader: pid, marker: RunMarker.entry(marker))
         identity.killRemnants(leaderIsOurs: waitErrno == 0, known: child?.orphans ?? [:])
         OrphanWatchdog.untrack(group: pid)
-        if waitErrno == 0 {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        }
+        // Forget the child before reaping it: a late grace-period SIGKILL then finds no
+        // entry and signals nothing, so a reaped leader's (reusable) pid is never signalled.
         let interrupted = state.withLock { s -> Bool in
             s.children[pid] = nil
             return s.interrupted
+        }
+        if waitErrno == 0 {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         }
 
         let timedOut = child?.timedOut ?? false
