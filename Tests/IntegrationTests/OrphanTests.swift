@@ -89,6 +89,39 @@ import Testing
         }
     }
 
+    /// The exec trampoline on its own: with the watchdog gone too, SIGKILL of the tool
+    /// still takes valgrind (the tool's direct child) down through PR_SET_PDEATHSIG.
+    @Test func directChildDiesWithTheToolThroughTheTrampoline() throws {
+        let bin = try Tool.compileC("hang")
+        let dir = Tool.tempDir("orphan-pdeath")
+        let spec = ProcessSpec(
+            executable: Tool.binary, arguments: ["valgrind", "--report-dir", dir, "--", bin],
+            stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt", timeout: 300)
+        let sup = Supervisor()
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? sup.run(spec)
+            finished.signal()
+        }.start()
+        let pids = try #require(Self.hangPIDs(in: dir + "/leakcheck-logs/valgrind/hang.out", within: 120))
+        let tool = try #require(sup.runningProcessIDs.first)
+        let table = ProcFS.all()
+        let watchdog = try #require(table.first { $0.ppid == tool && Self.commandLine($0.pid).contains("--orphan-watchdog") })
+        let leader = try #require(ProcFS.entry(pids.parent))
+        #expect(leader.ppid == tool)
+        kill(watchdog.pid, SIGKILL)
+        #expect(Self.survivors([watchdog], within: 5).isEmpty)
+        kill(tool, SIGKILL)
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        #expect(Self.survivors([leader], within: 10).isEmpty, "valgrind outlived the tool")
+        // hang's forked child is the watchdog's to kill, and the watchdog is dead: clean up here.
+        for pid in [pids.child, pids.parent, watchdog.pid] {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
+    }
+
     /// `--timeout` stops a grandchild that called setsid() (its parent is still the
     /// program) and a double-forked daemon (its parent exited), both outside the group.
     @Test func sessionLeavingGrandchildrenAreKilledOnTimeout() throws {
