@@ -61,6 +61,8 @@ import Testing
             outcome.withLock { $0 = r }
             finished.signal()
         }.start()
+        // Whatever fails below, the tool does not keep running after the test.
+        defer { for pid in sup.runningProcessIDs { kill(pid, SIGKILL) } }
 
         let pids = try #require(
             Self.hangPIDs(in: dir + "/leakcheck-logs/valgrind/hang.out", within: 120),
@@ -103,6 +105,7 @@ import Testing
             _ = try? sup.run(spec)
             finished.signal()
         }.start()
+        defer { for pid in sup.runningProcessIDs { kill(pid, SIGKILL) } }
         let pids = try #require(Self.hangPIDs(in: dir + "/leakcheck-logs/valgrind/hang.out", within: 120))
         let tool = try #require(sup.runningProcessIDs.first)
         let table = ProcFS.all()
