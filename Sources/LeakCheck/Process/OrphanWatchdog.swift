@@ -76,7 +76,12 @@ enum OrphanWatchdog {
     /// argv: the tool's marker prefix. Reads group updates until end of file, then
     /// kills what is left and exits.
     static func serve(_ args: [String]) -> Never {
-        guard args.count == 1 else { ExecTrampoline.internalUsage(ExecTrampoline.watchdogFlag) }
+        // Only ever started by the supervisor, with the socket as stdin: a user who types
+        // the hidden flag gets a one-line refusal, not a process sweeping on their behalf.
+        var st = stat()
+        guard args.count == 1, fstat(0, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK else {
+            ExecTrampoline.internalUsage(ExecTrampoline.watchdogFlag)
+        }
         for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { signal(sig, SIG_IGN) }
         var groups: Set<pid_t> = []
         var pending: [UInt8] = []
