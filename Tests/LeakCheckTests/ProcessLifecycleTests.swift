@@ -121,6 +121,20 @@ import Testing
         #expect(r.exitCode == 0 && r.signal == nil && r.succeeded)
     }
 
+    /// Ctrl-C that comes after the child exited (but before the supervisor saw it) does
+    /// not turn a finished run into an interrupted one, and signals nothing.
+    @Test func interruptAfterTheExitDoesNotInterruptTheRun() throws {
+        let hooks = Supervisor.TestHooks(beforeWait: { _ in usleep(600_000) })
+        let sup = Supervisor(hooks: hooks)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { sup.interruptAll(grace: 0.2) }
+        let r = try runBounded(sup, ProcessSpec(executable: "sh", arguments: ["-c", "exit 0"]), limit: 20)
+        #expect(!r.interrupted && !r.timedOut)
+        #expect(r.signalsSent == [])
+        #expect(r.exitCode == 0 && r.succeeded)
+        // New work is still refused.
+        #expect(sup.isInterrupted)
+    }
+
     /// A wait that fails is never read as exit 0; the supervisor neither reaps nor signals
     /// a child it could not wait for.
     @Test func failedWaitIsNotASuccess() throws {

@@ -42,6 +42,8 @@ public final class Supervisor: Sendable {
         /// The run thread has seen the exit: from now on only it may touch the group.
         var exitObserved = false
         var timedOut = false
+        /// An interruption reached the child before its exit was observed.
+        var interrupted = false
         var signalsSent: [Int32] = []
         /// Re-parented orphans of the run that were signalled (pid → start time), to reap.
         var orphans: [pid_t: UInt64] = [:]
@@ -78,14 +80,14 @@ public final class Supervisor: Sendable {
             s.children[pid] = Child(run: RunIdentity(leader: pid, marker: RunMarker.entry(marker)))
             return s.interrupted
         }
-        if alreadyInterrupted { terminate(pid, grace: spec.gracePeriod, timeout: false) }
+        if alreadyInterrupted { terminate(pid, grace: spec.gracePeriod, reason: .interrupt) }
 
         var timer: DispatchSourceTimer?
         if let timeout = spec.timeout, timeout > 0 {
             let t = DispatchSource.makeTimerSource(queue: .global())
             t.schedule(deadline: .now() + timeout)
             let grace = spec.gracePeriod
-            t.setEventHandler { [self] in terminate(pid, grace: grace, timeout: true) }
+            t.setEventHandler { [self] in terminate(pid, grace: grace, reason: .timeout) }
             t.resume()
             timer = t
         }
@@ -116,16 +118,14 @@ public final class Supervisor: Sendable {
         OrphanWatchdog.untrack(group: pid)
         // Forget the child before reaping it: a late grace-period SIGKILL then finds no
         // entry and signals nothing, so a reaped leader's (reusable) pid is never signalled.
-        let interrupted = state.withLock { s -> Bool in
-            s.children[pid] = nil
-            return s.interrupted
-        }
+        state.withLock { s in s.children[pid] = nil }
         if waitErrno == 0 {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         }
 
         let timedOut = child?.timedOut ?? false
+        let interrupted = child?.interrupted ?? false
         var outcome = ProcessOutcome(
             timedOut: timedOut, interrupted: interrupted && !timedOut,
             durationSeconds: Date().timeIntervalSince(start), signalsSent: child?.signalsSent ?? [])
@@ -149,14 +149,16 @@ public final class Supervisor: Sendable {
             s.interrupted = true
             return Array(s.children.keys)
         }
-        for pid in pids { terminate(pid, grace: grace, timeout: false) }
+        for pid in pids { terminate(pid, grace: grace, reason: .interrupt) }
     }
 
+    private enum StopReason { case timeout, interrupt, escalation }
+
     /// SIGTERM now, SIGKILL after the grace period, each only if the child is still running.
-    private func terminate(_ pid: pid_t, grace: Double, timeout: Bool) {
-        guard send(SIGTERM, to: pid, timingOut: timeout) else { return }
+    private func terminate(_ pid: pid_t, grace: Double, reason: StopReason) {
+        guard send(SIGTERM, to: pid, reason: reason) else { return }
         DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
-            _ = send(SIGKILL, to: pid, timingOut: false)
+            _ = send(SIGKILL, to: pid, reason: .escalation)
         }
     }
 
@@ -164,11 +166,15 @@ public final class Supervisor: Sendable {
     /// under the lock, and the run thread takes the lock before it reaps, so the leader
     /// cannot be reaped (and its pid reused) in between. A leader that exited but whose
     /// exit the run thread has not seen yet is still a zombie: `waitid(WNOWAIT|WNOHANG)`
-    /// tells, and then the exit came first: it is not a timeout.
-    private func send(_ signal: Int32, to pid: pid_t, timingOut: Bool) -> Bool {
+    /// tells, and then the exit came first: it is neither a timeout nor an interruption.
+    private func send(_ signal: Int32, to pid: pid_t, reason: StopReason) -> Bool {
         state.withLock { s -> Bool in
             guard var child = s.children[pid], !child.exitObserved, !Self.hasExited(pid) else { return false }
-            if timingOut { child.timedOut = true }
+            switch reason {
+            case .timeout: child.timedOut = true
+            case .interrupt: child.interrupted = true
+            case .escalation: break
+            }
             child.orphans.merge(child.run.signalAll(signal)) { a, _ in a }
             if !child.signalsSent.contains(signal) { child.signalsSent.append(signal) }
             s.children[pid] = child
