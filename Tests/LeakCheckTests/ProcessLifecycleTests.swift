@@ -113,21 +113,38 @@ import Testing
     /// The child exits, the timer fires, and only then does the supervisor see the exit:
     /// the exit came first, so it is no timeout and nothing is signalled.
     @Test func exitBeforeTheTimerFiresIsNotATimeout() throws {
-        let hooks = Supervisor.TestHooks(beforeWait: { _ in usleep(600_000) })
+        let timerFired = DispatchSemaphore(value: 0)
+        let hooks = Supervisor.TestHooks(
+            beforeWait: { pid in
+                Self.waitUntilZombie(pid)
+                #expect(timerFired.wait(timeout: .now() + 20) == .success, "the timeout never fired")
+            },
+            afterTimeout: { timerFired.signal() })
         let r = try runBounded(
-            Supervisor(hooks: hooks), ProcessSpec(executable: "sh", arguments: ["-c", "exit 0"], timeout: 0.1), limit: 20)
+            Supervisor(hooks: hooks), ProcessSpec(executable: "sh", arguments: ["-c", "exit 0"], timeout: 0.1), limit: 30)
         #expect(!r.timedOut)
         #expect(r.signalsSent == [])
         #expect(r.exitCode == 0 && r.signal == nil && r.succeeded)
     }
 
+    /// Until the child has exited: it is then a zombie nobody has reaped yet.
+    static func waitUntilZombie(_ pid: pid_t) {
+        for _ in 0..<2000 where ProcFS.entry(pid)?.isLive ?? false { usleep(5_000) }
+    }
+
     /// Ctrl-C that comes after the child exited (but before the supervisor saw it) does
     /// not turn a finished run into an interrupted one, and signals nothing.
     @Test func interruptAfterTheExitDoesNotInterruptTheRun() throws {
-        let hooks = Supervisor.TestHooks(beforeWait: { _ in usleep(600_000) })
+        let supervisor = Mutex<Supervisor?>(nil)
+        let hooks = Supervisor.TestHooks(beforeWait: { pid in
+            Self.waitUntilZombie(pid)
+            supervisor.withLock { $0 }?.interruptAll(grace: 0.1)
+            // Leave time for a (wrong) SIGKILL escalation before the exit is seen.
+            usleep(300_000)
+        })
         let sup = Supervisor(hooks: hooks)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { sup.interruptAll(grace: 0.2) }
-        let r = try runBounded(sup, ProcessSpec(executable: "sh", arguments: ["-c", "exit 0"]), limit: 20)
+        supervisor.withLock { $0 = sup }
+        let r = try runBounded(sup, ProcessSpec(executable: "sh", arguments: ["-c", "exit 0"]), limit: 30)
         #expect(!r.interrupted && !r.timedOut)
         #expect(r.signalsSent == [])
         #expect(r.exitCode == 0 && r.succeeded)

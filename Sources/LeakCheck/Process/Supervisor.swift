@@ -33,6 +33,8 @@ public final class Supervisor: Sendable {
         var beforeWait: (@Sendable (pid_t) -> Void)?
         /// Makes the wait fail with this errno instead of waiting.
         var waitFault: Int32?
+        /// Runs after the timeout handler has decided (and maybe signalled).
+        var afterTimeout: (@Sendable () -> Void)?
     }
 
     private struct Child {
@@ -85,7 +87,10 @@ public final class Supervisor: Sendable {
             let t = DispatchSource.makeTimerSource(queue: .global())
             t.schedule(deadline: .now() + timeout)
             let grace = spec.gracePeriod
-            t.setEventHandler { [self] in terminate(pid, grace: grace, reason: .timeout) }
+            t.setEventHandler { [self] in
+                terminate(pid, grace: grace, reason: .timeout)
+                hooks.afterTimeout?()
+            }
             t.resume()
             timer = t
         }
