@@ -23,21 +23,33 @@ public struct Policy: Sendable, Hashable {
     }
 
     /// Parses `--fail-on`: a comma list of `definite`, `indirect`, `possible`,
-    /// `reachable` (valgrind's `--show-leak-kinds` words), `all`, or the JSON kind names.
+    /// `reachable` (valgrind's `--show-leak-kinds` words), `all`, `errors`, or
+    /// the JSON kind names.
+    ///
+    /// At least one word is required: `''`, `,` or `' , '` (an unset CI variable)
+    /// is a usage error, never a silent "no leak gates". Memory errors always
+    /// gate, so `errors` names no leak kind and means "memory errors only". Empty items between words (`definite,,possible`) are ignored.
     public static func parseFailOn(_ text: String) throws -> Set<FindingKind> {
         var kinds = Set<FindingKind>()
+        var words = 0
         for raw in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            if raw.isEmpty { continue }
+            words += 1
             switch raw {
             case "definite", "definitelylost": kinds.insert(.definitelyLost)
             case "indirect", "indirectlylost": kinds.insert(.indirectlyLost)
             case "possible", "possiblylost": kinds.insert(.possiblyLost)
             case "reachable", "stillreachable": kinds.insert(.stillReachable)
             case "all": kinds.formUnion([.definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable])
-            case "errors", "": continue  // memory errors always gate
+            case "errors": continue  // memory errors always gate
             default:
                 throw UsageError(
-                    "--fail-on: unknown kind '\(raw)' (use definite, indirect, possible, reachable or all)")
+                    "--fail-on: unknown kind '\(raw)' (use definite, indirect, possible, reachable, all or errors)")
             }
+        }
+        if words == 0 {
+            throw UsageError(
+                "--fail-on needs at least one kind (definite, indirect, possible, reachable, all or errors); got '\(text)'")
         }
         return kinds
     }
@@ -47,13 +59,14 @@ public struct Policy: Sendable, Hashable {
         if f.suppressedBy != nil {
             return strictSuppressions && f.suppressionOverBroad == true
         }
-        if f.kind.isLeak { return gatingLeakKinds.contains(f.kind) }
+        let kind = f.summaryLeakKind ?? f.kind  // a summary-only leak gates like its kind
+        if kind.isLeak { return gatingLeakKinds.contains(kind) }
         return true
     }
 
     /// A finding worth a warning but not a failure (possibly lost by default).
     public func warns(_ f: Finding) -> Bool {
-        f.suppressedBy == nil && f.kind == .possiblyLost && !gates(f)
+        f.suppressedBy == nil && (f.summaryLeakKind ?? f.kind) == .possiblyLost && !gates(f)
     }
 
     /// The status of one run: incomplete runs never become clean, and their
