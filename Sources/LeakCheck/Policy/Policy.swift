@@ -44,7 +44,7 @@ public struct Policy: Sendable, Hashable {
             case "errors": continue  // memory errors always gate
             default:
                 throw UsageError(
-                    "--fail-on: unknown kind '\(raw)' (use definite, indirect, possible, reachable, all or errors)")
+                    "--fail-on: unknown kind '\(raw)' (use definite, indirect, possible, reachable or all)")
             }
         }
         if words == 0 {

@@ -7,10 +7,24 @@
 /// `.other` finding or a warning, and a report cut short sets `complete = false`.
 public enum SanitizerLogParser {
     /// Parses one log (which may hold several processes' reports, interleaved with program noise).
+    ///
+    /// Lines may end in `\n`, `\r\n` or `\r`. Each leak report's entries are
+    /// reconciled with its `SUMMARY:` line; the parse stops early, incomplete,
+    /// when `Cancellation` is requested.
     public static func parse(text: String) -> CheckerOutput {
         var state = State()
-        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            state.consume(line: Substring(raw))
+        var sincePoll = 0
+        Lines.forEach(text) { line in
+            sincePoll += 1
+            if sincePoll >= Cancellation.pollInterval {
+                sincePoll = 0
+                if Cancellation.isRequested {
+                    state.interrupted = true
+                    return false
+                }
+            }
+            state.consume(line: line)
+            return true
         }
         return state.finish()
     }
@@ -109,6 +123,11 @@ extension SanitizerLogParser {
         var current: Report?
         var inSuppressions = false
         var lsanFatal: String?
+        var interrupted = false
+        /// `==PID==AddressSanitizer:DEADLYSIGNAL` announced a report that has not come yet.
+        var deadlySignalPending: (pid: Int, line: String)?
+        /// An `ERROR:` header naming a sanitizer whose report could not be read (cut after `LeakSanitizer:`).
+        var unreadableHeader: String?
 
         mutating func consume(line rawLine: Substring) {
             var line = rawLine
@@ -251,8 +270,14 @@ extension SanitizerLogParser {
         }
 
         mutating func consumePidLine(pid: Int, body: Substring) {
-            if body.hasBytePrefix("ERROR: ") {
+            if body.hasBytePrefix("ERROR:") && LogRecognizer.isToolName(SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count))) {
+                if deadlySignalPending?.pid == pid { deadlySignalPending = nil }
+                consumeErrorHeader(pid: pid, SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count)))
+            } else if body.hasBytePrefix("ERROR: ") {
                 consumeErrorHeader(pid: pid, body.dropFirst("ERROR: ".count))
+            } else if body.hasByteSuffix("Sanitizer:DEADLYSIGNAL") {
+                deadlySignalPending = (pid, String(body))
+                noteContent(body)
             } else if body == "ABORTING" {
                 if current != nil && current!.pid == pid { current!.ended = true }
                 noteContent(body)
@@ -282,10 +307,19 @@ extension SanitizerLogParser {
         /// `AddressSanitizer: heap-use-after-free on address 0x… at pc …`,
         /// `LeakSanitizer: detected memory leaks`.
         mutating func consumeErrorHeader(pid: Int, _ body: Substring) {
-            guard let colon = body.firstRange(of: ": ") else { return }
+            // A header that names no report (`ERROR: LeakSanitizer:` and nothing
+            // after it, `ERROR: LeakSani`): the log was cut there, or the sanitizer
+            // failed in a way we cannot read. Either way it is not clean.
+            func unreadable() {
+                closeReport()
+                unreadableHeader = "==\(pid)==ERROR: \(body)"
+                if !output.pids.contains(pid) { output.pids.append(pid) }
+            }
+            guard let colon = body.firstRange(of: ": ") else { return unreadable() }
             let tool = body[..<colon.lowerBound]
             let detail = SanitizerLogFrame.trimmed(body[colon.upperBound...])
-            guard tool.hasByteSuffix("Sanitizer") else { return }
+            guard tool.hasByteSuffix("Sanitizer"), !detail.isEmpty else { return unreadable() }
+            unreadableHeader = nil
             if tool == "LeakSanitizer" && detail.hasBytePrefix("detected memory leaks") {
                 startReport(.leak, pid: pid)
                 return
@@ -343,7 +377,7 @@ extension SanitizerLogParser {
         mutating func consumeLeakHeader(_ text: Substring) {
             if current?.kind != .leak { startReport(.leak, pid: nil) }
             let direct = text.hasBytePrefix("Direct")
-            let numbers = text.split(separator: " ").compactMap { Int($0) }
+            let numbers = counts(in: text, what: direct ? "a Direct leak size" : "an Indirect leak size")
             var f = PendingFinding(
                 kind: direct ? .definitelyLost : .indirectlyLost,
                 rawKind: direct ? "Direct leak" : "Indirect leak",
@@ -365,7 +399,7 @@ extension SanitizerLogParser {
             guard let colon = rest.firstRange(of: ": ") else { return }
             let detail = rest[colon.upperBound...]
             if detail.contains(" leaked in ") && detail.contains("byte(s)") {
-                let numbers = detail.split(separator: " ").compactMap { Int($0) }
+                let numbers = counts(in: detail, what: "the SUMMARY figure")
                 guard numbers.count >= 2 else { return }
                 let tally = Tally(bytes: numbers[0], blocks: numbers[1])
                 output.sanitizerLeakSummary = (output.sanitizerLeakSummary ?? .zero) + tally
@@ -404,6 +438,17 @@ extension SanitizerLogParser {
             noteContent(rest)
         }
 
+        /// The whole-number words of a line, clamped (with a warning) when too large.
+        mutating func counts(in text: Substring, what: String) -> [Int] {
+            var numbers: [Int] = []
+            for word in text.split(separator: " ") {
+                guard word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let c = Counts.parse(word) else { continue }
+                if c.clamped { output.warnings.append(Counts.clampNote(what)) }
+                numbers.append(c.value)
+            }
+            return numbers
+        }
+
         // MARK: End
 
         mutating func finish() -> CheckerOutput {
@@ -432,9 +477,17 @@ extension SanitizerLogParser {
                         output.warnings.append(
                             "LeakSanitizer SUMMARY for \(who) says \(summary.bytes) byte(s) in \(summary.blocks) allocation(s), but its entries add up to \(entries.bytes) byte(s) in \(entries.blocks) allocation(s)"
                         )
+                        if let gap = SummaryReconciliation.sanitizerLeaks(
+                            summary: summary, entries: entries, who: who, out: &output)
+                        {
+                            output.findings.append(gap)
+                            leakTotals.add(gap)
+                        }
                     }
                 }
-                if !report.ended && !report.contentAfterLastFrame || !report.ended && !report.sawFrame {
+                // A report is whole only when its SUMMARY (or ABORTING, or the shadow
+                // dump) was read: every sanitizer since 2012 ends a report with one.
+                if !report.ended {
                     output.complete = false
                     let what = report.kind == .leak ? "LeakSanitizer" : "AddressSanitizer"
                     let who = report.pid.map { " (process \($0))" } ?? ""
@@ -442,6 +495,19 @@ extension SanitizerLogParser {
                 }
             }
             if sawLeakReport { output.checkerSummary = leakTotals }
+            if let pending = deadlySignalPending {
+                output.complete = false
+                output.incompleteReason =
+                    "the log ends after \(pending.line) (process \(pending.pid)), before the report it announces"
+            }
+            if let header = unreadableHeader {
+                output.complete = false
+                output.incompleteReason = "the log ends inside a sanitizer error header (\(header))"
+            }
+            if interrupted {
+                output.complete = false
+                output.incompleteReason = Cancellation.reason
+            }
             if let lsanFatal {
                 output.complete = false
                 output.incompleteReason = "LeakSanitizer could not run: \(lsanFatal)"

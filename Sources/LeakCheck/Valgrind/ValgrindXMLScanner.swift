@@ -821,17 +821,19 @@ struct ValgrindXMLScanner {
 
     mutating func finish() -> CheckerOutput {
         var out = output
+        var supersededRecords = 0
         if lateLeaks && !earlyLeakIndices.isEmpty {
             // The exit leak check reports every leaked block again: only it counts.
             let drop = Set(earlyLeakIndices)
             out.findings = out.findings.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+            supersededRecords = drop.count
             out.warnings.append(
                 "\(drop.count) loss record(s) from client-requested leak checks superseded by the exit leak check")
         }
         if let s = leakSummary, leakSummaryHasFigures { out.checkerSummary = s }
         var tally = streamedTally
         for f in out.findings { tally.add(f) }
-        let reconciled = reconcile(tally, summary: out.checkerSummary)
+        let reconciled = reconcile(tally, summary: out.checkerSummary, supersededRecords: supersededRecords)
         out.findings += reconciled.findings
         out.warnings += reconciled.warnings
         if let sink {
@@ -884,7 +886,7 @@ extension ValgrindXMLScanner {
     /// Protocol 6 summaries against the records: summary-only findings for what
     /// only the summary counts, and the reason the output cannot be trusted
     /// when the records count more than the summary.
-    fileprivate func reconcile(_ tally: SummaryReconciliation.RecordTally, summary: Totals?)
+    fileprivate func reconcile(_ tally: SummaryReconciliation.RecordTally, summary: Totals?, supersededRecords: Int)
         -> (findings: [Finding], contradiction: String?, warnings: [String])
     {
         var added: [Finding] = []
@@ -894,7 +896,8 @@ extension ValgrindXMLScanner {
         }
         if let contexts = errorSummaryContexts,
             let f = SummaryReconciliation.valgrindErrors(
-                contexts: contexts, tally: tally, leakRecords: tally.leakRecords, leakGapAdded: !added.isEmpty,
+                contexts: contexts, tally: tally, leakRecords: tally.leakRecords + supersededRecords,
+                leakGapAdded: !added.isEmpty,
                 out: &probe)
         {
             added.append(f)
