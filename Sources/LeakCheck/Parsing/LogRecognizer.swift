@@ -10,7 +10,7 @@ import Foundation
 /// - valgrind text: a line `==PID== Memcheck, a memory error detector`, or
 ///   `==PID== HEAP SUMMARY:` / `==PID== LEAK SUMMARY:` (a log whose start was lost);
 /// - sanitizer: a line `==PID==ERROR: <Tool>Sanitizer` (also the 2012 form
-///   `==PID== ERROR: …`), `==PID==<Tool>Sanitizer:DEADLYSIGNAL`,
+///   `==PID== ERROR: …`), `<Tool>Sanitizer:DEADLYSIGNAL` (with or without the marker),
 ///   `==PID==LeakSanitizer has encountered a fatal error`, or a line starting
 ///   `SUMMARY: <Tool>Sanitizer`, with Tool one of Address, Leak, Memory,
 ///   Thread, UndefinedBehavior.
@@ -42,6 +42,7 @@ public enum LogRecognizer {
         if line.hasBytePrefix("SUMMARY: ") {
             return isToolName(line.dropFirst("SUMMARY: ".count)) ? .sanitizer : nil
         }
+        for t in tools where line.hasBytePrefix(t + "Sanitizer:DEADLYSIGNAL") { return .sanitizer }
         guard let body = afterPidMarker(line) else { return nil }
         if body.hasBytePrefix(" Memcheck, a memory error detector") || body.hasBytePrefix(" HEAP SUMMARY:")
             || body.hasBytePrefix(" LEAK SUMMARY:")

@@ -124,8 +124,9 @@ extension SanitizerLogParser {
         var inSuppressions = false
         var lsanFatal: String?
         var interrupted = false
-        /// `==PID==AddressSanitizer:DEADLYSIGNAL` announced a report that has not come yet.
-        var deadlySignalPending: (pid: Int, line: String)?
+        /// `AddressSanitizer:DEADLYSIGNAL` (with or without a `==PID==` marker)
+        /// announced a report that has not come yet.
+        var deadlySignalPending: String?
         /// An `ERROR:` header naming a sanitizer whose report could not be read (cut after `LeakSanitizer:`).
         var unreadableHeader: String?
 
@@ -157,6 +158,11 @@ extension SanitizerLogParser {
                     consumePidLine(pid: pid, body: body)
                     return
                 }
+            }
+            if text.hasByteSuffix("Sanitizer:DEADLYSIGNAL") && !text.contains(" ") {
+                deadlySignalPending = String(text)
+                noteContent(text)
+                return
             }
             if text.hasBytePrefix("SUMMARY: ") {
                 consumeSummary(text.dropFirst("SUMMARY: ".count))
@@ -271,12 +277,12 @@ extension SanitizerLogParser {
 
         mutating func consumePidLine(pid: Int, body: Substring) {
             if body.hasBytePrefix("ERROR:") && LogRecognizer.isToolName(SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count))) {
-                if deadlySignalPending?.pid == pid { deadlySignalPending = nil }
+                deadlySignalPending = nil
                 consumeErrorHeader(pid: pid, SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count)))
             } else if body.hasBytePrefix("ERROR: ") {
                 consumeErrorHeader(pid: pid, body.dropFirst("ERROR: ".count))
             } else if body.hasByteSuffix("Sanitizer:DEADLYSIGNAL") {
-                deadlySignalPending = (pid, String(body))
+                deadlySignalPending = "==\(pid)==\(body)"
                 noteContent(body)
             } else if body == "ABORTING" {
                 if current != nil && current!.pid == pid { current!.ended = true }
@@ -497,8 +503,7 @@ extension SanitizerLogParser {
             if sawLeakReport { output.checkerSummary = leakTotals }
             if let pending = deadlySignalPending {
                 output.complete = false
-                output.incompleteReason =
-                    "the log ends after \(pending.line) (process \(pending.pid)), before the report it announces"
+                output.incompleteReason = "the log ends after \(pending), before the report it announces"
             }
             if let header = unreadableHeader {
                 output.complete = false

@@ -568,12 +568,19 @@ private struct TextState {
         var probe = CheckerOutput(format: .valgrindText)
         var added: [Finding] = []
         if let summary {
-            if summaryHasOwnRecords {
-                added = SummaryReconciliation.valgrindLeaks(
-                    summary: summary, known: summaryKnown, tally: tally, out: &probe)
+            var leakProbe = CheckerOutput(format: .valgrindText)
+            let gaps = SummaryReconciliation.valgrindLeaks(
+                summary: summary, known: summaryKnown, tally: tally, out: &leakProbe)
+            if summaryHasOwnRecords || leakProbe.complete {
+                added = gaps
+                probe.warnings += leakProbe.warnings
+                if !leakProbe.complete { SummaryReconciliation.markIncomplete(&probe, leakProbe.incompleteReason ?? "") }
             } else {
+                // A summary-only leak check (`VALGRIND_DO_LEAK_CHECK` in summary mode)
+                // after the last one with records: blocks freed in between can make
+                // the older records count more, which is no contradiction.
                 warnings.append(
-                    "the last LEAK SUMMARY closes a leak check that showed no loss records; the records kept come from an earlier check, so they are not compared with it")
+                    "the last LEAK SUMMARY closes a leak check that showed no loss records, and the records of the earlier check count more than it; they are not compared")
             }
         }
         if errorSummaries > 0,
