@@ -14,6 +14,7 @@ public enum SanitizerLogParser {
     public static func parse(text: String) -> CheckerOutput {
         var state = State()
         var sincePoll = 0
+        var lastLine: Substring?
         Lines.forEach(text) { line in
             sincePoll += 1
             if sincePoll >= Cancellation.pollInterval {
@@ -24,9 +25,55 @@ public enum SanitizerLogParser {
                 }
             }
             state.consume(line: line)
+            if !SanitizerLogFrame.trimmed(line).isEmpty { lastLine = line }
             return true
         }
-        return state.finish()
+        var out = state.finish()
+        if out.complete, let last = lastLine, let why = cutReportStart(last, terminated: endsWithLineEnd(text)) {
+            out.complete = false
+            out.incompleteReason = why
+        }
+        return out
+    }
+
+    static func endsWithLineEnd(_ text: String) -> Bool {
+        text.utf8.last == 0x0A || text.utf8.last == 0x0D
+    }
+
+    /// The log ends where a report starts: its last line is the `=====` rule
+    /// every report opens with, or an unterminated line that begins like a
+    /// report line (`==5131=`, `==5131==ERR`, `SUMMARY: Le`, `AddressSani`).
+    /// Without this, a log cut a few bytes into a report reads as clean.
+    static func cutReportStart(_ line: Substring, terminated: Bool) -> String? {
+        let t = SanitizerLogFrame.trimmed(line)
+        let u = t.utf8
+        if u.count >= 20 && u.allSatisfy({ $0 == UInt8(ascii: "=") }) {
+            return "the log ends right after the ==== line that opens a sanitizer report"
+        }
+        guard !terminated else { return nil }
+        let cut = "the log ends inside a line that starts a sanitizer report (\(t.prefix(40)))"
+        if u.allSatisfy({ $0 == UInt8(ascii: "=") }) { return cut }
+        if u.starts(with: [0x3D, 0x3D]) {
+            // `==`, `==5131`, `==5131=`, `==5131==`, `==5131==ERR`, `==5131==AddressSan`.
+            var rest = u.dropFirst(2)
+            rest = rest.drop(while: { $0 >= 0x30 && $0 <= 0x39 })
+            if rest.isEmpty || Array(rest) == [0x3D] { return cut }
+            guard rest.starts(with: [0x3D, 0x3D]) else { return nil }
+            let body = String(decoding: rest.dropFirst(2), as: UTF8.self)
+            if body.isEmpty || "ERROR: ".hasPrefix(body) || " ERROR: ".hasPrefix(body) { return cut }
+            for tool in LogRecognizer.tools where (tool + "Sanitizer:DEADLYSIGNAL").hasPrefix(body) && body != tool + "Sanitizer:DEADLYSIGNAL" {
+                return cut
+            }
+            return nil
+        }
+        for marker in ["SUMMARY: ", "Direct leak of ", "Indirect leak of "] where t.hasBytePrefix(marker) || marker.hasPrefix(String(t)) && u.count >= 3 {
+            return cut
+        }
+        for tool in LogRecognizer.tools {
+            let word = tool + "Sanitizer:DEADLYSIGNAL"
+            if u.count >= 4 && word.hasPrefix(String(t)) { return cut }
+        }
+        return nil
     }
 
     /// Maps ASan's name for an error (`heap-use-after-free`, `SEGV`, …) to a kind.

@@ -22,6 +22,7 @@ public enum ValgrindTextParser {
             }
             return true
         }
+        state.prefixed = prefixed
         var sincePoll = 0
         forEachLine(text) { line in
             sincePoll += 1
@@ -129,6 +130,9 @@ private struct TextState {
     /// An `ERROR SUMMARY:` line that is not whole (a cut log).
     var brokenErrorSummary = false
     var interrupted = false
+    var sawPreamble = false
+    /// The log has `==PID==` prefixes (a real `--log-file`, not a filtered regression file).
+    var prefixed = false
 
     // Completeness.
     var sawValgrindLine = false
@@ -222,6 +226,7 @@ private struct TextState {
             flush()
             sawValgrindLine = true
             preambleOpen = true
+            sawPreamble = true
             return
         }
         if s.hasPrefix("Command: ") {
@@ -543,6 +548,12 @@ private struct TextState {
             out.complete = false
             out.incompleteReason =
                 "valgrind log ends inside the leak report, without LEAK SUMMARY (run killed or output truncated)"
+        } else if prefixed && !sawPreamble && errorSummaries == 0 {
+            // A real log starts with the preamble and ends with ERROR SUMMARY:
+            // with neither, it is a fragment (cut inside its first line, or torn out).
+            out.complete = false
+            out.incompleteReason =
+                "valgrind log has neither the Memcheck preamble nor an ERROR SUMMARY (output truncated)"
         } else if brokenErrorSummary {
             out.complete = false
             out.incompleteReason = "valgrind log ends inside its ERROR SUMMARY line (output truncated)"
