@@ -180,9 +180,11 @@ private struct V0Printer {
     /// Nodes visited, against `maxSteps`.
     var steps = 0
 
-    /// rustc-demangle's `MAX_SIZE`: back-references can double the output at
-    /// each step, so a 150-byte symbol could otherwise print gigabytes.
-    static let maxOutput = 1_000_000
+    /// Back-references can double the output at each step, so a 150-byte
+    /// symbol could otherwise print gigabytes. rustc-demangle caps at 1,000,000
+    /// bytes; a frame name is never useful past a few KiB, and a hostile log
+    /// can hold thousands of such symbols, so the cap here is 64 KiB.
+    static let maxOutput = 65_536
     /// rustc-demangle's `MAX_DEPTH` is 500; 300 is ample for real symbols.
     static let maxDepth = 300
     /// A ceiling on work whatever the shape of the symbol.
