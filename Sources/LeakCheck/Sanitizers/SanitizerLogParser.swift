@@ -61,8 +61,11 @@ public enum SanitizerLogParser {
             guard rest.starts(with: [0x3D, 0x3D]) else { return nil }
             let body = String(decoding: rest.dropFirst(2), as: UTF8.self)
             if body.isEmpty || "ERROR: ".hasPrefix(body) || " ERROR: ".hasPrefix(body) { return cut }
-            for tool in LogRecognizer.tools where (tool + "Sanitizer:DEADLYSIGNAL").hasPrefix(body) && body != tool + "Sanitizer:DEADLYSIGNAL" {
-                return cut
+            for tool in LogRecognizer.tools {
+                for whole in [tool + "Sanitizer:DEADLYSIGNAL", tool + "Sanitizer has encountered a fatal error."]
+                where whole.hasPrefix(body) && body != whole {
+                    return cut
+                }
             }
             return nil
         }

@@ -24,6 +24,7 @@ public enum ValgrindTextParser {
         }
         state.prefixed = prefixed
         var sincePoll = 0
+        var lastLine: Substring?
         forEachLine(text) { line in
             sincePoll += 1
             if sincePoll >= Cancellation.pollInterval {
@@ -37,12 +38,42 @@ public enum ValgrindTextParser {
                 if !state.pids.contains(pid) { state.pids.append(pid) }
                 state.sawValgrindLine = true
                 state.handle(rest)
+                lastLine = rest
             } else if !prefixed {
                 state.handle(line)
+                lastLine = line
             }
             return true
         }
-        return state.finish(text: text)
+        var out = state.finish(text: text)
+        let terminated = text.utf8.last == 0x0A || text.utf8.last == 0x0D
+        if out.complete, !terminated, let last = lastLine, let why = cutStructureLine(last) {
+            out.complete = false
+            out.incompleteReason = why
+        }
+        return out
+    }
+
+    /// Lines whose cut form would otherwise be read as harmless text.
+    static let structureLines = [
+        "LEAK SUMMARY:", "HEAP SUMMARY:", "ERROR SUMMARY:", "All heap blocks were freed -- no leaks are possible",
+        "Memcheck, a memory error detector",
+    ]
+
+    /// The log's unterminated last line is a cut valgrind line: a proper prefix
+    /// of a summary header, or a LEAK SUMMARY row or loss record without its end.
+    static func cutStructureLine(_ line: Substring) -> String? {
+        let t = line.trimmingSpaces
+        guard !t.isEmpty else { return nil }
+        let why = "valgrind log ends inside a line (\(t.prefix(40))): output truncated"
+        let s = String(t)
+        for header in structureLines where header.hasPrefix(s) && header != s { return why }
+        for row in ["definitely lost:", "indirectly lost:", "possibly lost:", "still reachable:", "suppressed:"]
+        where (row.hasPrefix(s) || s.hasPrefix(row)) && !s.hasSuffix(" blocks") {
+            return why
+        }
+        if t.byteRange(of: " bytes in ") != nil && t.byteRange(of: " in loss record ") == nil { return why }
+        return nil
     }
 
     /// Calls `body` with each line (without its `\n`, `\r\n` or `\r`) until it
