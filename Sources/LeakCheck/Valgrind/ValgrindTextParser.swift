@@ -58,6 +58,12 @@ public enum ValgrindTextParser {
     static let structureLines = [
         "LEAK SUMMARY:", "HEAP SUMMARY:", "ERROR SUMMARY:", "All heap blocks were freed -- no leaks are possible",
         "Memcheck, a memory error detector",
+        "Reachable blocks (those to which a pointer was found) are not shown.",
+        "To see them, rerun with: --leak-check=full --show-leak-kinds=all",
+        "For lists of detected and suppressed errors, rerun with: -s",
+        "For a detailed leak analysis, rerun with: --leak-check=full",
+        "For counts of detected and suppressed errors, rerun with: -v",
+        "Use --track-origins=yes to see where uninitialised values come from",
     ]
 
     /// The log's unterminated last line is a cut valgrind line: a proper prefix
