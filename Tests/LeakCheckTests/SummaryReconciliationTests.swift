@@ -177,6 +177,31 @@ import Testing
             ])
     }
 
+    /// No LEAK SUMMARY (`-q`) and no indirect records: the indirect bytes of the
+    /// `(D direct, I indirect)` splits are the only count, and they gate.
+    @Test(arguments: [
+        ("leak-cases-full.stderr.exp", 32), ("leak-cases-possible.stderr.exp", 32), ("leak-cycle.stderr.exp", 224),
+        ("leak-tree.stderr.exp", 32), ("mempool.stderr.exp", 16),
+    ])
+    func splitIndirectBytesWithoutASummary(_ file: String, _ bytes: Int) throws {
+        let out = try corpusText("valgrind-tests/\(file)")
+        #expect(out.checkerSummary == nil)
+        #expect(gaps(out) == ["Leak_IndirectlyLost (summary only) \(bytes)/-1"])
+        let f = try #require(out.findings.last)
+        #expect(Policy(gatingLeakKinds: [.indirectlyLost]).gates(f))
+        #expect(Totals(findings: out.findings).indirectlyLost == Tally(bytes: bytes, blocks: 0))
+    }
+
+    @Test func splitIsNotCountedWhenValgrindSuppressedSomething() throws {
+        // The root record still says (64 direct, 300 indirect); its children were suppressed.
+        let out = ValgrindXMLParser.parse(text: try Paths.fixtureText("logs/valgrind/leak-kinds-suppressed.xml"))
+        #expect(out.complete)
+        #expect(gaps(out).isEmpty)
+        // Shown children: not counted twice.
+        let shown = ValgrindXMLParser.parse(text: try Paths.fixtureText("logs/valgrind/leak-kinds-definite-with-indirect.xml"))
+        #expect(gaps(shown).isEmpty)
+    }
+
     // MARK: Real captures
 
     @Test func defaultShowLeakKindsHidesIndirectAndReachable() throws {

@@ -113,6 +113,24 @@ enum SummaryReconciliation {
         return added
     }
 
+    /// Without a LEAK SUMMARY (protocol 4 XML, `-q` text), the only count of
+    /// indirectly lost bytes may be the `(D direct, I indirect)` split of the
+    /// definitely/possibly lost records, when indirect records are not shown
+    /// (default `--show-leak-kinds`). Those bytes become one summary-only
+    /// indirect finding (blocks unknown), so `--fail-on indirect` sees them.
+    /// Not when valgrind suppressed something: a split still counts suppressed
+    /// children, and which ones cannot be told.
+    static func valgrindSplitIndirect(tally: RecordTally, suppressionsUsed: Bool) -> Finding? {
+        guard !suppressionsUsed, tally.splitIndirect > 0, tally.bytes[.indirectlyLost] == nil,
+            tally.blocks[.indirectlyLost] == nil, !tally.unknownBytes.contains(.indirectlyLost)
+        else { return nil }
+        var f = Finding(
+            kind: .summaryOnly, rawKind: "Leak_IndirectlyLost" + suffix, bytes: tally.splitIndirect,
+            message: "\(tally.splitIndirect) bytes indirectly lost, counted only in the (direct, indirect) split of the definitely/possibly lost records (indirect records not shown)")
+        f.blocks = nil
+        return f
+    }
+
     /// Compares memory-error records with valgrind's ERROR SUMMARY contexts.
     /// Leak records can count as errors too (`--errors-for-leak-kinds`), so
     /// only the non-leak part is certain: more error records than contexts is

@@ -630,6 +630,9 @@ private struct TextState {
                 warnings.append(
                     "the last LEAK SUMMARY closes a leak check that showed no loss records, and the records of the earlier check count more than it; they are not compared")
             }
+        } else if let f = SummaryReconciliation.valgrindSplitIndirect(tally: tally, suppressionsUsed: false) {
+            // (A text log without LEAK SUMMARY does not say whether anything was suppressed.)
+            added = [f]
         }
         if errorSummaries > 0,
             let f = SummaryReconciliation.valgrindErrors(

@@ -893,6 +893,10 @@ extension ValgrindXMLScanner {
         var probe = CheckerOutput(format: .valgrindXML)
         if let s = summary {
             added = SummaryReconciliation.valgrindLeaks(summary: s, known: leakSummaryKnown, tally: tally, out: &probe)
+        } else if let f = SummaryReconciliation.valgrindSplitIndirect(
+            tally: tally, suppressionsUsed: output.checkerSuppressionCounts.values.contains { $0 > 0 })
+        {
+            added = [f]
         }
         if let contexts = errorSummaryContexts,
             let f = SummaryReconciliation.valgrindErrors(
