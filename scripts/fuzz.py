@@ -66,10 +66,20 @@ def run(binary, data, wall, mem_bytes):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         os.setsid()
 
-    start = time.monotonic()
-    proc = subprocess.Popen(
-        [binary, "parse", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        preexec_fn=limits)
+    # The binary is run in place (a copy would lose the suppressions/ beside it);
+    # `swift build` replacing it mid-run gives ETXTBSY for a moment: wait and retry.
+    for attempt in range(100):
+        try:
+            start = time.monotonic()
+            proc = subprocess.Popen(
+                [binary, "parse", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                preexec_fn=limits)
+            break
+        except OSError as e:
+            if e.errno != 26 or attempt == 99:
+                os.unlink(path)
+                raise
+            time.sleep(0.1)
     status = None
     rss = 0
     while True:
