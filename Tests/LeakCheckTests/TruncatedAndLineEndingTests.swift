@@ -60,6 +60,21 @@ import Testing
         #expect(out.findings[0].auxiliary.map(\.what) == ["freed by thread T0 here"])
     }
 
+    @Test func unterminatedLastLines() throws {
+        let full = try sanitizer("clang-lsan-direct-indirect.log")
+        #expect(full.hasSuffix("allocation(s).\n"))
+        // The whole log without its final newline is still whole.
+        #expect(SanitizerLogParser.parse(text: String(full.dropLast())).complete)
+        // Cut inside the SUMMARY line: not whole, though the figures read as numbers.
+        let inSummary = SanitizerLogParser.parse(text: prefix(full, try byteOffset(of: "allocation(s).", in: full) + 4))
+        #expect(!inSummary.complete)
+        #expect(inSummary.incompleteReason == "the log ends inside a line that starts a sanitizer report (SUMMARY: LeakSanitizer: 131 byte(s) leak)")
+        #expect(!SanitizerLogParser.parse(text: prefix(full, try byteOffset(of: "SUMMARY: ", in: full) + 12)).complete)
+        // A finished ASan report whose last line (ABORTING) has no newline.
+        let asan = try sanitizer("gcc-asan-heap-buffer-overflow.log")
+        #expect(SanitizerLogParser.parse(text: asan.trimmingCharacters(in: .newlines)).complete)
+    }
+
     // MARK: Line endings
 
     @Test func sanitizerLogsReadTheSameWithAnyLineEnding() throws {

@@ -69,8 +69,16 @@ public enum SanitizerLogParser {
             }
             return nil
         }
-        for marker in ["SUMMARY: ", "Direct leak of ", "Indirect leak of "] where t.hasBytePrefix(marker) || marker.hasPrefix(String(t)) && u.count >= 3 {
+        // An entry header with no newline is cut (its stack is missing). A whole
+        // SUMMARY line without a final newline is fine; a cut one is not.
+        for marker in ["SUMMARY: ", "Direct leak of ", "Indirect leak of "] where u.count >= 3 && marker.hasPrefix(String(t)) {
             return cut
+        }
+        if t.hasBytePrefix("Direct leak of ") || t.hasBytePrefix("Indirect leak of ") { return cut }
+        if t.hasBytePrefix("SUMMARY: ") {
+            let rest = t.dropFirst("SUMMARY: ".count)
+            if rest.firstRange(of: ": ") == nil { return cut }
+            if rest.contains(" leaked") && !rest.hasByteSuffix("allocation(s).") { return cut }
         }
         for tool in LogRecognizer.tools {
             let word = tool + "Sanitizer:DEADLYSIGNAL"
