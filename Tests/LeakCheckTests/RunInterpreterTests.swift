@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LeakCheck
 
@@ -173,10 +174,12 @@ import Testing
     }
 
     @Test func logFormatsAreDetectedFromTheirFirstBytes() {
-        #expect(LogFormatDetector.detect(prefix: "<?xml version=\"1.0\"?>\n<valgrindoutput>") == .valgrindXML)
-        #expect(LogFormatDetector.detect(prefix: "==1== Memcheck, a memory error detector\n") == .valgrindText)
-        #expect(LogFormatDetector.detect(prefix: "==7==ERROR: LeakSanitizer: detected memory leaks") == .sanitizer)
-        #expect(LogFormatDetector.detect(prefix: "hello world") == nil)
+        #expect(LogRecognizer.recognize(prefix: Data("<?xml version=\"1.0\"?>\n<valgrindoutput>".utf8)) == .valgrindXML)
+        #expect(LogRecognizer.recognize(prefix: Data("==1== Memcheck, a memory error detector\n".utf8)) == .valgrindText)
+        #expect(LogRecognizer.recognize(prefix: Data("==7==ERROR: LeakSanitizer: detected memory leaks".utf8)) == .sanitizer)
+        #expect(LogRecognizer.recognize(prefix: Data("hello world".utf8)) == nil)
+        // Prose that names a sanitizer is not a sanitizer log.
+        #expect(LogRecognizer.recognize(prefix: Data("Run it under AddressSanitizer to find leaks.\n".utf8)) == nil)
     }
 
     @Test func summaryUsesTheGuidesVoice() {
