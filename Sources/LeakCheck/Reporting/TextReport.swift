@@ -122,9 +122,16 @@ public enum TextReport {
     /// lost: returned by moq_connect() to check_connect (t.c:6), never
     /// released: call moq_free_str()`), else the headline.
     public static func lead(_ f: Finding) -> String {
-        guard let b = f.boundary else { return headline(f) }
-        var s = BoundarySentence.sentence(for: f, boundary: b)
-        if let test = f.test { s += " — in test \(test)" }
+        var s = headline(f)
+        if let b = f.boundary {
+            s = BoundarySentence.sentence(for: f, boundary: b)
+            if let test = f.test { s += " — in test \(test)" }
+        }
+        // A leak an over-broad suppression hid gates: say which entry hid it.
+        if let by = f.suppressedBy, f.suppressionOverBroad == true {
+            let at = f.suppressionSource.map { " (\($0))" } ?? ""
+            s = "hidden by the over-broad suppression '\(by)'\(at): " + s
+        }
         return s
     }
 
