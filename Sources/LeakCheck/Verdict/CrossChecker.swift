@@ -7,7 +7,8 @@
 ///
 /// The site is `StableFingerprint`'s (the key SARIF, the annotations, the HTML
 /// report and `--baseline` use): the frames past the allocator and runtime,
-/// normalised across demanglers and rebuilds. On top of it the match needs the
+/// normalised across demanglers and rebuilds, plus the line of the first of them
+/// (the same on both sides of one run). On top of it the match needs the
 /// same kind class (leak or memory error, because the checkers classify the
 /// same leak differently: a cycle is all-indirect in LSan, a 32 MiB block is
 /// direct in LSan and possibly lost in valgrind) and, for leaks, the same bytes.
@@ -39,14 +40,18 @@ public enum CrossChecker {
         case .stillReachable, .testFailure, .fatalSignal, .summaryOnly, .other: return nil
         default: break
         }
+        // Both checkers ran the same checkout, so unlike a baseline (another build,
+        // edited code) the line of the first own frame is the same on both sides,
+        // and it tells apart two `malloc` calls in one C function.
+        let line = f.stack.first { !FrameSelector.isRuntime($0) && $0.line != nil }?.line.map(String.init) ?? "-"
         if f.kind.isLeak {
             // valgrind counts malloc(0) as 0 bytes, LSan as 1: the same block either way.
             let bytes = Swift.max(1, f.bytes ?? 0)
-            return "leak:" + StableFingerprint.of(kind: .definitelyLost, stack: f.stack) + ":\(bytes)"
+            return "leak:" + StableFingerprint.of(kind: .definitelyLost, stack: f.stack) + ":\(line):\(bytes)"
         }
         // Access sizes are worded differently by the two checkers (valgrind's
         // "size 8" of the read, ASan's shadow granule): the site alone decides.
-        return "error:" + StableFingerprint.of(kind: .other, stack: f.stack)
+        return "error:" + StableFingerprint.of(kind: .other, stack: f.stack) + ":\(line)"
     }
 
     /// `runs` with `seenBy` set on every unsuppressed site finding, when more
