@@ -26,13 +26,10 @@ import Testing
         }
     }
 
-    static func log() -> String {
-        let path = NSTemporaryDirectory() + "lc-buildprogress-\(UUID().uuidString).stderr"
-        return path
-    }
+    static func log() -> String { NSTemporaryDirectory() + "lc-buildprogress-\(UUID().uuidString).stderr" }
 
     static func append(_ text: String, to path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let h = try #require(FileHandle(forWritingAtPath: path))
         try h.seekToEnd()
         h.write(Data(text.utf8))
