@@ -290,8 +290,9 @@ public enum TextReport {
         return lines
     }
 
-    /// `valgrind-report.txt`: the gate's verdict first (every failing finding with
-    /// its whole stack), then warnings, one block per run, suppression use, and
+    /// `valgrind-report.txt`: the gate's verdict first (every failing site once,
+    /// with the runs that reported it, the checkers that saw it and its whole
+    /// stack), then warnings, one block per run, suppression use, and
     /// each suppressed finding on one line (over-broad ones with their stacks).
     public static func full(
         _ report: Report, checkers: [Checker], policy: Policy, title: String, selector: FrameSelector = FrameSelector()
