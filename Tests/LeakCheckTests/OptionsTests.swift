@@ -80,6 +80,16 @@ import Testing
         #expect(!Policy().gates(f))
     }
 
+    @Test func aTimedOutRunIsNeverTrustedEvenWithoutAReason() {
+        var r = RunResult(checker: .valgrind, executable: "t", arguments: [])
+        #expect(Policy().status(of: r) == .clean)
+        r.timedOut = true
+        #expect(Policy().status(of: r) == .incomplete)
+        r.timedOut = false
+        r.incompleteReason = "valgrind XML ends before FINISHED"
+        #expect(Policy().status(of: r) == .incomplete)
+    }
+
     @Test func exitCodes() {
         let p = Policy()
         let clean = RunResult(checker: .valgrind, executable: "a", arguments: [], findings: [leak(.possiblyLost)])

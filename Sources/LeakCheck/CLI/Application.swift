@@ -19,7 +19,8 @@ public enum Application {
         case .doctor:
             return Doctor.run(console: console, toolRoot: ToolRoot.locate(), environment: environment)
         case .suppressions:
-            let result = SuppressionParser.checkResult(files: Array(options.positional.dropFirst()))
+            let result = SuppressionParser.checkResult(
+                files: Array(options.positional.dropFirst()), strict: options.strictCheck)
             for e in result.errors { console.error(e) }
             for w in result.warnings { console.out(w) }
             if result.errors.isEmpty { console.out("ok: \(options.positional.count - 1) file(s) valid") }

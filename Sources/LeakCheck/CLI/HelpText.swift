@@ -103,10 +103,11 @@ extension Options {
                 moq-leakcheck suppressions: validate suppression files before a run uses them
 
                 USAGE:
-                  moq-leakcheck suppressions check FILE...
+                  moq-leakcheck suppressions check [--strict] FILE...
 
                 FILE is a valgrind (.supp) or LeakSanitizer (leak:PATTERN) file. Errors are exit 2 with
-                FILE:LINE; over-broad entries are warnings.
+                FILE:LINE; misspelled tools or kinds ("did you mean Memcheck:Leak?") and entries that match
+                every stack are warnings, errors with --strict.
 
                 EXAMPLES:
                   moq-leakcheck suppressions check tools/valgrind-suppressions.supp
@@ -218,7 +219,7 @@ extension Options {
           merge REPORT.json...      combine --partition reports into one verdict
           baseline PATH             run the checkers and write a baseline for --baseline
           doctor                    which checkers and toolchains are available
-          suppressions check FILE...  validate suppression files
+          suppressions check [--strict] FILE...  validate suppression files
           help [COMMAND]            this help, or one command's help with examples
 
         \(runOptions)

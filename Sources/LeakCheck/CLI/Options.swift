@@ -69,6 +69,8 @@ public struct Options: Sendable {
     /// --respect-sanitizer-options: keep the user's ASAN_OPTIONS/LSAN_OPTIONS even where they
     /// contradict the gate; such a run is informational, never clean.
     public var respectSanitizerOptions = false
+    /// `suppressions check --strict`: warnings (misspelled tools, entries that match everything) are errors.
+    public var strictCheck = false
     public var toolchain: String?
     public var verbose = false
     public var quiet = false
@@ -106,6 +108,7 @@ public struct Options: Sendable {
         "--strict-suppressions", "--gen-suppressions", "--report-dir", "--json", "--junit", "--sarif", "--html",
         "--baseline", "--fail-on", "--jobs", "-j", "--timeout", "--per-test", "--no-per-test", "--no-split",
         "--partition", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet", "-q",
+        "--strict",
     ]
 
     /// Subcommands that take positional arguments.
@@ -197,6 +200,7 @@ public struct Options: Sendable {
             case "--per-test": o.perTest = true
             case "--no-per-test": o.perTest = false
             case "--no-split": o.noSplit = true
+            case "--strict": o.strictCheck = true
             case "--partition":
                 let v = try val()
                 o.partitionSpec = try Partition.parse(v)
