@@ -178,6 +178,32 @@ import Testing
         #expect(Self.processes(named: bin).isEmpty)
     }
 
+    /// Ctrl-C while cargo builds (a fresh target dir, so the build takes seconds): exit 130,
+    /// the partial report written and marked, and no cargo or rustc left behind.
+    @Test func ctrlCDuringTheBuildStopsCargoAndWritesAPartialReport() throws {
+        let dir = Tool.tempDir("vg-int-build")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var env = ProcessInfo.processInfo.environment
+        env["CARGO_TARGET_DIR"] = dir + "/target"
+        let spec = ProcessSpec(
+            executable: Tool.binary,
+            arguments: ["valgrind", "--manifest-path", Tool.crateManifest, "--report-dir", dir, "--json", dir + "/report.json"],
+            environment: env, stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt")
+        let sup = Supervisor()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) {
+            for pid in sup.runningProcessIDs { kill(pid, SIGINT) }
+        }
+        let outcome = try sup.run(spec)
+        let out = (try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? ""
+        #expect(outcome.exitCode == 130, "\(out)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json"))) as? [String: Any]
+        #expect(json?["interrupted"] as? Bool == true)
+        #expect(json?["status"] as? String == "incomplete")
+        #expect(json?["exitCode"] as? Int == 130)
+        usleep(500_000)
+        #expect(Self.processes(named: dir + "/target").isEmpty, "no rustc building into the run's target dir is left")
+    }
+
     @Test func truncatedXMLFromAKilledRunIsIncomplete() throws {
         let xml = Tool.fixtures.appendingPathComponent("logs/valgrind").path
         let files = try FileManager.default.contentsOfDirectory(atPath: xml).filter { $0.contains("sigkill") || $0.contains("truncated") }
