@@ -48,22 +48,29 @@ extension Engine {
         }
         let output: CheckerOutput
         let checker: Checker
+        // valgrind XML and sanitizer logs stream from disk, identical findings
+        // stored once (`StreamingLogParser`): memory follows the distinct
+        // findings, not the file's size.
         switch format {
         case .valgrindXML:
             checker = .valgrind
-            do { output = try ValgrindXMLParser.parse(fileAt: path) } catch { return incomplete(.valgrind, "\(error)") }
-        case .valgrindText, .sanitizer:
+            do { output = try StreamingLogParser.parseValgrindXML(fileAt: path) } catch {
+                return incomplete(.valgrind, "\(error)")
+            }
+        case .sanitizer:
+            do {
+                let parsed = try StreamingLogParser.parseSanitizerLog(fileAt: path)
+                checker = parsed.mentionsAddressSanitizer ? .asan : .lsan
+                output = parsed.output
+            } catch { return incomplete(.asan, "\(error)") }
+        case .valgrindText:
             guard let data = FileManager.default.contents(atPath: path) else {
                 return incomplete(.valgrind, "cannot read \(path)")
             }
-            let text = String(decoding: data, as: UTF8.self)
-            if format == .valgrindText {
-                checker = .valgrind
-                output = ValgrindTextParser.parse(text: text)
-            } else {
-                checker = text.contains("AddressSanitizer") ? .asan : .lsan
-                output = SanitizerLogParser.parse(text: text)
-            }
+            checker = .valgrind
+            var whole = ValgrindTextParser.parse(text: String(decoding: data, as: UTF8.self))
+            whole.findings = FindingDeduplication.deduplicate(whole.findings)
+            output = whole
         }
         var run = ResultBuilder(context: context).build(
             RunEvidence(
