@@ -135,6 +135,7 @@ struct SanitizerBatchCombiner {
     private var output = CheckerOutput(format: .sanitizer)
     private var findings = FindingAccumulator()
     private var warningCount = 0
+    private var seenPids = Set<Int>()
     /// Warnings kept verbatim; a log with a mismatch in every report would otherwise grow them without bound.
     static let maxWarnings = 100
 
@@ -145,7 +146,7 @@ struct SanitizerBatchCombiner {
             output.incompleteReason = part.incompleteReason
         }
         if output.fatalSignal == nil { output.fatalSignal = part.fatalSignal }
-        for p in part.pids where !output.pids.contains(p) { output.pids.append(p) }
+        for p in part.pids where seenPids.insert(p).inserted { output.pids.append(p) }
         for (name, n) in part.checkerSuppressionCounts { output.checkerSuppressionCounts[name, default: 0] += n }
         if let s = part.checkerSummary { output.checkerSummary = (output.checkerSummary ?? Totals()) + s }
         if let s = part.sanitizerLeakSummary {
