@@ -165,7 +165,8 @@ import Testing
         let sup = Supervisor()
         // Deliver SIGINT to the tool itself (not its group) once valgrind is running.
         DispatchQueue.global().asyncAfter(deadline: .now() + 3) {
-            for pid in Self.processes(named: "moq-leakcheck") where Self.parentIsTestRunner(pid) { kill(pid, SIGINT) }
+            // Only this test's tool: other suites run their own moq-leakcheck at the same time.
+            for pid in sup.runningProcessIDs { kill(pid, SIGINT) }
         }
         let outcome = try sup.run(spec)
         #expect(outcome.exitCode == 130, "\((try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? "")")
@@ -235,13 +236,5 @@ import Testing
             return (comm.trimmingCharacters(in: .whitespacesAndNewlines) == String(name.prefix(15)) || cmdline.contains(name))
                 && state != "Z"
         }
-    }
-
-    static func parentIsTestRunner(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 1 && Int32(fields[1]) == getpid()
     }
 }

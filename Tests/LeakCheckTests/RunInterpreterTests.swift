@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LeakCheck
 
@@ -30,6 +31,39 @@ import Testing
         #expect(Policy().status(of: r) == .incomplete && r.timedOut)
         #expect(r.incompleteReason == "timed out after 2 s")
         #expect(!r.findings.contains { $0.kind == .fatalSignal })
+    }
+
+    @Test func theToolsOwnSignalOfATimedOutRunIsNotACrash() {
+        // valgrind writes <fatal_signal> SIGTERM for the supervisor's own SIGTERM.
+        var o = finishedXML
+        o.fatalSignal = "SIGTERM"
+        o.findings = [
+            Finding(kind: .fatalSignal, rawKind: "SIGTERM", message: "Process terminating with default action of signal 15"),
+            Finding(kind: .definitelyLost, rawKind: "Leak_DefinitelyLost", bytes: 8, blocks: 1, message: ""),
+        ]
+        let ours = ProcessOutcome(
+            exitCode: nil, signal: 15, timedOut: true, interrupted: false, durationSeconds: 2, signalsSent: [15])
+        let r = RunInterpreter.interpret(
+            RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: ours, outputs: [o], timeout: 2))
+        #expect(r.findings.map(\.kind) == [.definitelyLost])
+        #expect(r.signal == nil)
+        #expect(Policy().status(of: r) == .incomplete)
+        #expect(r.incompleteReason == "timed out after 2 s")
+        // The same report when nobody sent the signal is a crash.
+        let theirs = ProcessOutcome(exitCode: nil, signal: 15, timedOut: false, interrupted: false, durationSeconds: 2)
+        let crash = RunInterpreter.interpret(
+            RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: theirs, outputs: [o]))
+        #expect(crash.findings.map(\.kind) == [.fatalSignal, .definitelyLost])
+        #expect(crash.signal == "SIGTERM")
+    }
+
+    @Test func aFailedWaitIsIncompleteNeverExitZero() {
+        let failed = ProcessOutcome(
+            exitCode: nil, signal: nil, timedOut: false, interrupted: false, durationSeconds: 0.1, waitError: "ECHILD")
+        let r = RunInterpreter.interpret(
+            RunEvidence(checker: .valgrind, executable: "t", arguments: [], outcome: failed, outputs: [finishedXML]))
+        #expect(Policy().status(of: r) == .incomplete)
+        #expect(r.incompleteReason == "cannot tell how the program ended: ECHILD")
     }
 
     @Test func failingLibtestTestsAreFindingsNamedByTest() {
@@ -140,10 +174,12 @@ import Testing
     }
 
     @Test func logFormatsAreDetectedFromTheirFirstBytes() {
-        #expect(LogFormatDetector.detect(prefix: "<?xml version=\"1.0\"?>\n<valgrindoutput>") == .valgrindXML)
-        #expect(LogFormatDetector.detect(prefix: "==1== Memcheck, a memory error detector\n") == .valgrindText)
-        #expect(LogFormatDetector.detect(prefix: "==7==ERROR: LeakSanitizer: detected memory leaks") == .sanitizer)
-        #expect(LogFormatDetector.detect(prefix: "hello world") == nil)
+        #expect(LogRecognizer.recognize(prefix: Data("<?xml version=\"1.0\"?>\n<valgrindoutput>".utf8)) == .valgrindXML)
+        #expect(LogRecognizer.recognize(prefix: Data("==1== Memcheck, a memory error detector\n".utf8)) == .valgrindText)
+        #expect(LogRecognizer.recognize(prefix: Data("==7==ERROR: LeakSanitizer: detected memory leaks".utf8)) == .sanitizer)
+        #expect(LogRecognizer.recognize(prefix: Data("hello world".utf8)) == nil)
+        // Prose that names a sanitizer is not a sanitizer log.
+        #expect(LogRecognizer.recognize(prefix: Data("Run it under AddressSanitizer to find leaks.\n".utf8)) == nil)
     }
 
     @Test func summaryUsesTheGuidesVoice() {

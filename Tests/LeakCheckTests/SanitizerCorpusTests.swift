@@ -212,7 +212,11 @@ struct SanitizerCorpusTests {
 
     @Test func cmakeLeakSanitizerMismatch() throws {
         let out = try parse("cmake/CTestTestMemcheck-testLeakSanitizer.log")
-        #expect(out.complete)
+        // The entries add up to more than SUMMARY: the log contradicts itself.
+        #expect(!out.complete)
+        #expect(
+            out.incompleteReason
+                == "the LeakSanitizer entries for process 25308 add up to 4512 byte(s) in 3 allocation(s), but its SUMMARY says 4436 byte(s) in 2 allocation(s)")
         #expect(out.pids == [25308])
         #expect(out.findings.map(\.kind) == [.definitelyLost, .definitelyLost, .indirectlyLost])
         #expect(out.findings.map(\.bytes) == [4360, 76, 76])
@@ -233,8 +237,14 @@ struct SanitizerCorpusTests {
     @Test func cmakeStandaloneLeakSanitizerMismatch() throws {
         let out = try parse("cmake/RunCMake-ctest_memcheck-testLeakSanitizer.2342.log")
         #expect(out.complete)
-        #expect(out.findings.map(\.kind) == [.definitelyLost, .indirectlyLost])
-        #expect(out.findings.map(\.bytes) == [76, 76])
+        // SUMMARY counts 4,284 bytes that no entry shows: a summary-only finding carries them.
+        #expect(out.findings.map(\.kind) == [.definitelyLost, .indirectlyLost, .summaryOnly])
+        #expect(out.findings.map(\.bytes) == [76, 76, 4284])
+        #expect(out.findings.map(\.blocks) == [1, 1, 0])
+        #expect(out.findings[2].rawKind == "Leak_DefinitelyLost (summary only)")
+        #expect(out.findings[2].summaryLeakKind == .definitelyLost)
+        #expect(Totals(findings: out.findings).definitelyLost == Tally(bytes: 4360, blocks: 1))
+        #expect(out.checkerSummary?.definitelyLost == Tally(bytes: 4360, blocks: 1))
         #expect(out.sanitizerLeakSummary == Tally(bytes: 4436, blocks: 2))
         try #require(out.warnings.count == 1)
         #expect(out.warnings[0].contains("152 byte(s) in 2 allocation(s)"))
@@ -269,13 +279,14 @@ struct SanitizerCorpusTests {
             "clusterfuzz/asan_invalid_free.txt", "clusterfuzz/asan_uaf.txt",
             "clusterfuzz/lsan_direct_leak.txt", "clusterfuzz/lsan_indirect_leak_cycle.txt",
             "clusterfuzz/lsan_multiple_leaks.txt", "clusterfuzz/lsan_single_frame_stacks.txt",
-            "cmake/CTestTestMemcheck-testAddressSanitizer.log", "cmake/CTestTestMemcheck-testLeakSanitizer.log",
+            "cmake/CTestTestMemcheck-testAddressSanitizer.log",
             "cmake/RunCMake-ctest_memcheck-testLeakSanitizer.2342.log",
         ] {
+            // (CTestTestMemcheck-testLeakSanitizer.log contradicts its SUMMARY: cmakeLeakSanitizerMismatch.)
             let out = try parse(path)
             #expect(out.complete, "\(path): \(out.incompleteReason ?? "")")
             #expect(!out.findings.isEmpty, "\(path)")
-            #expect(out.findings.allSatisfy { !$0.stack.isEmpty }, "\(path)")
+            #expect(out.findings.filter { $0.kind != .summaryOnly }.allSatisfy { !$0.stack.isEmpty }, "\(path)")
         }
     }
 }

@@ -26,8 +26,10 @@ import Testing
     @Test func signalIsReported() throws {
         let r = try Supervisor().run(ProcessSpec(executable: "sh", arguments: ["-c", "kill -SEGV $$"]))
         #expect(r.signal == SIGSEGV)
+        // The program's own signal: a crash, not ours.
+        #expect(r.signalsSent == [] && !r.signalWasOurs)
         #expect(r.signalName == "SIGSEGV")
-        #expect(r.exitCode == nil)
+        #expect(r.exitCode == nil && !r.succeeded)
     }
 
     @Test func missingProgramIsASpawnError() {
@@ -72,8 +74,12 @@ import Testing
         let sup = Supervisor()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { sup.interruptAll(grace: 0.5) }
         let r = try sup.run(ProcessSpec(executable: "sleep", arguments: ["30"]))
-        #expect(r.interrupted)
+        #expect(r.interrupted && !r.timedOut)
         #expect(r.signal == SIGTERM)
+        // SIGTERM was the supervisor's own: never a crash.
+        #expect(r.signalsSent == [SIGTERM] && r.signalWasOurs)
+        #expect(r.signalName == nil)
+        #expect(r.wasSentBySupervisor(signalNamed: "SIGTERM") && !r.wasSentBySupervisor(signalNamed: "SIGSEGV"))
         let next = try sup.run(ProcessSpec(executable: "sleep", arguments: ["30"]))
         #expect(next.interrupted && next.durationSeconds == 0)
     }
@@ -90,32 +96,6 @@ import Testing
         }
         #expect(r == [0, 1, 4, 9, 16, 25])
         #expect(running.withLock { $0.peak } == 3)
-    }
-}
-
-/// Reads /proc: a zombie waiting for its reaper is not a live process.
-enum ProcessTable {
-    /// (state, pgrp) of a process, from /proc/PID/stat.
-    static func stat(_ pid: Int32) -> (Character, Int32)? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")")
-        else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 2, let state = fields[0].first, let pgrp = Int32(fields[2]) else { return nil }
-        return (state, pgrp)
-    }
-
-    static func isLive(_ pid: Int32) -> Bool {
-        guard let (state, _) = stat(pid) else { return false }
-        return state != "Z" && state != "X"
-    }
-
-    static func liveMembers(ofGroup pgid: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { Int32($0) }.filter { pid in
-            guard let (state, pgrp) = stat(pid) else { return false }
-            return pgrp == pgid && state != "Z" && state != "X"
-        }
     }
 }
 

@@ -103,6 +103,9 @@ import Testing
         #expect(out.checkerSummary?.indirectlyLost == Tally())
         #expect(out.checkerSummary?.definitelyLost == Tally(bytes: 104, blocks: 2))
         #expect(!out.findings.contains { $0.kind == .indirectlyLost })
+        // The 300 indirect bytes of the `(64 direct, 300 indirect)` record were
+        // suppressed: the split is not a contradiction, and nothing is summary-only.
+        #expect(!out.findings.contains { $0.kind == .summaryOnly })
     }
 
     @Test func sigterm() throws {
@@ -165,7 +168,10 @@ import Testing
             """
         let out = ValgrindTextParser.parse(text: log)
         #expect(out.complete)
-        #expect(out.findings.isEmpty)
+        // The unprefixed record is the program's: only the summary counts the 1,000 bytes.
+        #expect(out.findings.map(\.rawKind) == ["Leak_DefinitelyLost (summary only)"])
+        #expect(out.findings.map(\.bytes) == [1000])
+        #expect(out.findings.map(\.blocks) == [1000])
         #expect(out.checkerSummary?.definitelyLost == Tally(bytes: 1000, blocks: 1000))
         let unprefixed = ValgrindTextParser.parse(text: "leaked: 80 bytes in 5 blocks\ndubious: 0 bytes in 0 blocks\n")
         #expect(unprefixed.findings.isEmpty)

@@ -1,21 +1,5 @@
 import Foundation
 
-/// What kind of log a file is, from its first bytes.
-public enum LogFormatDetector {
-    public static func detect(prefix: String) -> CheckerOutput.Format? {
-        if prefix.contains("<valgrindoutput") || prefix.hasPrefix("<?xml") { return .valgrindXML }
-        if prefix.contains("Sanitizer") || prefix.contains("ERROR: AddressSanitizer") { return .sanitizer }
-        if prefix.contains("Memcheck, a memory error detector") || prefix.contains("LEAK SUMMARY")
-            || prefix.contains("HEAP SUMMARY") || prefix.contains("ERROR SUMMARY")
-            || prefix.range(of: "are definitely lost in loss record") != nil
-            || prefix.range(of: "Invalid read of size") != nil || prefix.range(of: "Invalid write of size") != nil
-        {
-            return .valgrindText
-        }
-        return nil
-    }
-}
-
 extension Engine {
     /// `moq-leakcheck parse FILE…`: the same findings, reports and exit codes
     /// from logs written earlier, through the same result builder and verdict.
@@ -43,7 +27,7 @@ extension Engine {
         if prefix.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return incomplete(.valgrind, "\(path) is empty: no checker output to trust")
         }
-        guard let format = LogFormatDetector.detect(prefix: prefix) else {
+        guard let format = LogRecognizer.recognize(prefix: head) else {
             return incomplete(.valgrind, "\(path) is not a checker log (no valgrind or sanitizer markers found)")
         }
         let output: CheckerOutput

@@ -1,4 +1,8 @@
 /// Bytes and blocks of one leak kind.
+///
+/// Sums saturate at `Int.max` instead of trapping: figures come from logs, and a
+/// hostile or corrupt log must never crash the tool (a parser notes the figure
+/// it had to clamp).
 public struct Tally: Codable, Sendable, Hashable {
     public var bytes: Int
     public var blocks: Int
@@ -7,11 +11,20 @@ public struct Tally: Codable, Sendable, Hashable {
         self.blocks = blocks
     }
     public static let zero = Tally()
+    /// Saturating: `Int.max` stays `Int.max` (and `Int.min` stays `Int.min`).
     public static func + (a: Tally, b: Tally) -> Tally {
-        Tally(bytes: a.bytes + b.bytes, blocks: a.blocks + b.blocks)
+        Tally(bytes: saturatingAdd(a.bytes, b.bytes), blocks: saturatingAdd(a.blocks, b.blocks))
     }
     public static func += (a: inout Tally, b: Tally) { a = a + b }
     public var isZero: Bool { bytes == 0 && blocks == 0 }
+
+    /// `a + b`, clamped to `Int`'s range instead of trapping on overflow.
+    @inline(__always)
+    public static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
+        let (s, o) = a.addingReportingOverflow(b)
+        if !o { return s }
+        return b > 0 ? Int.max : Int.min
+    }
 }
 
 /// LEAK SUMMARY figures plus a count of memory errors. Unsuppressed findings
@@ -33,16 +46,21 @@ public struct Totals: Codable, Sendable, Hashable {
         for f in findings { add(f) }
     }
 
-    /// Adds one finding; a deduplicated one (`count` N) counts N times.
+    /// Adds one finding. A deduplicated one (`count` N) counts N times; a
+    /// `summaryOnly` finding counts under the leak kind it stands for
+    /// (`Finding.summaryLeakKind`), so totals equal the checker's own LEAK
+    /// SUMMARY, and one that stands for N memory errors carries N in `count`.
+    /// Every sum saturates.
     public mutating func add(_ f: Finding) {
         let n = Swift.max(1, f.count ?? 1)
         let tally = Tally(
             bytes: (f.bytes ?? 0).multipliedSaturated(by: n), blocks: (f.blocks ?? 0).multipliedSaturated(by: n))
+        let kind = f.summaryLeakKind ?? f.kind
         if f.suppressedBy != nil {
-            if f.kind.isLeak { suppressed += tally } else { suppressedErrors = suppressedErrors.addingSaturated(n) }
+            if kind.isLeak { suppressed += tally } else { suppressedErrors = suppressedErrors.addingSaturated(n) }
             return
         }
-        switch f.kind {
+        switch kind {
         case .definitelyLost: definitelyLost += tally
         case .indirectlyLost: indirectlyLost += tally
         case .possiblyLost: possiblyLost += tally
@@ -51,6 +69,7 @@ public struct Totals: Codable, Sendable, Hashable {
         }
     }
 
+    /// Saturating sum of two totals.
     public static func + (a: Totals, b: Totals) -> Totals {
         var t = a
         t.definitelyLost += b.definitelyLost
@@ -58,8 +77,8 @@ public struct Totals: Codable, Sendable, Hashable {
         t.possiblyLost += b.possiblyLost
         t.stillReachable += b.stillReachable
         t.suppressed += b.suppressed
-        t.errors += b.errors
-        t.suppressedErrors += b.suppressedErrors
+        t.errors = Tally.saturatingAdd(t.errors, b.errors)
+        t.suppressedErrors = Tally.saturatingAdd(t.suppressedErrors, b.suppressedErrors)
         return t
     }
 

@@ -32,21 +32,33 @@ public struct Policy: Sendable, Hashable {
     }
 
     /// Parses `--fail-on`: a comma list of `definite`, `indirect`, `possible`,
-    /// `reachable` (valgrind's `--show-leak-kinds` words), `all`, or the JSON kind names.
+    /// `reachable` (valgrind's `--show-leak-kinds` words), `all`, `errors`, or
+    /// the JSON kind names.
+    ///
+    /// At least one word is required: `''`, `,` or `' , '` (an unset CI variable)
+    /// is a usage error, never a silent "no leak gates". Memory errors always
+    /// gate, so `errors` names no leak kind and means "memory errors only". Empty items between words (`definite,,possible`) are ignored.
     public static func parseFailOn(_ text: String) throws -> Set<FindingKind> {
         var kinds = Set<FindingKind>()
+        var words = 0
         for raw in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            if raw.isEmpty { continue }
+            words += 1
             switch raw {
             case "definite", "definitelylost": kinds.insert(.definitelyLost)
             case "indirect", "indirectlylost": kinds.insert(.indirectlyLost)
             case "possible", "possiblylost": kinds.insert(.possiblyLost)
             case "reachable", "stillreachable": kinds.insert(.stillReachable)
             case "all": kinds.formUnion([.definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable])
-            case "errors", "": continue  // memory errors always gate
+            case "errors": continue  // memory errors always gate
             default:
                 throw UsageError(
                     "--fail-on: unknown kind '\(raw)' (use definite, indirect, possible, reachable or all)")
             }
+        }
+        if words == 0 {
+            throw UsageError(
+                "--fail-on needs at least one kind (definite, indirect, possible, reachable, all or errors); got '\(text)'")
         }
         return kinds
     }
@@ -57,28 +69,14 @@ public struct Policy: Sendable, Hashable {
             return gateOverBroadSuppressions && f.suppressionOverBroad == true
         }
         if !gateKnownFindings && f.baseline == .known { return false }
-        if f.kind.isLeak { return gatingLeakKinds.contains(f.kind) }
-        if f.kind == .summaryOnly, let kind = Self.leakKind(ofSummaryOnly: f) {
-            return gatingLeakKinds.contains(kind)
-        }
+        let kind = f.summaryLeakKind ?? f.kind  // a summary-only leak gates like its kind
+        if kind.isLeak { return gatingLeakKinds.contains(kind) }
         return true
-    }
-
-    /// The leak kind a `summaryOnly` finding stands for: its `rawKind` is the
-    /// checker's kind name (`Leak_DefinitelyLost`), optionally followed by a remark.
-    static func leakKind(ofSummaryOnly f: Finding) -> FindingKind? {
-        let raw = f.rawKind
-        if raw.hasPrefix("Leak_DefinitelyLost") { return .definitelyLost }
-        if raw.hasPrefix("Leak_IndirectlyLost") { return .indirectlyLost }
-        if raw.hasPrefix("Leak_PossiblyLost") { return .possiblyLost }
-        if raw.hasPrefix("Leak_StillReachable") { return .stillReachable }
-        return nil
     }
 
     /// A finding worth a warning but not a failure (possibly lost by default).
     public func warns(_ f: Finding) -> Bool {
-        guard f.suppressedBy == nil, !gates(f) else { return false }
-        return f.kind == .possiblyLost || (f.kind == .summaryOnly && Self.leakKind(ofSummaryOnly: f) == .possiblyLost)
+        f.suppressedBy == nil && (f.summaryLeakKind ?? f.kind) == .possiblyLost && !gates(f)
     }
 
     /// The status of one run: incomplete runs never become clean, and their

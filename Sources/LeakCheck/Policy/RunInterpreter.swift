@@ -44,8 +44,12 @@ public struct RunEvidence: Sendable {
 
 public enum RunInterpreter {
     public static func interpret(_ e: RunEvidence) -> RunResult {
-        var findings = e.outputs.flatMap(\.findings)
+        // The tool's own SIGTERM/SIGKILL of a timed-out or interrupted run is
+        // not the program crashing: valgrind still writes a <fatal_signal> for it.
+        let ours = { (o: CheckerOutput) in o.fatalSignal.map(e.outcome.wasSentBySupervisor(signalNamed:)) ?? false }
+        var findings = e.outputs.flatMap { o in ours(o) ? o.findings.filter { $0.kind != .fatalSignal } : o.findings }
         var reasons: [String] = []
+        if let err = e.outcome.waitError { reasons.append("cannot tell how the program ended: \(err)") }
 
         if e.outcome.timedOut {
             reasons.append("timed out after \(e.timeout.map { formatSeconds($0) } ?? "the time limit")")
@@ -68,7 +72,7 @@ public enum RunInterpreter {
 
         // A signal that killed the program is a finding, unless the checker already reported it.
         let hasFatal = findings.contains { $0.kind == .fatalSignal }
-        var signalName = e.outputs.compactMap(\.fatalSignal).first
+        var signalName = e.outputs.filter { !ours($0) }.compactMap(\.fatalSignal).first
         if let sig = e.outcome.signalName, !e.outcome.timedOut, !e.outcome.interrupted {
             signalName = signalName ?? sig
             if !hasFatal {

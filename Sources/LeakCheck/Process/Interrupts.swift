@@ -15,6 +15,8 @@ public enum InterruptHandler {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
+                // Parse and match loops poll this: SIGTERM stops even a long parse within a second.
+                Cancellation.request()
                 supervisor.interruptAll()
                 onInterrupt?(sig)
             }

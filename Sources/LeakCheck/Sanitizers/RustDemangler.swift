@@ -151,6 +151,9 @@ public enum RustDemangler {
         } catch {
             return nil
         }
+        // Over the size cap: the caller keeps the mangled name (rustc-demangle
+        // prints `{size limit reached}`; a frame is better off mangled).
+        if p.tooLong { return nil }
         if p.next < sym.count {
             // Vendor suffix (`.0` on statics, `.llvm.…`): not part of the name,
             // and `c++filt` leaves it out too.
@@ -172,6 +175,20 @@ private struct V0Printer {
     let alternate: Bool
     var depth = 0
     var boundLifetimeDepth = 0
+    /// The output passed `maxOutput`: printing stopped and the result is discarded.
+    var tooLong = false
+    /// Nodes visited, against `maxSteps`.
+    var steps = 0
+
+    /// Back-references can double the output at each step, so a 150-byte
+    /// symbol could otherwise print gigabytes. rustc-demangle caps at 1,000,000
+    /// bytes; a frame name is never useful past a few KiB, and a hostile log
+    /// can hold thousands of such symbols, so the cap here is 64 KiB.
+    static let maxOutput = 65_536
+    /// rustc-demangle's `MAX_DEPTH` is 500; 300 is ample for real symbols.
+    static let maxDepth = 300
+    /// A ceiling on work whatever the shape of the symbol.
+    static let maxSteps = 1_000_000
 
     init(sym: [UInt8], alternate: Bool) {
         self.sym = sym
@@ -195,12 +212,21 @@ private struct V0Printer {
     }
 
     mutating func print(_ s: String) {
-        if printing { out += s }
+        guard printing else { return }
+        if out.utf8.count + s.utf8.count > Self.maxOutput {
+            // Stop printing: back-references are then skipped, so the rest of
+            // the parse is linear in the symbol.
+            tooLong = true
+            printing = false
+            return
+        }
+        out += s
     }
 
     mutating func pushDepth() throws {
         depth += 1
-        if depth > 300 { throw V0Error() }
+        steps += 1
+        if depth > Self.maxDepth || steps > Self.maxSteps { throw V0Error() }
     }
 
     /// `_` → 0, `<base62>_` → value + 1.
@@ -261,10 +287,15 @@ private struct V0Printer {
         return (dis, name)
     }
 
-    mutating func backref<T>(_ body: (inout V0Printer) throws -> T) throws -> T {
+    /// Follows a back-reference, unless nothing is being printed: then, as in
+    /// rustc-demangle, it is skipped (`skipped` is the result), since the
+    /// target was already validated when it was first parsed. Without this,
+    /// nested back-references are exponential even with printing off.
+    mutating func backref<T>(skipped: T, _ body: (inout V0Printer) throws -> T) throws -> T {
         let start = next - 1
         let target = try integer62()
         guard target < UInt64(start) else { throw V0Error() }
+        if !printing { return skipped }
         let saved = next
         next = Int(target)
         try pushDepth()
@@ -338,7 +369,7 @@ private struct V0Printer {
             }
             print(">")
         case UInt8(ascii: "B"):
-            try backref { try $0.printPath(inValue: inValue) }
+            try backref(skipped: ()) { try $0.printPath(inValue: inValue) }
         default:
             throw V0Error()
         }
@@ -501,7 +532,7 @@ private struct V0Printer {
                 try printLifetime(lt)
             }
         case UInt8(ascii: "B"):
-            try backref { try $0.printType() }
+            try backref(skipped: ()) { try $0.printType() }
         default:
             next -= 1
             try printPath(inValue: false)
@@ -526,7 +557,7 @@ private struct V0Printer {
 
     mutating func printPathMaybeOpenGenerics() throws -> Bool {
         if eat("B") {
-            return try backref { try $0.printPathMaybeOpenGenerics() }
+            return try backref(skipped: false) { try $0.printPathMaybeOpenGenerics() }
         } else if eat("I") {
             try printPath(inValue: false)
             print("<")
@@ -574,7 +605,7 @@ private struct V0Printer {
             print("'" + String(Character(scalar)).debugDescription.dropFirst().dropLast() + "'")
             if !alternate { print(": char") }
         case UInt8(ascii: "B"):
-            try backref { try $0.printConst() }
+            try backref(skipped: ()) { try $0.printConst() }
         default:
             throw V0Error()
         }

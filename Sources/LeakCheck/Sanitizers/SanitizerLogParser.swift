@@ -7,12 +7,84 @@
 /// `.other` finding or a warning, and a report cut short sets `complete = false`.
 public enum SanitizerLogParser {
     /// Parses one log (which may hold several processes' reports, interleaved with program noise).
+    ///
+    /// Lines may end in `\n`, `\r\n` or `\r`. Each leak report's entries are
+    /// reconciled with its `SUMMARY:` line; the parse stops early, incomplete,
+    /// when `Cancellation` is requested.
     public static func parse(text: String) -> CheckerOutput {
         var state = State()
-        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            state.consume(line: Substring(raw))
+        var sincePoll = 0
+        var lastLine: Substring?
+        Lines.forEach(text) { line in
+            sincePoll += 1
+            if sincePoll >= Cancellation.pollInterval {
+                sincePoll = 0
+                if Cancellation.isRequested {
+                    state.interrupted = true
+                    return false
+                }
+            }
+            state.consume(line: line)
+            if !SanitizerLogFrame.trimmed(line).isEmpty { lastLine = line }
+            return true
         }
-        return state.finish()
+        var out = state.finish()
+        if out.complete, let last = lastLine, let why = cutReportStart(last, terminated: endsWithLineEnd(text)) {
+            out.complete = false
+            out.incompleteReason = why
+        }
+        return out
+    }
+
+    static func endsWithLineEnd(_ text: String) -> Bool {
+        text.utf8.last == 0x0A || text.utf8.last == 0x0D
+    }
+
+    /// The log ends where a report starts: its last line is the `=====` rule
+    /// every report opens with, or an unterminated line that begins like a
+    /// report line (`==5131=`, `==5131==ERR`, `SUMMARY: Le`, `AddressSani`).
+    /// Without this, a log cut a few bytes into a report reads as clean.
+    static func cutReportStart(_ line: Substring, terminated: Bool) -> String? {
+        let t = SanitizerLogFrame.trimmed(line)
+        let u = t.utf8
+        if u.count >= 20 && u.allSatisfy({ $0 == UInt8(ascii: "=") }) {
+            return "the log ends right after the ==== line that opens a sanitizer report"
+        }
+        guard !terminated else { return nil }
+        let cut = "the log ends inside a line that starts a sanitizer report (\(t.prefix(40)))"
+        if u.allSatisfy({ $0 == UInt8(ascii: "=") }) { return cut }
+        if u.starts(with: [0x3D, 0x3D]) {
+            // `==`, `==5131`, `==5131=`, `==5131==`, `==5131==ERR`, `==5131==AddressSan`.
+            var rest = u.dropFirst(2)
+            rest = rest.drop(while: { $0 >= 0x30 && $0 <= 0x39 })
+            if rest.isEmpty || Array(rest) == [0x3D] { return cut }
+            guard rest.starts(with: [0x3D, 0x3D]) else { return nil }
+            let body = String(decoding: rest.dropFirst(2), as: UTF8.self)
+            if body.isEmpty || "ERROR: ".hasPrefix(body) || " ERROR: ".hasPrefix(body) { return cut }
+            for tool in LogRecognizer.tools {
+                for whole in [tool + "Sanitizer:DEADLYSIGNAL", tool + "Sanitizer has encountered a fatal error."]
+                where whole.hasPrefix(body) && body != whole {
+                    return cut
+                }
+            }
+            return nil
+        }
+        // An entry header with no newline is cut (its stack is missing). A whole
+        // SUMMARY line without a final newline is fine; a cut one is not.
+        for marker in ["SUMMARY: ", "Direct leak of ", "Indirect leak of "] where u.count >= 3 && marker.hasPrefix(String(t)) {
+            return cut
+        }
+        if t.hasBytePrefix("Direct leak of ") || t.hasBytePrefix("Indirect leak of ") { return cut }
+        if t.hasBytePrefix("SUMMARY: ") {
+            let rest = t.dropFirst("SUMMARY: ".count)
+            if rest.firstRange(of: ": ") == nil { return cut }
+            if rest.contains(" leaked") && !rest.hasByteSuffix("allocation(s).") { return cut }
+        }
+        for tool in LogRecognizer.tools {
+            let word = tool + "Sanitizer:DEADLYSIGNAL"
+            if u.count >= 4 && word.hasPrefix(String(t)) { return cut }
+        }
+        return nil
     }
 
     /// Maps ASan's name for an error (`heap-use-after-free`, `SEGV`, …) to a kind.
@@ -109,6 +181,12 @@ extension SanitizerLogParser {
         var current: Report?
         var inSuppressions = false
         var lsanFatal: String?
+        var interrupted = false
+        /// `AddressSanitizer:DEADLYSIGNAL` (with or without a `==PID==` marker)
+        /// announced a report that has not come yet.
+        var deadlySignalPending: String?
+        /// An `ERROR:` header naming a sanitizer whose report could not be read (cut after `LeakSanitizer:`).
+        var unreadableHeader: String?
 
         mutating func consume(line rawLine: Substring) {
             var line = rawLine
@@ -138,6 +216,11 @@ extension SanitizerLogParser {
                     consumePidLine(pid: pid, body: body)
                     return
                 }
+            }
+            if text.hasByteSuffix("Sanitizer:DEADLYSIGNAL") && !text.contains(" ") {
+                deadlySignalPending = String(text)
+                noteContent(text)
+                return
             }
             if text.hasBytePrefix("SUMMARY: ") {
                 consumeSummary(text.dropFirst("SUMMARY: ".count))
@@ -251,8 +334,14 @@ extension SanitizerLogParser {
         }
 
         mutating func consumePidLine(pid: Int, body: Substring) {
-            if body.hasBytePrefix("ERROR: ") {
+            if body.hasBytePrefix("ERROR:") && LogRecognizer.isToolName(SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count))) {
+                deadlySignalPending = nil
+                consumeErrorHeader(pid: pid, SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count)))
+            } else if body.hasBytePrefix("ERROR: ") {
                 consumeErrorHeader(pid: pid, body.dropFirst("ERROR: ".count))
+            } else if body.hasByteSuffix("Sanitizer:DEADLYSIGNAL") {
+                deadlySignalPending = "==\(pid)==\(body)"
+                noteContent(body)
             } else if body == "ABORTING" {
                 if current != nil && current!.pid == pid { current!.ended = true }
                 noteContent(body)
@@ -282,10 +371,19 @@ extension SanitizerLogParser {
         /// `AddressSanitizer: heap-use-after-free on address 0x… at pc …`,
         /// `LeakSanitizer: detected memory leaks`.
         mutating func consumeErrorHeader(pid: Int, _ body: Substring) {
-            guard let colon = body.firstRange(of: ": ") else { return }
+            // A header that names no report (`ERROR: LeakSanitizer:` and nothing
+            // after it, `ERROR: LeakSani`): the log was cut there, or the sanitizer
+            // failed in a way we cannot read. Either way it is not clean.
+            func unreadable() {
+                closeReport()
+                unreadableHeader = "==\(pid)==ERROR: \(body)"
+                if !output.pids.contains(pid) { output.pids.append(pid) }
+            }
+            guard let colon = body.firstRange(of: ": ") else { return unreadable() }
             let tool = body[..<colon.lowerBound]
             let detail = SanitizerLogFrame.trimmed(body[colon.upperBound...])
-            guard tool.hasByteSuffix("Sanitizer") else { return }
+            guard tool.hasByteSuffix("Sanitizer"), !detail.isEmpty else { return unreadable() }
+            unreadableHeader = nil
             if tool == "LeakSanitizer" && detail.hasBytePrefix("detected memory leaks") {
                 startReport(.leak, pid: pid)
                 return
@@ -343,7 +441,7 @@ extension SanitizerLogParser {
         mutating func consumeLeakHeader(_ text: Substring) {
             if current?.kind != .leak { startReport(.leak, pid: nil) }
             let direct = text.hasBytePrefix("Direct")
-            let numbers = text.split(separator: " ").compactMap { Int($0) }
+            let numbers = counts(in: text, what: direct ? "a Direct leak size" : "an Indirect leak size")
             var f = PendingFinding(
                 kind: direct ? .definitelyLost : .indirectlyLost,
                 rawKind: direct ? "Direct leak" : "Indirect leak",
@@ -365,7 +463,7 @@ extension SanitizerLogParser {
             guard let colon = rest.firstRange(of: ": ") else { return }
             let detail = rest[colon.upperBound...]
             if detail.contains(" leaked in ") && detail.contains("byte(s)") {
-                let numbers = detail.split(separator: " ").compactMap { Int($0) }
+                let numbers = counts(in: detail, what: "the SUMMARY figure")
                 guard numbers.count >= 2 else { return }
                 let tally = Tally(bytes: numbers[0], blocks: numbers[1])
                 output.sanitizerLeakSummary = (output.sanitizerLeakSummary ?? .zero) + tally
@@ -404,6 +502,17 @@ extension SanitizerLogParser {
             noteContent(rest)
         }
 
+        /// The whole-number words of a line, clamped (with a warning) when too large.
+        mutating func counts(in text: Substring, what: String) -> [Int] {
+            var numbers: [Int] = []
+            for word in text.split(separator: " ") {
+                guard word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let c = Counts.parse(word) else { continue }
+                if c.clamped { output.warnings.append(Counts.clampNote(what)) }
+                numbers.append(c.value)
+            }
+            return numbers
+        }
+
         // MARK: End
 
         mutating func finish() -> CheckerOutput {
@@ -432,9 +541,17 @@ extension SanitizerLogParser {
                         output.warnings.append(
                             "LeakSanitizer SUMMARY for \(who) says \(summary.bytes) byte(s) in \(summary.blocks) allocation(s), but its entries add up to \(entries.bytes) byte(s) in \(entries.blocks) allocation(s)"
                         )
+                        if let gap = SummaryReconciliation.sanitizerLeaks(
+                            summary: summary, entries: entries, who: who, out: &output)
+                        {
+                            output.findings.append(gap)
+                            leakTotals.add(gap)
+                        }
                     }
                 }
-                if !report.ended && !report.contentAfterLastFrame || !report.ended && !report.sawFrame {
+                // A report is whole only when its SUMMARY (or ABORTING, or the shadow
+                // dump) was read: every sanitizer since 2012 ends a report with one.
+                if !report.ended {
                     output.complete = false
                     let what = report.kind == .leak ? "LeakSanitizer" : "AddressSanitizer"
                     let who = report.pid.map { " (process \($0))" } ?? ""
@@ -442,6 +559,18 @@ extension SanitizerLogParser {
                 }
             }
             if sawLeakReport { output.checkerSummary = leakTotals }
+            if let pending = deadlySignalPending {
+                output.complete = false
+                output.incompleteReason = "the log ends after \(pending), before the report it announces"
+            }
+            if let header = unreadableHeader {
+                output.complete = false
+                output.incompleteReason = "the log ends inside a sanitizer error header (\(header))"
+            }
+            if interrupted {
+                output.complete = false
+                output.incompleteReason = Cancellation.reason
+            }
             if let lsanFatal {
                 output.complete = false
                 output.incompleteReason = "LeakSanitizer could not run: \(lsanFatal)"

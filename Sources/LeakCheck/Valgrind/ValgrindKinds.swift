@@ -75,6 +75,8 @@ enum ValgrindKinds {
         var blocks: Int?
         /// The words after "blocks are " up to " in loss record" (`definitely lost`).
         var kindPhrase: String
+        /// A figure was over `Counts.ceiling` and was clamped to it.
+        var clamped = false
     }
 
     /// Parses a loss-record sentence; nil when the text is not one.
@@ -96,6 +98,13 @@ enum ValgrindKinds {
         var total: Int?
         var direct: Int?
         var indirect: Int?
+        var clamped = false
+        /// Leak figures saturate at `Counts.ceiling` (never nil for a mere overflow).
+        func number(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard let c = Counts.parse(b) else { return nil }
+            if c.clamped { clamped = true }
+            return c.value
+        }
         // The head is `364`, `364 (64 direct, 300 indirect)`, `10 (+10)` or `x`.
         if let open = firstIndex(b, UInt8(ascii: "("), 0, bytesIn) {
             guard isCountToken(b, 0, open) else { return nil }
@@ -122,7 +131,7 @@ enum ValgrindKinds {
         let phraseEnd = find(b, " in loss record", phraseStart, b.count) ?? b.count
         let phrase = String(decoding: UnsafeBufferPointer(rebasing: b[phraseStart..<phraseEnd]), as: UTF8.self)
         return LossRecordHead(
-            total: total, direct: direct, indirect: indirect, blocks: blocks, kindPhrase: phrase)
+            total: total, direct: direct, indirect: indirect, blocks: blocks, kindPhrase: phrase, clamped: clamped)
     }
 
     /// A count as printed, or one of the test-suite placeholders (`x`, `...`).

@@ -8,6 +8,10 @@ import Foundation
 /// only taken from loss-record sentences and from inside a `LEAK SUMMARY:` block,
 /// so a program line like `leaked: 80 bytes in 5 blocks` is never a figure.
 public enum ValgrindTextParser {
+    ///
+    /// Lines may end in `\n`, `\r\n` or `\r`. The figures are reconciled with
+    /// the last LEAK SUMMARY and the ERROR SUMMARY (see `SummaryReconciliation`),
+    /// and the parse stops early, incomplete, when `Cancellation` is requested.
     public static func parse(text: String) -> CheckerOutput {
         var state = TextState()
         var prefixed = false
@@ -18,33 +22,70 @@ public enum ValgrindTextParser {
             }
             return true
         }
-        forEachLine(text) { raw in
-            var line = raw
-            if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        state.prefixed = prefixed
+        var sincePoll = 0
+        var lastLine: Substring?
+        forEachLine(text) { line in
+            sincePoll += 1
+            if sincePoll >= Cancellation.pollInterval {
+                sincePoll = 0
+                if Cancellation.isRequested {
+                    state.interrupted = true
+                    return false
+                }
+            }
             if let (pid, rest) = pidPrefix(line) {
                 if !state.pids.contains(pid) { state.pids.append(pid) }
                 state.sawValgrindLine = true
                 state.handle(rest)
+                lastLine = rest
             } else if !prefixed {
                 state.handle(line)
+                lastLine = line
             }
             return true
         }
-        return state.finish(text: text)
+        var out = state.finish(text: text)
+        let terminated = text.utf8.last == 0x0A || text.utf8.last == 0x0D
+        if out.complete, !terminated, let last = lastLine, let why = cutStructureLine(last) {
+            out.complete = false
+            out.incompleteReason = why
+        }
+        return out
     }
 
-    /// Calls `body` with each line (without its newline) until it returns false;
-    /// no array of lines is built, so a big log is not held twice.
-    static func forEachLine(_ text: String, _ body: (Substring) -> Bool) {
-        let all = text[...]
-        let u = all.utf8
-        var start = u.startIndex
-        while start < u.endIndex {
-            let end = u[start...].firstIndex(of: UInt8(ascii: "\n")) ?? u.endIndex
-            if !body(all[start..<end]) { return }
-            if end == u.endIndex { return }
-            start = u.index(after: end)
+    /// Lines whose cut form would otherwise be read as harmless text.
+    static let structureLines = [
+        "LEAK SUMMARY:", "HEAP SUMMARY:", "ERROR SUMMARY:", "All heap blocks were freed -- no leaks are possible",
+        "Memcheck, a memory error detector",
+        "Reachable blocks (those to which a pointer was found) are not shown.",
+        "To see them, rerun with: --leak-check=full --show-leak-kinds=all",
+        "For lists of detected and suppressed errors, rerun with: -s",
+        "For a detailed leak analysis, rerun with: --leak-check=full",
+        "For counts of detected and suppressed errors, rerun with: -v",
+        "Use --track-origins=yes to see where uninitialised values come from",
+    ]
+
+    /// The log's unterminated last line is a cut valgrind line: a proper prefix
+    /// of a summary header, or a LEAK SUMMARY row or loss record without its end.
+    static func cutStructureLine(_ line: Substring) -> String? {
+        let t = line.trimmingSpaces
+        guard !t.isEmpty else { return nil }
+        let why = "valgrind log ends inside a line (\(t.prefix(40))): output truncated"
+        let s = String(t)
+        for header in structureLines where header.hasPrefix(s) && header != s { return why }
+        for row in ["definitely lost:", "indirectly lost:", "possibly lost:", "still reachable:", "suppressed:"]
+        where (row.hasPrefix(s) || s.hasPrefix(row)) && !s.hasSuffix(" blocks") {
+            return why
         }
+        if t.byteRange(of: " bytes in ") != nil && t.byteRange(of: " in loss record ") == nil { return why }
+        return nil
+    }
+
+    /// Calls `body` with each line (without its `\n`, `\r\n` or `\r`) until it
+    /// returns false; no array of lines is built, so a big log is not held twice.
+    static func forEachLine(_ text: String, _ body: (Substring) -> Bool) {
+        Lines.forEach(text, body)
     }
 
     /// `==123== rest` → (123, rest). valgrind's `--123--` (debug) and `**123**`
@@ -113,6 +154,22 @@ private struct TextState {
     var current = Totals()
     var currentHasFigures = false
     var summaries = 0
+    /// Placeholder figures (`x`, `...`) of the last LEAK SUMMARY.
+    var summaryKnown = SummaryReconciliation.Known()
+    var currentKnown = SummaryReconciliation.Known()
+    /// Leak records read since the previous LEAK SUMMARY ended.
+    var recordsSinceSummary = 0
+    /// The last LEAK SUMMARY closed a leak check that showed records (or none at all were shown).
+    var summaryHasOwnRecords = true
+    /// Sum of `N errors from M contexts` over every ERROR SUMMARY (one per process).
+    var errorContexts = 0
+    var errorSummaries = 0
+    /// An `ERROR SUMMARY:` line that is not whole (a cut log).
+    var brokenErrorSummary = false
+    var interrupted = false
+    var sawPreamble = false
+    /// The log has `==PID==` prefixes (a real `--log-file`, not a filtered regression file).
+    var prefixed = false
 
     // Completeness.
     var sawValgrindLine = false
@@ -170,6 +227,7 @@ private struct TextState {
             inLeakSummary = true
             current = Totals()
             currentHasFigures = false
+            currentKnown = SummaryReconciliation.Known()
             return
         }
         if s.hasPrefix("HEAP SUMMARY:") {
@@ -182,8 +240,16 @@ private struct TextState {
         if s.hasPrefix("ERROR SUMMARY:") {
             flush()
             sawValgrindLine = true
-            preambleOpen = false
             heapSummaryOpen = false
+            if let contexts = Self.errorSummaryContexts(s) {
+                preambleOpen = false
+                brokenErrorSummary = false
+                errorContexts = Tally.saturatingAdd(errorContexts, contexts)
+                errorSummaries += 1
+            } else {
+                // `ERROR SUMMARY: 0 er`: the log was cut inside its last line.
+                brokenErrorSummary = true
+            }
             return
         }
         if s.hasPrefix("All heap blocks were freed -- no leaks are possible") {
@@ -197,6 +263,7 @@ private struct TextState {
             flush()
             sawValgrindLine = true
             preambleOpen = true
+            sawPreamble = true
             return
         }
         if s.hasPrefix("Command: ") {
@@ -249,6 +316,22 @@ private struct TextState {
         // it does not end the current block, since program output can interleave.
     }
 
+    /// `ERROR SUMMARY: 3 errors from 2 contexts (suppressed: 0 from 0)` → 2;
+    /// nil unless the whole line is there.
+    static func errorSummaryContexts(_ s: Substring) -> Int? {
+        let t = s.dropFirst("ERROR SUMMARY:".count).trimmingSpaces
+        guard let e = t.byteRange(of: " errors from "), Counts.parse(t[t.startIndex..<e.lowerBound]) != nil else {
+            return nil
+        }
+        let rest = t[e.upperBound...]
+        guard let c = rest.byteRange(of: " contexts") else { return nil }
+        guard let contexts = Counts.parse(rest[rest.startIndex..<c.lowerBound]) else { return nil }
+        let tail = rest[c.upperBound...]
+        // valgrind always adds `(suppressed: N from M)`: without its `)`, the line was cut.
+        if tail.isEmpty || !(tail.hasPrefix(" (suppressed: ") && tail.hasSuffix(")")) { return nil }
+        return contexts.value
+    }
+
     func errorKind(_ s: Substring) -> (FindingKind, String)? {
         if s.hasPrefix("Invalid read of size") { return (.invalidRead, "InvalidRead") }
         if s.hasPrefix("Invalid write of size") { return (.invalidWrite, "InvalidWrite") }
@@ -290,9 +373,16 @@ private struct TextState {
         }
         checkBoundaryPending = false
         sawLeakRecord = true
+        recordsSinceSummary += 1
         lastRecordWasDelta = isDelta
         lastRecordNumber = number
-        begin(k, raw: raw, message: String(text))
+        var message = String(text)
+        if head.clamped {
+            let note = Counts.clampNote("a figure of this loss record")
+            message += " [\(note)]"
+            warnings.append("\(raw): \(note)")
+        }
+        begin(k, raw: raw, message: message)
         let figures = ValgrindKinds.leakFigures(total: head.total, head: head)
         bytes = figures.bytes
         indirect = figures.indirect
@@ -407,17 +497,32 @@ private struct TextState {
     mutating func summaryLine(_ line: Substring) -> Bool {
         guard line.first == " " else { return false }
         let t = line.trimmingSpaces
-        let labels: [(String, WritableKeyPath<Totals, Tally>)] = [
-            ("definitely lost:", \.definitelyLost), ("indirectly lost:", \.indirectlyLost),
-            ("possibly lost:", \.possiblyLost), ("still reachable:", \.stillReachable),
-            ("suppressed:", \.suppressed),
+        let labels: [(String, WritableKeyPath<Totals, Tally>, FindingKind?)] = [
+            ("definitely lost:", \.definitelyLost, .definitelyLost),
+            ("indirectly lost:", \.indirectlyLost, .indirectlyLost),
+            ("possibly lost:", \.possiblyLost, .possiblyLost),
+            ("still reachable:", \.stillReachable, .stillReachable), ("suppressed:", \.suppressed, nil),
         ]
-        for (label, path) in labels where t.hasPrefix(label) {
+        for (label, path, kind) in labels where t.hasPrefix(label) {
             let v = t.dropFirst(label.count).trimmingSpaces
-            guard let bi = v.byteRange(of: " bytes in ") else { return true }
-            let b = ValgrindKinds.number(v[v.startIndex..<bi.lowerBound].prefix { $0 != " " })
-            let k = ValgrindKinds.number(v[bi.upperBound...].prefix { $0 != " " })
-            current[keyPath: path] = Tally(bytes: b ?? 0, blocks: k ?? 0)
+            guard let bi = v.byteRange(of: " bytes in ") else {
+                // A cut or filtered line: its figures are unknown, not zero.
+                if let kind {
+                    currentKnown.bytes.remove(kind)
+                    currentKnown.blocks.remove(kind)
+                }
+                return true
+            }
+            let b = Counts.parse(v[v.startIndex..<bi.lowerBound].prefix { $0 != " " })
+            let k = Counts.parse(v[bi.upperBound...].prefix { $0 != " " })
+            if b?.clamped == true || k?.clamped == true {
+                warnings.append("LEAK SUMMARY \(label) " + Counts.clampNote("a figure"))
+            }
+            if let kind {
+                if b == nil { currentKnown.bytes.remove(kind) }
+                if k == nil { currentKnown.blocks.remove(kind) }
+            }
+            current[keyPath: path] = Tally(bytes: b?.value ?? 0, blocks: k?.value ?? 0)
             currentHasFigures = true
             return true
         }
@@ -430,7 +535,12 @@ private struct TextState {
         inLeakSummary = false
         if currentHasFigures {
             summary = current
+            summaryKnown = currentKnown
             summaries += 1
+            // Records before this summary belong to its leak check; none since the
+            // previous summary (while earlier checks had some) means this check showed none.
+            summaryHasOwnRecords = recordsSinceSummary > 0 || !sawLeakRecord
+            recordsSinceSummary = 0
         }
         heapSummaryOpen = false
         checkBoundaryPending = true
@@ -459,8 +569,12 @@ private struct TextState {
         out.checkerSummary = summary
         out.command = command
         out.fatalSignal = fatalSignal
-        out.warnings = warnings
-        if !sawValgrindLine {
+        reconcile(&out, supersededRecords: dropped)
+        out.warnings += warnings
+        if interrupted {
+            out.complete = false
+            out.incompleteReason = Cancellation.reason
+        } else if !sawValgrindLine {
             out.complete = false
             out.incompleteReason =
                 text.isEmpty ? "empty valgrind output" : "no valgrind output found in the log"
@@ -471,11 +585,64 @@ private struct TextState {
             out.complete = false
             out.incompleteReason =
                 "valgrind log ends inside the leak report, without LEAK SUMMARY (run killed or output truncated)"
+        } else if prefixed && !sawPreamble && errorSummaries == 0 {
+            // A real log starts with the preamble and ends with ERROR SUMMARY:
+            // with neither, it is a fragment (cut inside its first line, or torn out).
+            out.complete = false
+            out.incompleteReason =
+                "valgrind log has neither the Memcheck preamble nor an ERROR SUMMARY (output truncated)"
+        } else if brokenErrorSummary {
+            out.complete = false
+            out.incompleteReason = "valgrind log ends inside its ERROR SUMMARY line (output truncated)"
         } else if preambleOpen {
             out.complete = false
             out.incompleteReason =
                 "valgrind log ends before ERROR SUMMARY (run killed or output truncated)"
+        } else if let contradiction {
+            out.complete = false
+            out.incompleteReason = contradiction
         }
         return out
+    }
+
+    var contradiction: String?
+
+    /// The kept records against the last LEAK SUMMARY and the ERROR SUMMARY
+    /// lines: summary-only findings for what only a summary counts, and
+    /// `contradiction` when the records count more.
+    mutating func reconcile(_ out: inout CheckerOutput, supersededRecords: Int) {
+        var tally = SummaryReconciliation.RecordTally()
+        for f in out.findings { tally.add(f) }
+        var probe = CheckerOutput(format: .valgrindText)
+        var added: [Finding] = []
+        if let summary {
+            var leakProbe = CheckerOutput(format: .valgrindText)
+            let gaps = SummaryReconciliation.valgrindLeaks(
+                summary: summary, known: summaryKnown, tally: tally, out: &leakProbe)
+            if summaryHasOwnRecords || leakProbe.complete {
+                added = gaps
+                probe.warnings += leakProbe.warnings
+                if !leakProbe.complete { SummaryReconciliation.markIncomplete(&probe, leakProbe.incompleteReason ?? "") }
+            } else {
+                // A summary-only leak check (`VALGRIND_DO_LEAK_CHECK` in summary mode)
+                // after the last one with records: blocks freed in between can make
+                // the older records count more, which is no contradiction.
+                warnings.append(
+                    "the last LEAK SUMMARY closes a leak check that showed no loss records, and the records of the earlier check count more than it; they are not compared")
+            }
+        } else if let f = SummaryReconciliation.valgrindSplitIndirect(tally: tally, suppressionsUsed: false) {
+            // (A text log without LEAK SUMMARY does not say whether anything was suppressed.)
+            added = [f]
+        }
+        if errorSummaries > 0,
+            let f = SummaryReconciliation.valgrindErrors(
+                contexts: errorContexts, tally: tally, leakRecords: tally.leakRecords + supersededRecords,
+                leakGapAdded: !added.isEmpty, out: &probe)
+        {
+            added.append(f)
+        }
+        out.findings += added
+        warnings += probe.warnings
+        if !probe.complete { contradiction = probe.incompleteReason }
     }
 }

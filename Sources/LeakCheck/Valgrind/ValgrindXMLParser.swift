@@ -72,7 +72,7 @@ public enum ValgrindXMLParser {
             let used = scanner.scan(UnsafePointer(buffer), available, atEOF: atEOF)
             kept = available - used
             if kept > 0 && used > 0 { memmove(buffer, buffer + used, kept) }
-            if atEOF { break }
+            if atEOF || scanner.interrupted { break }
         }
         return scanner.finish()
     }

@@ -17,6 +17,7 @@ enum VGTag: UInt8 {
     case leakSummary, definitelyLost, indirectlyLost, possiblyLost, stillReachable, suppressed
     case bytes, blocks
     case argv, exe, arg
+    case errorSummary, errors, errorContexts
 }
 
 /// Maps element-name bytes to `VGTag` without making a String: names are
@@ -54,6 +55,7 @@ struct VGTagTable: @unchecked Sendable {
             ("indirectly_lost", .indirectlyLost), ("possibly_lost", .possiblyLost),
             ("still_reachable", .stillReachable), ("suppressed", .suppressed),
             ("bytes", .bytes), ("blocks", .blocks), ("argv", .argv), ("exe", .exe), ("arg", .arg),
+            ("error_summary", .errorSummary), ("errors", .errors), ("error_contexts", .errorContexts),
         ]
         for (name, tag) in names {
             let bytes = Array(name.utf8)
@@ -178,6 +180,16 @@ struct ValgrindXMLScanner {
     var malformed: String?
     var leakSummary: Totals?
     var leakSummaryHasFigures = false
+    /// Summary figures that were placeholders (`...`): not compared with the records.
+    var leakSummaryKnown = SummaryReconciliation.Known()
+    /// Protocol 6 `<error_summary><error_contexts>`.
+    var errorSummaryContexts: Int?
+    /// Set when `Cancellation` was requested during `scan`: the caller stops feeding.
+    var interrupted = false
+    /// What the findings handed to `sink` added up to (streaming keeps none).
+    private var streamedTally = SummaryReconciliation.RecordTally()
+    /// Elements seen since the last `Cancellation` poll.
+    private var sincePoll = 0
 
     // MARK: tokenizer state
     private let tags = VGTagTable.shared
@@ -230,6 +242,10 @@ struct ValgrindXMLScanner {
     private var summaryCategory: VGTag = .other
     private var summaryBytes: Int?
     private var summaryBlocks: Int?
+    private var summaryBytesRead = false
+    private var summaryBlocksRead = false
+    /// The error being built had a figure over `Counts.ceiling`.
+    private var errClamped = false
     private var command: [String] = []
     /// Leak records reported before FINISHED come from client-requested leak checks.
     private var earlyLeakIndices: [Int] = []
@@ -284,6 +300,14 @@ struct ValgrindXMLScanner {
                 continue
             }
             // A tag starts at i.
+            sincePoll += 1
+            if sincePoll >= Cancellation.pollInterval {
+                sincePoll = 0
+                if Cancellation.isRequested {
+                    interrupted = true
+                    return count
+                }
+            }
             if i + 1 >= count {
                 if atEOF { truncatedInTag = true; return count }
                 return i
@@ -464,7 +488,12 @@ struct ValgrindXMLScanner {
                 summaryCategory = tag
             }
         case .bytes, .blocks:
-            if summaryCategory != .other && isOpen(.leakSummary) { beginCapture(tag) }
+            if summaryCategory != .other && isOpen(.leakSummary) {
+                if tag == .bytes { summaryBytesRead = true } else { summaryBlocksRead = true }
+                beginCapture(tag)
+            }
+        case .errorContexts:
+            if p == .errorSummary { beginCapture(tag) }
         case .exe, .arg:
             if p == .argv { beginCapture(tag) }
         default:
@@ -565,6 +594,22 @@ struct ValgrindXMLScanner {
 
     private mutating func closeSummaryCategory() {
         guard summaryCategory != .other, leakSummary != nil else { return }
+        defer {
+            summaryBytesRead = false
+            summaryBlocksRead = false
+        }
+        let kind: FindingKind? = {
+            switch summaryCategory {
+            case .definitelyLost: return .definitelyLost
+            case .indirectlyLost: return .indirectlyLost
+            case .possiblyLost: return .possiblyLost
+            case .stillReachable: return .stillReachable
+            default: return nil
+            }
+        }()
+        // A figure present but not a number (`...`) is not compared with the records.
+        if let kind, summaryBytesRead && summaryBytes == nil { leakSummaryKnown.bytes.remove(kind) }
+        if let kind, summaryBlocksRead && summaryBlocks == nil { leakSummaryKnown.blocks.remove(kind) }
         if summaryBytes != nil || summaryBlocks != nil {
             let t = Tally(bytes: summaryBytes ?? 0, blocks: summaryBlocks ?? 0)
             leakSummaryHasFigures = true
@@ -593,11 +638,11 @@ struct ValgrindXMLScanner {
             frame.line = ValgrindKinds.number(capture)
             return
         case .leakedbytes:
-            errLeakedBytes = ValgrindKinds.number(capture)
+            errLeakedBytes = count(capture)
             errLeakedBytesSeen = true
             return
         case .leakedblocks:
-            errLeakedBlocks = ValgrindKinds.number(capture)
+            errLeakedBlocks = count(capture)
             return
         case .signo:
             fatalSigno = ValgrindKinds.number(capture)
@@ -606,10 +651,19 @@ struct ValgrindXMLScanner {
             pairCount = ValgrindKinds.number(capture)
             return
         case .bytes:
-            summaryBytes = ValgrindKinds.number(capture)
+            summaryBytes = Counts.parse(capture).map { c in
+                if c.clamped { output.warnings.append(Counts.clampNote("a <leak_summary> byte count")) }
+                return c.value
+            }
             return
         case .blocks:
-            summaryBlocks = ValgrindKinds.number(capture)
+            summaryBlocks = Counts.parse(capture).map { c in
+                if c.clamped { output.warnings.append(Counts.clampNote("a <leak_summary> block count")) }
+                return c.value
+            }
+            return
+        case .errorContexts:
+            errorSummaryContexts = Counts.parse(capture)?.value
             return
         case .pid:
             if let n = ValgrindKinds.number(capture) { output.pids.append(n) }
@@ -661,6 +715,13 @@ struct ValgrindXMLScanner {
         }
     }
 
+    /// A leak figure of the current error, clamped (and remembered) when too large.
+    private mutating func count(_ capture: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let c = Counts.parse(capture) else { return nil }
+        if c.clamped { errClamped = true }
+        return c.value
+    }
+
     private func trimmed(_ a: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
         var lo = 0
         var hi = a.count
@@ -679,7 +740,7 @@ struct ValgrindXMLScanner {
     private mutating func startError() {
         inError = true
         errKind = nil; errWhat = nil; errTid = nil; errThreadName = nil
-        errLeakedBytes = nil; errLeakedBlocks = nil; errLeakedBytesSeen = false
+        errLeakedBytes = nil; errLeakedBlocks = nil; errLeakedBytesSeen = false; errClamped = false
         errStack = []; errHasMainStack = false; errAux = []; auxOpenForStack = false
         currentStackIsMain = false
         inErrorSuppression = false
@@ -699,9 +760,14 @@ struct ValgrindXMLScanner {
         var bytes: Int?
         var blocks: Int?
         var indirect: Int?
-        let message = errWhat ?? raw
+        var message = errWhat ?? raw
         if kind.isLeak || raw.hasPrefix("Leak_") {
             let head = ValgrindKinds.lossRecord(Substring(message))
+            if errClamped || head?.clamped == true {
+                let note = Counts.clampNote("a figure of this loss record")
+                message += " [\(note)]"
+                output.warnings.append("\(raw): \(note)")
+            }
             (bytes, indirect) = ValgrindKinds.leakFigures(total: errLeakedBytes, head: head)
             // If the text split is stale (placeholder), fall back to <leakedbytes>.
             if head?.direct == nil { bytes = errLeakedBytes ?? head?.total }
@@ -727,7 +793,12 @@ struct ValgrindXMLScanner {
     }
 
     private mutating func deliver(_ f: Finding) {
-        if let sink { sink(f) } else { output.findings.append(f) }
+        if let sink {
+            streamedTally.add(f)
+            sink(f)
+        } else {
+            output.findings.append(f)
+        }
     }
 
     private mutating func finishFatal() {
@@ -750,19 +821,31 @@ struct ValgrindXMLScanner {
 
     mutating func finish() -> CheckerOutput {
         var out = output
+        var supersededRecords = 0
         if lateLeaks && !earlyLeakIndices.isEmpty {
             // The exit leak check reports every leaked block again: only it counts.
             let drop = Set(earlyLeakIndices)
             out.findings = out.findings.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+            supersededRecords = drop.count
             out.warnings.append(
                 "\(drop.count) loss record(s) from client-requested leak checks superseded by the exit leak check")
         }
+        if let s = leakSummary, leakSummaryHasFigures { out.checkerSummary = s }
+        var tally = streamedTally
+        for f in out.findings { tally.add(f) }
+        let reconciled = reconcile(tally, summary: out.checkerSummary, supersededRecords: supersededRecords)
+        out.findings += reconciled.findings
+        out.warnings += reconciled.warnings
         if let sink {
             // Streaming: what was held back (client-check leak records not superseded) goes out now.
             for f in out.findings { sink(f) }
             out.findings = []
         }
-        if let s = leakSummary, leakSummaryHasFigures { out.checkerSummary = s }
+        if interrupted {
+            out.complete = false
+            out.incompleteReason = Cancellation.reason
+            return out
+        }
         if !sawAnyTag && malformed == nil {
             out.complete = false
             out.incompleteReason = "empty valgrind output"
@@ -781,7 +864,10 @@ struct ValgrindXMLScanner {
         if inError {
             out.warnings.append("the last <error> was cut off and is not reported")
         }
-        if !sawFinished {
+        if let r = reconciled.contradiction {
+            out.complete = false
+            out.incompleteReason = r
+        } else if !sawFinished {
             out.complete = false
             out.incompleteReason =
                 sawRootEnd
@@ -793,6 +879,34 @@ struct ValgrindXMLScanner {
                 "valgrind XML ends before </valgrindoutput> (run killed or output truncated)"
         }
         return out
+    }
+}
+
+extension ValgrindXMLScanner {
+    /// Protocol 6 summaries against the records: summary-only findings for what
+    /// only the summary counts, and the reason the output cannot be trusted
+    /// when the records count more than the summary.
+    fileprivate func reconcile(_ tally: SummaryReconciliation.RecordTally, summary: Totals?, supersededRecords: Int)
+        -> (findings: [Finding], contradiction: String?, warnings: [String])
+    {
+        var added: [Finding] = []
+        var probe = CheckerOutput(format: .valgrindXML)
+        if let s = summary {
+            added = SummaryReconciliation.valgrindLeaks(summary: s, known: leakSummaryKnown, tally: tally, out: &probe)
+        } else if let f = SummaryReconciliation.valgrindSplitIndirect(
+            tally: tally, suppressionsUsed: output.checkerSuppressionCounts.values.contains { $0 > 0 })
+        {
+            added = [f]
+        }
+        if let contexts = errorSummaryContexts,
+            let f = SummaryReconciliation.valgrindErrors(
+                contexts: contexts, tally: tally, leakRecords: tally.leakRecords + supersededRecords,
+                leakGapAdded: !added.isEmpty,
+                out: &probe)
+        {
+            added.append(f)
+        }
+        return (added, probe.complete ? nil : probe.incompleteReason, probe.warnings)
     }
 }
 

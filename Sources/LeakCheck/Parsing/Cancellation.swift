@@ -1,0 +1,38 @@
+import Synchronization
+
+/// A process-wide "stop now" flag that the parse loops poll.
+///
+/// The signal handler calls `request()` (an atomic store: safe in a handler);
+/// the valgrind XML scanner, the valgrind text parser and the sanitizer parser
+/// check `isRequested` every few thousand elements or lines and return what
+/// they have read so far with `complete = false` and the reason
+/// `Cancellation.reason`. Polling is one relaxed load per few thousand lines,
+/// so a huge log stops within a second of SIGTERM without slowing parsing.
+public enum Cancellation {
+    private static let flag = Atomic<Bool>(false)
+
+    /// The `incompleteReason` a parser gives when it stopped because of a request.
+    public static let reason = "interrupted"
+
+    /// Asks every running parse loop to stop. Async-signal-safe.
+    public static func request() {
+        flag.store(true, ordering: .relaxed)
+    }
+
+    /// Clears a request (for a long-lived process that carries on after one).
+    public static func reset() {
+        flag.store(false, ordering: .relaxed)
+    }
+
+    /// True once `request()` was called (or, inside `simulatingRequest`, always).
+    public static var isRequested: Bool {
+        flag.load(ordering: .relaxed) || requestedInTask
+    }
+
+    /// Lets a test see a parser stop without setting the process-wide flag,
+    /// which would stop every parse running in parallel with it.
+    @TaskLocal static var requestedInTask = false
+
+    /// How many lines or elements a loop handles between two polls.
+    static let pollInterval = 4096
+}

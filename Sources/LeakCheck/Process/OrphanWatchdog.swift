@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// A small process started once per tool (the tool's own binary with
+/// `--orphan-watchdog`) that outlives the tool for one purpose: when the tool dies,
+/// however it dies (SIGKILL included), kill every process its runs left. It holds one
+/// end of a socket whose other end only the tool holds (close-on-exec, so no child
+/// keeps it open): end of file means the tool is gone. The tool tells it which process
+/// groups are live; processes that left their group are found by the tool's run marker.
+/// It lives in its own process group so Ctrl-C at the terminal does not reach it.
+enum OrphanWatchdog {
+    private static let channel = Mutex<Int32?>(nil)
+
+    /// Starts the watchdog (once per process, from `Supervisor`'s set-up).
+    static func start(helper: String) {
+        var fds: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            return
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attr, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attr, &allSignals)
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(
+            &attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var env = ProcessInfo.processInfo.environment
+        env[RunMarker.variable] = nil
+        let argv = [ExecTrampoline.helperName, ExecTrampoline.watchdogFlag, RunMarker.toolPrefix]
+        let envStrings = env.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let rc = withCStrings(argv) { cargv in
+            withCStrings(envStrings) { cenv in posix_spawn(&pid, helper, &actions, &attr, cargv, cenv) }
+        }
+        close(fds[1])
+        if rc != 0 {
+            close(fds[0])
+            return
+        }
+        channel.withLock { $0 = fds[0] }
+    }
+
+    /// The group of a run that just started / whose leader has been dealt with.
+    static func track(group: pid_t) { tell("+\(group)\n") }
+    static func untrack(group: pid_t) { tell("-\(group)\n") }
+
+    private static func tell(_ line: String) {
+        channel.withLock { fd in
+            guard let socket = fd else { return }
+            let bytes = Array(line.utf8)
+            // MSG_NOSIGNAL: a dead watchdog must not kill the tool with SIGPIPE.
+            let sent = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent != bytes.count {
+                close(socket)
+                fd = nil
+            }
+        }
+    }
+
+    // MARK: the watchdog process
+
+    /// argv: the tool's marker prefix. Reads group updates until end of file, then
+    /// kills what is left and exits.
+    static func serve(_ args: [String]) -> Never {
+        // Only ever started by the supervisor, with the socket as stdin: a user who types
+        // the hidden flag gets a one-line refusal, not a process sweeping on their behalf.
+        var st = stat()
+        guard args.count == 1, fstat(0, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK else {
+            ExecTrampoline.internalUsage(ExecTrampoline.watchdogFlag)
+        }
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { signal(sig, SIG_IGN) }
+        var groups: Set<pid_t> = []
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            pending.append(contentsOf: buffer[0..<n])
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                guard let op = line.first, let pid = pid_t(line.dropFirst()) else { continue }
+                if op == "+" { groups.insert(pid) } else { groups.remove(pid) }
+            }
+        }
+        sweep(groups: groups, markerPrefix: RunMarker.toolEntryPrefix(args[0]))
+        _exit(0)
+    }
+
+    /// Kills the remaining groups and every process carrying the tool's marker, with
+    /// their descendants, until a scan finds none alive.
+    static func sweep(groups: Set<pid_t>, markerPrefix: [UInt8]) {
+        let me = getpid()
+        for _ in 0..<100 {
+            for g in groups { _ = kill(-g, SIGKILL) }
+            let table = ProcFS.all()
+            var roots: Set<pid_t> = []
+            for e in table where e.isLive && e.pid != me {
+                if groups.contains(e.pgrp) || ProcFS.environment(of: e.pid, has: markerPrefix, prefix: true) {
+                    roots.insert(e.pid)
+                }
+            }
+            let targets = ProcFS.withDescendants(of: roots, in: table)
+            let live = table.filter { targets.contains($0.pid) && $0.isLive && $0.pid != me }
+            if live.isEmpty { return }
+            for e in live { _ = kill(e.pid, SIGKILL) }
+            usleep(20_000)
+        }
+    }
+
+    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { for p in pointers { free(p) } }
+        return body(pointers)
+    }
+}
