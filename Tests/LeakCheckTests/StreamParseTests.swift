@@ -118,12 +118,14 @@ import Testing
         #expect(acc.occurrences == 11)
     }
 
-    /// Batches are exactly the file, cut only where a sanitizer report ends or begins.
+    /// Batches are exactly the file, cut only where a sanitizer report ends
+    /// or begins, never between a report's opening lines (DEADLYSIGNAL, the rule, ERROR).
     @Test func batchesAreTheFileCutAtReportBoundaries() throws {
+        let rule = String(repeating: "=", count: 65)
         let lines = [
-            "noise", "==1==ERROR: LeakSanitizer: detected memory leaks", "Direct leak of 8 byte(s)",
+            "noise", rule, "==1==ERROR: LeakSanitizer: detected memory leaks", "Direct leak of 8 byte(s)",
             "SUMMARY: AddressSanitizer: 8 byte(s) leaked in 1 allocation(s).", "more noise",
-            "==2==ERROR: AddressSanitizer: heap-use-after-free", "tail",
+            "AddressSanitizer:DEADLYSIGNAL", rule, "==2==ERROR: AddressSanitizer: SEGV on unknown address", "tail",
         ]
         let path = try temporaryFile(lines.joined(separator: "\n"))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -134,10 +136,12 @@ import Testing
         #expect(
             batches == [
                 "noise\n",
-                "==1==ERROR: LeakSanitizer: detected memory leaks\nDirect leak of 8 byte(s)\nSUMMARY: AddressSanitizer: 8 byte(s) leaked in 1 allocation(s).\n",
+                rule + "\n==1==ERROR: LeakSanitizer: detected memory leaks\nDirect leak of 8 byte(s)\n"
+                    + "SUMMARY: AddressSanitizer: 8 byte(s) leaked in 1 allocation(s).\n",
                 "more noise\n",
-                "==2==ERROR: AddressSanitizer: heap-use-after-free\ntail",
+                "AddressSanitizer:DEADLYSIGNAL\n" + rule + "\n==2==ERROR: AddressSanitizer: SEGV on unknown address\ntail",
             ])
+        #expect(batches.joined() == lines.joined(separator: "\n"))
     }
 
     func temporaryFile(_ text: String) throws -> String {

@@ -57,17 +57,41 @@ public enum StreamingLogParser {
     }
 
     /// Where a line may end a batch of a sanitizer log.
-    enum Boundary { case none, after, before }
+    enum Boundary {
+        case none
+        /// A batch may end after this line.
+        case after
+        /// A batch may begin with this line.
+        case before
+        /// A batch may begin with this line (the `=====` rule a report opens
+        /// with, `AddressSanitizer:DEADLYSIGNAL` announcing one), unless it
+        /// follows another opening line, and not with the line right after it.
+        case opening
+    }
 
     /// A batch may end after a report's last line (`SUMMARY: AddressSanitizer: …`,
     /// also LeakSanitizer, ThreadSanitizer, behind a `==PID==` or harness prefix)
-    /// and before the first line of a report (`==PID==ERROR: AddressSanitizer: …`),
-    /// which closes whatever report came before it anyway.
+    /// and before the first line of a report (`AddressSanitizer:DEADLYSIGNAL`,
+    /// the `=====` rule, or `==PID==ERROR: AddressSanitizer: …` when neither
+    /// precedes it), which
+    /// closes whatever report came before it anyway. A batch never ends on
+    /// an opening line: the parser reads that as a log cut where a report starts.
     static func sanitizerBoundary(_ line: UnsafeBufferPointer<UInt8>) -> Boundary {
+        if isRule(line) { return .opening }
         guard ByteSearch.contains(line, "Sanitizer") else { return .none }
+        if ByteSearch.contains(line, "Sanitizer:DEADLYSIGNAL") { return .opening }
         if ByteSearch.contains(line, "SUMMARY: ") { return .after }
         if ByteSearch.contains(line, "ERROR: ") { return .before }
         return .none
+    }
+
+    /// 20 or more `=` and nothing else but spaces or a `\r`.
+    static func isRule(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var equals = 0
+        for b in line {
+            if b == UInt8(ascii: "=") { equals += 1 } else if b != 0x20 && b != 0x0D && b != 0x09 { return false }
+        }
+        return equals >= 20
     }
 
     /// Reads the file in `chunkSize` reads and calls `body` with consecutive
@@ -85,6 +109,7 @@ public enum StreamingLogParser {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(batchBytes + 2 * chunkSize)
         var scanned = 0  // bytes of `buffer` whose lines were already looked at
+        var afterOpening = false  // the last non-empty line was an `.opening` one
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
         defer { chunk.deallocate() }
         while true {
@@ -100,11 +125,14 @@ public enum StreamingLogParser {
                 while let nl = ByteSearch.index(of: 0x0A, in: b, from: scanned) {
                     let line = UnsafeBufferPointer(rebasing: b[scanned..<nl])
                     var cut: Int?
-                    switch boundary(line) {
+                    let kind = boundary(line)
+                    switch kind {
                     case .after where nl + 1 - start >= batchBytes: cut = nl + 1
-                    case .before where scanned - start >= batchBytes: cut = scanned
+                    case .before where !afterOpening && scanned - start >= batchBytes: cut = scanned
+                    case .opening where !afterOpening && scanned - start >= batchBytes: cut = scanned
                     default: break
                     }
+                    if !line.isEmpty { afterOpening = kind == .opening }
                     if let cut {
                         body(UnsafeBufferPointer(rebasing: b[start..<cut]))
                         start = cut
