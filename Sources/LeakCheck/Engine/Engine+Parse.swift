@@ -32,9 +32,9 @@ extension Engine {
         }
         let output: CheckerOutput
         let checker: Checker
-        // valgrind XML and sanitizer logs stream from disk, identical findings
-        // stored once (`StreamingLogParser`): memory follows the distinct
-        // findings, not the file's size.
+        // Every log streams from disk, identical findings stored once: memory
+        // follows the distinct findings, not the file's size (valgrind text
+        // logs hold each error context once already, valgrind dedupes them).
         switch format {
         case .valgrindXML:
             checker = .valgrind
@@ -48,13 +48,12 @@ extension Engine {
                 output = parsed.output
             } catch { return incomplete(.asan, "\(error)") }
         case .valgrindText:
-            guard let data = FileManager.default.contents(atPath: path) else {
-                return incomplete(.valgrind, "cannot read \(path)")
-            }
             checker = .valgrind
-            var whole = ValgrindTextParser.parse(text: String(decoding: data, as: UTF8.self))
-            whole.findings = FindingDeduplication.deduplicate(whole.findings)
-            output = whole
+            do {
+                var whole = try ValgrindTextParser.parse(fileAt: path)
+                whole.findings = FindingDeduplication.deduplicate(whole.findings)
+                output = whole
+            } catch { return incomplete(.valgrind, "\(error)") }
         }
         var run = ResultBuilder(context: context).build(
             RunEvidence(
