@@ -21,7 +21,8 @@ import Testing
         #expect(
             Self.cases == [
                 "colour-forced", "help", "help-unknown-command", "help-valgrind", "no-color-wins", "parse-help",
-                "typo-command", "typo-flag", "unknown-flag-no-suggestion", "valgrind-help", "version",
+                "parse-leaks-colour-forced", "parse-leaks-no-color", "typo-command", "typo-flag",
+                "unknown-flag-no-suggestion", "valgrind-help", "version",
             ])
     }
 
@@ -32,7 +33,7 @@ import Testing
             try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
         }
         let args = try #require(read("args"), "\(name)/args is missing").split(separator: "\n", omittingEmptySubsequences: false)
-            .map(String.init).dropLast()  // the file ends with a newline
+            .map { $0.replacingOccurrences(of: "@FIXTURES@", with: Tool.fixtures.path) }.dropLast()  // the file ends with a newline
         var env = ProcessInfo.processInfo.environment
         // What decides colour or defaults must come from the case alone.
         for key in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM", "MOQ_LEAKCHECK_HOME", "GITHUB_ACTIONS"] {

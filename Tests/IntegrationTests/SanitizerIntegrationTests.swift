@@ -103,6 +103,25 @@ import Testing
         }
     }
 
+    @Test func noEnvironmentSwitchesTheGateOff() throws {
+        let leaks = try Tool.compileC("leaks", flags: ["-fsanitize=address"])
+        var env = ProcessInfo.processInfo.environment
+        env["ASAN_OPTIONS"] = "detect_leaks=0:exitcode=0"
+        env["LSAN_OPTIONS"] = "detect_leaks=0"
+        let r = try Tool.run(["asan", "--", leaks], tag: "asan-env-gate", environment: env)
+        #expect(r.exitCode == 1, "a user's detect_leaks=0 must not make a leaking run green: \(r.combined)")
+        #expect(r.tally("definitelyLost") == (56, 2))
+        let notes = r.json?["notes"] as? [String] ?? []
+        #expect(notes.contains {
+            $0.hasPrefix("ASAN_OPTIONS: overrode detect_leaks=0, exitcode=0, LSAN_OPTIONS detect_leaks=0: the gate relies on these")
+        }, "\(notes)")
+        // Keeping the user's options is possible, but then the run can never be clean.
+        let kept = try Tool.run(["asan", "--respect-sanitizer-options", "--", leaks], tag: "asan-env-respect", environment: env)
+        #expect(kept.exitCode == 3, "\(kept.combined)")
+        #expect(kept.tally("definitelyLost") == (0, 0), "leak detection really was off")
+        #expect((kept.json?["incompleteReasons"] as? [String] ?? []).first?.hasPrefix("--respect-sanitizer-options: your ASAN_OPTIONS") == true)
+    }
+
     @Test func staleReportsFromAnEarlierRunAreNeverReadAsNew() throws {
         let dir = Tool.tempDir("asan-stale")
         let stale = """

@@ -118,13 +118,28 @@ enum Tool {
         }
     }
 
-    /// PATH without the directories that hold `program`.
+    /// PATH on which only `program` is missing: each directory that holds it is
+    /// replaced by a shim directory of links to everything else in it. (Dropping
+    /// the directory would also hide `cc` on a merged-/usr Debian, where valgrind
+    /// and the linker both live in /usr/bin.)
     static func environment(hiding program: String) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
-        let path = (env["PATH"] ?? "").split(separator: ":").filter {
-            !FileManager.default.isExecutableFile(atPath: "\($0)/\(program)")
+        let fm = FileManager.default
+        let shimRoot = tempDir("path-shim-\(program)")
+        var dirs: [String] = []
+        for (i, dir) in (env["PATH"] ?? "").split(separator: ":").map(String.init).enumerated() {
+            guard fm.isExecutableFile(atPath: "\(dir)/\(program)") else {
+                dirs.append(dir)
+                continue
+            }
+            let shim = "\(shimRoot)/\(i)"
+            try! fm.createDirectory(atPath: shim, withIntermediateDirectories: true)
+            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where name != program {
+                try? fm.createSymbolicLink(atPath: "\(shim)/\(name)", withDestinationPath: "\(dir)/\(name)")
+            }
+            dirs.append(shim)
         }
-        env["PATH"] = path.joined(separator: ":")
+        env["PATH"] = dirs.joined(separator: ":")
         return env
     }
 }

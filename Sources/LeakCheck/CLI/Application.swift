@@ -134,7 +134,7 @@ public enum Application {
             }
         }
         if console.verbosity > .quiet || report.exitCode != 0 {
-            console.out(TextReport.summary(report, policy: context.policy, selector: renderContext.selector))
+            console.out(TextReport.summary(report, policy: context.policy, selector: renderContext.selector, colour: console.useColour))
             let failed = Set(written.errors.map { $0 })
             let files = renderers.filter { r in !failed.contains { $0.hasPrefix(r.name + ":") } }.map {
                 NextSteps.ReportFile($0.label, $0.path)

@@ -64,7 +64,8 @@ public final class Engine: Sendable {
 
     /// The one verdict: statuses under the policy, suppression use, status and exit code.
     func decide(runs: [RunResult], skipped: [SkippedChecker]) -> Report {
-        var runs = runs
+        // One verdict across checkers: valgrind's and ASan's copies of a leak are marked as one site.
+        var runs = CrossChecker.match(runs)
         var fixed: [Finding]?
         if let baseline = context.baseline {
             // Only findings the baseline does not know gate; the report lists what was fixed.

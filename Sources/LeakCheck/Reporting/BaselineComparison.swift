@@ -21,7 +21,9 @@ public enum StableFingerprint {
     public static func of(_ f: Finding) -> String { of(kind: f.kind, stack: f.stack) }
 
     public static func of(kind: FindingKind, stack: [Frame]) -> String {
-        var frames = stack.filter { !FrameSelector.isRuntime($0) }
+        // Frames below `main` (glibc's start code) are printed by ASan and not by
+        // valgrind, which stops at `main`: they never identify a site.
+        var frames = stack.filter { !FrameSelector.isRuntime($0) && !isProcessStart($0) }
         if frames.isEmpty { frames = stack }
         var parts = [kind.rawValue]
         // The library call the site made (`Box::new`, `Vec::with_capacity`, `CString::new`):
@@ -29,14 +31,40 @@ public enum StableFingerprint {
         // whatever the toolchain (`new<moq_ffi::Buffer>` / `<alloc::boxed::Box<moq_ffi::Buffer>>::new`).
         if let first = stack.firstIndex(where: { !FrameSelector.isRuntime($0) }), first > 0 {
             let callee = stack[first - 1]
-            parts.append(lastComponent(normalizedFunction(callee)))
-            parts.append(callee.file.map(Fingerprint.baseName) ?? "")
+            if let name = checkerAllocator(callee) {
+                // A C program's `malloc` is the checker's replacement: valgrind's
+                // `malloc (vg_replace_malloc.c)`, ASan's `__interceptor_malloc (asan_malloc_linux.cpp)`.
+                parts.append(name)
+                parts.append("")
+            } else {
+                parts.append(lastComponent(normalizedFunction(callee)))
+                parts.append(callee.file.map(Fingerprint.baseName) ?? "")
+            }
         }
         for frame in frames.prefix(depth) {
             parts.append(normalizedFunction(frame))
             parts.append(frame.file.map(Fingerprint.baseName) ?? "")
         }
         return fnv1a(parts)
+    }
+
+    /// glibc's start code below `main`.
+    static func isProcessStart(_ frame: Frame) -> Bool {
+        guard let fn = frame.function else { return false }
+        return fn == "_start" || fn.hasPrefix("__libc_start_")
+    }
+
+    /// The allocator's name when `frame` is a checker's replacement of it, else nil.
+    static func checkerAllocator(_ frame: Frame) -> String? {
+        guard var fn = frame.function else { return nil }
+        let file = frame.file ?? ""
+        let object = frame.object ?? ""
+        let replaced =
+            file.contains("vg_replace_malloc") || file.contains("asan_") || object.contains("vgpreload")
+            || object.contains("libasan") || fn.hasPrefix("__interceptor_") || fn.hasPrefix("___interceptor_")
+        guard replaced else { return nil }
+        for prefix in ["___interceptor_", "__interceptor_"] where fn.hasPrefix(prefix) { fn.removeFirst(prefix.count) }
+        return fn
     }
 
     static func lastComponent(_ name: String) -> String {

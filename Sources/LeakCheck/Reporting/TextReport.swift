@@ -122,68 +122,184 @@ public enum TextReport {
     /// lost: returned by moq_connect() to check_connect (t.c:6), never
     /// released: call moq_free_str()`), else the headline.
     public static func lead(_ f: Finding) -> String {
-        guard let b = f.boundary else { return headline(f) }
-        var s = BoundarySentence.sentence(for: f, boundary: b)
-        if let test = f.test { s += " — in test \(test)" }
+        var s = headline(f)
+        if let b = f.boundary {
+            s = BoundarySentence.sentence(for: f, boundary: b)
+            if let test = f.test { s += " — in test \(test)" }
+        }
+        // A leak an over-broad suppression hid gates: say which entry hid it.
+        if let by = f.suppressedBy, f.suppressionOverBroad == true {
+            let at = f.suppressionSource.map { " (\($0))" } ?? ""
+            s = "hidden by the over-broad suppression '\(by)'\(at): " + s
+        }
         return s
     }
 
+    /// One finding as a person reads it once: the same site seen in several runs
+    /// (per test, per checker) with every checker and test that saw it.
+    public struct Occurrences: Sendable {
+        /// The first occurrence, in report order.
+        public var finding: Finding
+        /// Every checker that saw it, in `Checker` order (the runs' and `seenBy`).
+        public var checkers: [Checker]
+        /// The tests it was attributed to, in report order.
+        public var tests: [String]
+        /// The runs that reported it, in report order.
+        public var runs: [RunResult]
+    }
+
+    /// `findings` grouped by `CrossChecker.siteKey` in first-occurrence order; a
+    /// finding without a site (a test failure, a fatal signal) stays on its own.
+    public static func occurrences(_ findings: [(run: RunResult, finding: Finding)]) -> [Occurrences] {
+        var groups: [Occurrences] = []
+        var index: [String: Int] = [:]
+        for (run, f) in findings {
+            let key = CrossChecker.siteKey(f)
+            if let key, let i = index[key] {
+                for c in [run.checker] + (f.seenBy ?? []) where !groups[i].checkers.contains(c) {
+                    groups[i].checkers.append(c)
+                }
+                if let t = f.test ?? run.test, !groups[i].tests.contains(t) { groups[i].tests.append(t) }
+                groups[i].runs.append(run)
+                continue
+            }
+            var checkers = [run.checker]
+            for c in f.seenBy ?? [] where !checkers.contains(c) { checkers.append(c) }
+            if let key { index[key] = groups.count }
+            groups.append(
+                Occurrences(finding: f, checkers: checkers, tests: (f.test ?? run.test).map { [$0] } ?? [], runs: [run]))
+        }
+        for i in groups.indices {
+            groups[i].checkers.sort { Checker.allCases.firstIndex(of: $0)! < Checker.allCases.firstIndex(of: $1)! }
+        }
+        return groups
+    }
+
+    /// The lead line of a group: the finding's lead, its tests, and, when
+    /// `withCheckers`, the checkers that saw it (`(valgrind, asan)`), or the one
+    /// that did with the known reason the other did not.
+    static func lead(_ g: Occurrences, withCheckers: Bool) -> String {
+        var f = g.finding
+        f.test = nil
+        var s = lead(f)
+        if g.tests.count == 1 {
+            s += " — in test \(g.tests[0])"
+        } else if !g.tests.isEmpty {
+            s += " — in tests \(g.tests.joined(separator: ", "))"
+        }
+        if withCheckers { s += " " + checkersNote(g) }
+        return s
+    }
+
+    /// `(valgrind, asan)`, or `(valgrind only: <reason>)` for what one checker alone saw.
+    static func checkersNote(_ g: Occurrences) -> String {
+        let names = g.checkers.map(\.rawValue).joined(separator: ", ")
+        if g.checkers.count == 1, let reason = g.finding.seenByReason { return "(\(names) only: \(reason))" }
+        return "(\(names))"
+    }
+
     /// The guide's voice: `✓ Valgrind: No memory leaks detected`, or `✗` with the
-    /// figures and each gating finding with its top frames.
+    /// figures, one headline and LEAK SUMMARY per checker (its own totals), then
+    /// each gating finding once with its top frames and, when several checkers
+    /// ran, the checkers that saw it. `colour` paints the marks (✗ red, ✓ green,
+    /// ! yellow) and the headlines bold: pass `console.useColour`.
     public static func summary(
-        _ report: Report, policy: Policy, selector: FrameSelector, maxFindings: Int = 20
+        _ report: Report, policy: Policy, selector: FrameSelector, maxFindings: Int = 20, colour: Bool = false
     ) -> String {
+        func paint(_ text: String, _ styles: Console.Style...) -> String {
+            Console.paint(text, styles, enabled: colour)
+        }
+        let cross = paint("✗", .red, .bold)
+        let check = paint("✓", .green, .bold)
+        let bang = paint("!", .yellow, .bold)
         var lines: [String] = []
         let checkers = Checker.allCases.filter { c in report.runs.contains { $0.checker == c } }
+        let several = checkers.count > 1
+        var gatingAll: [(run: RunResult, finding: Finding)] = []
+        var warningsAll: [(run: RunResult, finding: Finding)] = []
         for checker in checkers {
             let runs = report.runs.filter { $0.checker == checker }
             let totals = runs.reduce(Totals()) { $0 + $1.totals }
-            let gating = runs.flatMap { r in r.findings.filter(policy.gates) }
-            let warnings = runs.flatMap { r in r.findings.filter(policy.warns) }
+            let gating = runs.flatMap { r in r.findings.filter(policy.gates).map { (run: r, finding: $0) } }
+            let warnings = runs.flatMap { r in r.findings.filter(policy.warns).map { (run: r, finding: $0) } }
             let incomplete = runs.filter { $0.status == .incomplete }
             let name = checker.displayName
             if gating.isEmpty && incomplete.isEmpty {
                 lines.append(
-                    checker == .asan || checker == .lsan
-                        ? "✓ \(name): No issues detected (\(count(runs.count, "run")))"
-                        : "✓ \(name): No memory leaks detected (\(count(runs.count, "run")))")
+                    check + " "
+                        + paint(
+                            checker == .asan || checker == .lsan
+                                ? "\(name): No issues detected" : "\(name): No memory leaks detected", .bold)
+                        + " (\(count(runs.count, "run")))")
             } else if !gating.isEmpty {
-                let leaks = gating.filter(\.kind.isLeak).count
+                let leaks = gating.filter(\.finding.kind.isLeak).count
                 let errors = gating.count - leaks
                 var what: [String] = []
                 if leaks > 0 { what.append("memory leaks detected") }
                 if errors > 0 { what.append(count(errors, "memory error or failure", "memory errors or failures")) }
-                lines.append("✗ \(name): \(what.joined(separator: ", "))")
+                lines.append(cross + " " + paint("\(name): \(what.joined(separator: ", "))", .bold))
             }
             for r in incomplete {
-                lines.append("? \(name): incomplete: \(runLabel(r)): \(r.incompleteReason ?? "could not be trusted")")
+                lines.append(
+                    paint("?", .yellow, .bold)
+                        + " \(name): incomplete: \(runLabel(r)): \(r.incompleteReason ?? "could not be trusted")")
             }
             if !gating.isEmpty || totals.possiblyLost.bytes > 0 {
                 lines += Figures.leakSummary(totals, indent: "  ")
             }
-            for f in gating.prefix(maxFindings) {
-                lines.append("  ✗ " + lead(f))
-                for frame in selector.leadFrames(f) { lines.append("      at \(frame.display)") }
+            if several {
+                gatingAll += gating
+                warningsAll += warnings
+            } else {
+                lines += findingLines(gating, warnings, cross: cross, bang: bang, several: false, selector: selector, maxFindings: maxFindings)
             }
-            if gating.count > maxFindings { lines.append("  … and \(gating.count - maxFindings) more (see the report files)") }
-            for f in warnings.prefix(5) {
-                lines.append("  ! " + headline(f) + " (warning: not gating; --fail-on possible to gate)")
+        }
+        if several && !gatingAll.isEmpty || several && !warningsAll.isEmpty {
+            let groups = occurrences(gatingAll)
+            if !groups.isEmpty {
+                lines.append(
+                    paint("Failing the gate: \(count(groups.count, "finding")), each once with the checkers that saw it", .bold))
             }
+            lines += findingLines(gatingAll, warningsAll, cross: cross, bang: bang, several: true, selector: selector, maxFindings: maxFindings)
         }
         for s in report.skipped {
             lines.append("- \(s.checker.displayName): skipped: \(s.reason)")
         }
         for u in report.suppressions where u.overBroad {
             lines.append(
-                "‼ suppression '\(u.name)' (\(u.source)) hid \(count(u.count, "finding")) in the crate's own code: it is too broad"
+                paint("‼", .red, .bold)
+                    + " suppression '\(u.name)' (\(u.source)) hid \(count(u.count, "finding")) in the crate's own code: it is too broad"
             )
         }
         for note in report.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `valgrind-report.txt`: the gate's verdict first (every failing finding with
-    /// its whole stack), then warnings, one block per run, suppression use, and
+    /// The gating findings (each site once, with its lead frames) and the first warnings.
+    static func findingLines(
+        _ gating: [(run: RunResult, finding: Finding)], _ warnings: [(run: RunResult, finding: Finding)],
+        cross: String, bang: String, several: Bool, selector: FrameSelector, maxFindings: Int
+    ) -> [String] {
+        var lines: [String] = []
+        let groups = occurrences(gating)
+        for g in groups.prefix(maxFindings) {
+            lines.append("  \(cross) " + lead(g, withCheckers: several))
+            for frame in selector.leadFrames(g.finding) { lines.append("      at \(frame.display)") }
+        }
+        if groups.count > maxFindings { lines.append("  … and \(groups.count - maxFindings) more (see the report files)") }
+        for g in occurrences(warnings).prefix(5) {
+            var f = g.finding
+            f.test = g.tests.first
+            lines.append(
+                "  \(bang) " + headline(f) + (several ? " " + checkersNote(g) : "")
+                    + " (warning: not gating; --fail-on possible to gate)")
+        }
+        return lines
+    }
+
+    /// `valgrind-report.txt`: the gate's verdict first (every failing site once,
+    /// with the runs that reported it, the checkers that saw it and its whole
+    /// stack), then warnings, one block per run, suppression use, and
     /// each suppressed finding on one line (over-broad ones with their stacks).
     public static func full(
         _ report: Report, checkers: [Checker], policy: Policy, title: String, selector: FrameSelector = FrameSelector()
@@ -212,14 +328,17 @@ public enum TextReport {
             return out
         }
 
-        let gating = runs.flatMap { r in r.findings.filter(policy.gates).map { (r, $0) } }
+        // Each site once: a leak in several runs (per test) is one entry naming them,
+        // with every checker that saw it (`seenBy` brings in the other checker's).
+        let gating = occurrences(runs.flatMap { r in r.findings.filter(policy.gates).map { (run: r, finding: $0) } })
         lines.append("")
         lines.append("FAILING THE GATE (\(gating.count)):")
         if gating.isEmpty { lines.append("  none") }
-        for (r, f) in gating {
+        for g in gating {
             lines.append("")
-            lines.append("✗ \(lead(f))  [\(runLabel(r))]")
-            lines += stackLines(f)
+            lines.append("✗ \(lead(g, withCheckers: false))  [\(g.runs.map(runLabel).joined(separator: ", "))]")
+            lines.append("  seen by: " + checkersNote(g).dropFirst().dropLast())
+            lines += stackLines(g.finding)
         }
         let warnings = runs.flatMap { r in
             r.findings.filter { $0.suppressedBy == nil && !policy.gates($0) }.map { (r, $0) }
