@@ -101,5 +101,13 @@ import Testing
         #expect(g.exitCode == 2)
         #expect(g.stderr.contains("merge: \(garbage) is not a moq-leakcheck JSON report"))
         #expect(g.json == nil)
+
+        // What each partition's run applied cannot be applied again by merge: said, not ignored.
+        for (flag, value) in [("--baseline", p1.path), ("--suppressions", p1.path), ("--fail-on", "definite,possible")] {
+            let f = try Tool.run(["merge", p1.path, flag, value], tag: "merge-flag")
+            defer { try? FileManager.default.removeItem(atPath: f.dir) }
+            #expect(f.exitCode == 2, "\(flag)")
+            #expect(f.stderr.contains("merge: \(flag) is applied by each partition's run, not by merge"), "\(flag)")
+        }
     }
 }

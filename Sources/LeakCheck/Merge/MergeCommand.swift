@@ -8,7 +8,8 @@ import Foundation
 /// asked for that file, and nothing in it says which partition it would have
 /// been. A partition for which no file is given (the CI job that failed before
 /// uploading its report) is what `ReportMerger` calls missing: the merge is
-/// incomplete (exit 3), never clean.
+/// incomplete (exit 3), never clean. `--baseline`, `--suppressions` and
+/// `--fail-on` are usage errors: each partition's run applied them.
 public enum MergeCommand {
     /// Decodes each file, in the order given, with the partition it states.
     /// Throws `UsageError` (one line naming the file) on the first that
@@ -46,6 +47,17 @@ extension MergeCommand {
     ) -> Int32 {
         let report: Report
         do {
+            // Each partition's run applied these and decided its statuses: a merge
+            // cannot apply them again, and ignoring them silently would mislead.
+            if options.baselinePath != nil {
+                throw UsageError("merge: --baseline is applied by each partition's run, not by merge")
+            }
+            if !options.suppressionFiles.isEmpty {
+                throw UsageError("merge: --suppressions is applied by each partition's run, not by merge")
+            }
+            if options.failOn != Policy.defaultLeakKinds {
+                throw UsageError("merge: --fail-on is applied by each partition's run, not by merge")
+            }
             try options.validatePaths()
             try AtomicFile.prepareDirectory(options.reportDir)
             for (flag, path) in Application.outputFlags(options) {
