@@ -132,6 +132,7 @@ import Testing
         var batches: [String] = []
         try StreamingLogParser.forEachBatch(fileAt: path, batchBytes: 1, boundary: StreamingLogParser.sanitizerBoundary) {
             batches.append(String(decoding: $0, as: UTF8.self))
+            return true
         }
         #expect(
             batches == [

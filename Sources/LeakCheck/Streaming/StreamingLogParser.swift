@@ -52,6 +52,13 @@ public enum StreamingLogParser {
             let text = String(decoding: batch, as: UTF8.self)
             if !asan && text.contains("AddressSanitizer") { asan = true }
             combiner.add(SanitizerLogParser.parse(text: text))
+            guard Cancellation.isRequested else { return true }
+            // Interrupted: read no further, and the rest unread makes the output incomplete.
+            var rest = CheckerOutput(format: .sanitizer)
+            rest.complete = false
+            rest.incompleteReason = Cancellation.reason
+            combiner.add(rest)
+            return false
         }
         return (combiner.finish(), asan)
     }
@@ -97,11 +104,12 @@ public enum StreamingLogParser {
     /// Reads the file in `chunkSize` reads and calls `body` with consecutive
     /// batches of whole lines that together are exactly the file. Once a
     /// batch holds at least `batchBytes` it ends at the next place `boundary`
-    /// allows (after or before a line); the rest of the file is the last batch. Lines are split
+    /// allows (after or before a line); the rest of the file is the last batch.
+    /// Stops when `body` returns false. Lines are split
     /// at `\n` only (a `\r` stays in its line, as the parsers expect).
     static func forEachBatch(
         fileAt path: String, batchBytes: Int, boundary: (UnsafeBufferPointer<UInt8>) -> Boundary,
-        _ body: (UnsafeBufferPointer<UInt8>) -> Void
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw ParseError(file: path, "cannot open: \(String(cString: strerror(errno)))") }
@@ -110,6 +118,7 @@ public enum StreamingLogParser {
         buffer.reserveCapacity(batchBytes + 2 * chunkSize)
         var scanned = 0  // bytes of `buffer` whose lines were already looked at
         var afterOpening = false  // the last non-empty line was an `.opening` one
+        var stopped = false  // `body` asked for no more batches
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
         defer { chunk.deallocate() }
         while true {
@@ -134,18 +143,20 @@ public enum StreamingLogParser {
                     }
                     if !line.isEmpty { afterOpening = kind == .opening }
                     if let cut {
-                        body(UnsafeBufferPointer(rebasing: b[start..<cut]))
+                        if !body(UnsafeBufferPointer(rebasing: b[start..<cut])) { stopped = true }
                         start = cut
+                        if stopped { return }
                     }
                     scanned = nl + 1
                 }
             }
+            if stopped { return }
             if start > 0 {
                 buffer.removeSubrange(0..<start)
                 scanned -= start
             }
         }
-        if !buffer.isEmpty { buffer.withUnsafeBufferPointer { body($0) } }
+        if !buffer.isEmpty { _ = buffer.withUnsafeBufferPointer { body($0) } }
     }
 }
 
