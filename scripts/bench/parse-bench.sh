@@ -1,85 +1,111 @@
 #!/usr/bin/env bash
-# P3 benchmark (DESIGN.md): parse a ~100 MB valgrind XML with ValgrindXMLParser
-# and compare with Foundation's XMLParser(stream:) walking the same file with
-# empty callbacks, and with Python's xml.etree.ElementTree.iterparse.
+# P3 end to end (issue 9): the `moq-leakcheck parse` command, reports written
+# (--json, the text report and the HTML report in --report-dir), against a bare
+# Foundation XMLParser(stream:) walk of the same valgrind XML with empty callbacks;
+# and `parse` of a sanitizer log of the same size. One row per size, so the table
+# shows how time and peak RSS grow from 10 MB to 1 GB.
 #
-#   scripts/bench/parse-bench.sh            # 100 MB, 5 runs each
-#   SIZE_MB=200 RUNS=7 scripts/bench/parse-bench.sh
+#   scripts/bench/parse-bench.sh                          # 10, 100, 1000 MB, 1 run each
+#   SIZES="10 100 300 1000" RUNS=3 scripts/bench/parse-bench.sh
 #
-# The XML is generated in $WORK (default /tmp/moq-leakcheck-parse-bench), never in
-# git, from the real captures in Tests/Fixtures/logs/valgrind (parse-gen.py). The
-# timing harness (parse-harness.swift) is compiled with `swiftc -O` together with
-# Sources/LeakCheck/**/*.swift: no test target does timing.
-# Targets: ours <= 0.5x XMLParser walk, >= 8x faster than iterparse, peak RSS <= 64 MB.
+# Targets: parse command >= 2x faster than the XMLParser walk, peak RSS <= 64 MB at
+# 100 MB and at 1 GB, for valgrind XML and for sanitizer logs.
+#
+# Inputs are generated in a temporary directory from the real captures in
+# Tests/Fixtures/logs (parse-gen.py: valgrind XML; parse-gen-sanitizer.py: ASan/LSan
+# logs), one at a time, and deleted after use (and on exit). The tool is the release
+# build (`swift build -c release`); the walk is parse-xmlwalk.swift built with
+# `swiftc -O`. No test target does timing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=${WORK:-/tmp/moq-leakcheck-parse-bench}
-SIZE_MB=${SIZE_MB:-100}
-RUNS=${RUNS:-5}
-mkdir -p "$WORK"
+SIZES=${SIZES:-"10 100 1000"}
+RUNS=${RUNS:-1}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/moq-leakcheck-parse-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
 
-XML="$WORK/valgrind-${SIZE_MB}mb.xml"
-if [[ ! -s "$XML" ]]; then
-    python3 "$ROOT/scripts/bench/parse-gen.py" "$XML" "$SIZE_MB" "$ROOT/Tests/Fixtures/logs/valgrind" >&2
-fi
+echo "building moq-leakcheck (release) and the XMLParser walk…" >&2
+(cd "$ROOT" && swift build -c release --product moq-leakcheck >&2)
+BIN="$ROOT/.build/release/moq-leakcheck"
+swiftc -O -o "$WORK/xmlwalk" "$ROOT/scripts/bench/parse-xmlwalk.swift"
 
-# Top-level code must live in main.swift when compiling several files.
-mkdir -p "$WORK/harness"
-cp "$ROOT/scripts/bench/parse-harness.swift" "$WORK/harness/main.swift"
-mapfile -t SOURCES < <(find "$ROOT/Sources/LeakCheck" -name '*.swift' | sort)
-echo "building harness (swiftc -O)…" >&2
-swiftc -O -module-name ParseBench -o "$WORK/parse-harness" "$WORK/harness/main.swift" "${SOURCES[@]}"
-
-# Warm the page cache so every contender reads from memory.
-cat "$XML" > /dev/null
-
-declare -A CMD=(
-    [ours]="$WORK/parse-harness ours $XML"
-    [stream]="$WORK/parse-harness stream $XML"
-    [xmlparser]="$WORK/parse-harness xmlparser $XML"
-    [iterparse]="python3 $ROOT/scripts/bench/parse-iterparse.py $XML"
-)
-ORDER=(ours stream xmlparser iterparse)
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
-for ((r = 1; r <= RUNS; r++)); do
-    # Interleaved, so background load affects every contender alike.
-    for name in "${ORDER[@]}"; do
-        out=$(/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" ${CMD[$name]})
-        read -r wall user sys rss < "$WORK/time.txt"
-        parse=$(echo "$out" | head -1 | cut -d' ' -f1)
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$parse" "$wall" "$user" "$sys" "$rss" >> "$RESULTS"
-        echo "run $r $name: parse ${parse}s wall ${wall}s cpu $(echo "$user + $sys" | bc)s rss ${rss} KB | $(echo "$out" | head -1 | cut -d' ' -f2-)" >&2
+
+# measure NAME SIZE FILE CMD...: one timed run; appends name, size, bytes, wall, cpu, rss KB, detail.
+measure() {
+    local name=$1 size=$2 file=$3
+    shift 3
+    local rc=0
+    /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || rc=$?
+    read -r wall user sys rss < <(tail -1 "$WORK/time.txt")
+    local detail
+    if [[ $name == walk ]]; then
+        [[ $rc == 0 ]] || { echo "walk failed ($rc): $(cat "$WORK/err.txt")" >&2; exit 1; }
+        detail=$(head -1 "$WORK/out.txt")
+    else
+        # parse exits 1 (findings): anything else is a broken run, not a measurement.
+        [[ $rc == 1 ]] || { echo "parse exited $rc: $(tail -3 "$WORK/err.txt")" >&2; exit 1; }
+        detail=$(python3 - "$WORK/rd/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+fs = [f for run in r["runs"] for f in run["findings"]]
+occ = sum(f.get("count") or 1 for f in fs)
+t = r["totals"]
+print(f"distinct={len(fs)} occurrences={occ} errors={t['errors']} definite={t['definitelyLost']['bytes']}/{t['definitelyLost']['blocks']} status={r['status']}")
+PY
+)
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$size" "$(stat -c %s "$file")" "$wall" \
+        "$(echo "$user + $sys" | bc)" "$rss" "$detail" >> "$RESULTS"
+    echo "$name ${size} MB: wall ${wall}s cpu $(echo "$user + $sys" | bc)s rss ${rss} KB | $detail" >&2
+}
+
+parse_cmd() { echo "$BIN" parse "$1" --report-dir "$WORK/rd" --json "$WORK/rd/report.json" --quiet; }
+
+for size in $SIZES; do
+    XML="$WORK/valgrind-${size}mb.xml"
+    python3 "$ROOT/scripts/bench/parse-gen.py" "$XML" "$size" "$ROOT/Tests/Fixtures/logs/valgrind" >&2
+    cat "$XML" > /dev/null  # page cache warm: both contenders read from memory
+    for ((r = 1; r <= RUNS; r++)); do
+        rm -rf "$WORK/rd"
+        measure ours-xml "$size" "$XML" $(parse_cmd "$XML")
+        measure walk "$size" "$XML" "$WORK/xmlwalk" "$XML"
     done
+    rm -f "$XML"
+
+    LOG="$WORK/sanitizer-${size}mb.log"
+    python3 "$ROOT/scripts/bench/parse-gen-sanitizer.py" "$LOG" "$size" "$ROOT/Tests/Fixtures/logs/sanitizer" >&2
+    cat "$LOG" > /dev/null
+    for ((r = 1; r <= RUNS; r++)); do
+        rm -rf "$WORK/rd"
+        measure ours-sanitizer "$size" "$LOG" $(parse_cmd "$LOG")
+    done
+    rm -f "$LOG"
 done
 
-python3 - "$RESULTS" "$XML" "$RUNS" <<'PY'
-import os, statistics, sys
+python3 - "$RESULTS" "$RUNS" <<'PY'
+import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
-size = os.path.getsize(sys.argv[2])
-med = {}
-for name in ["ours", "stream", "xmlparser", "iterparse"]:
-    r = [x for x in rows if x[0] == name]
-    med[name] = dict(
-        parse=statistics.median(float(x[1]) for x in r),
-        wall=statistics.median(float(x[2]) for x in r),
-        cpu=statistics.median(float(x[3]) + float(x[4]) for x in r),
-        rss=max(int(x[5]) for x in r) / 1024,
-    )
-print(f"file: {size / 1e6:.1f} MB ({size} bytes), {sys.argv[3]} runs each, medians; peak RSS = max over runs\n")
-print("| contender | parse s (in-process) | process wall s | process CPU s | peak RSS MB |")
-print("|---|---|---|---|---|")
-labels = dict(ours="ValgrindXMLParser.parse(fileAt:) (findings kept)",
-              stream="ValgrindXMLParser.parse(fileAt:onFinding:) (streamed)",
-              xmlparser="Foundation XMLParser(stream:) walk, empty delegate",
-              iterparse="Python 3 ElementTree.iterparse (+ elem.clear())")
-for k, m in med.items():
-    print(f"| {labels[k]} | {m['parse']:.3f} | {m['wall']:.3f} | {m['cpu']:.3f} | {m['rss']:.1f} |")
-o, s, x, p = med["ours"], med["stream"], med["xmlparser"], med["iterparse"]
+sizes = sorted({int(r[1]) for r in rows})
+def med(name, size, col):
+    v = [float(r[col]) for r in rows if r[0] == name and int(r[1]) == size]
+    return statistics.median(v) if v else float("nan")
+def peak(name, size):
+    return max(int(r[5]) for r in rows if r[0] == name and int(r[1]) == size) / 1024
+def detail(name, size):
+    return next(r[6] for r in rows if r[0] == name and int(r[1]) == size)
+print(f"{sys.argv[2]} run(s) per contender and size; wall/CPU medians, peak RSS = max over runs\n")
+print("| input | bytes | `parse` wall s | `parse` CPU s | `parse` peak RSS MB | XMLParser walk wall s | walk peak RSS MB | walk / parse (wall) |")
+print("|---|---|---|---|---|---|---|---|")
+for s in sizes:
+    b = next(r[2] for r in rows if int(r[1]) == s and r[0] == "ours-xml")
+    ow, oc, wr = med("ours-xml", s, 3), med("ours-xml", s, 4), med("walk", s, 3)
+    print(f"| valgrind XML {s} MB | {b} | {ow:.2f} | {oc:.2f} | {peak('ours-xml', s):.1f} | {wr:.2f} | {peak('walk', s):.1f} | **{wr / ow:.2f}x** |")
+for s in sizes:
+    b = next(r[2] for r in rows if int(r[1]) == s and r[0] == "ours-sanitizer")
+    print(f"| sanitizer log {s} MB | {b} | {med('ours-sanitizer', s, 3):.2f} | {med('ours-sanitizer', s, 4):.2f} | {peak('ours-sanitizer', s):.1f} | | | |")
 print()
-print(f"- ours / XMLParser walk: {o['parse'] / x['parse']:.2f}x parse time, {o['cpu'] / x['cpu']:.2f}x process CPU (target <= 0.5x)")
-print(f"- streamed / XMLParser walk: {s['parse'] / x['parse']:.2f}x parse time")
-print(f"- iterparse / ours: {p['parse'] / o['parse']:.1f}x parse time, {p['cpu'] / o['cpu']:.1f}x process CPU (target >= 8x)")
-print(f"- throughput (ours): {size / 1e6 / o['parse']:.0f} MB/s")
+for s in sizes:
+    print(f"- {s} MB: XML {detail('ours-xml', s)}; sanitizer {detail('ours-sanitizer', s)}")
 PY

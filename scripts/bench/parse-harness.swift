@@ -1,4 +1,4 @@
-// Timing harness for scripts/bench/parse-bench.sh, compiled with `swiftc -O`
+// Timing harness for scripts/bench/parse-bench-parser.sh (parser only), compiled with `swiftc -O`
 // together with Sources/LeakCheck/**/*.swift (so no test target does timing).
 //   parse-harness ours FILE        parse with ValgrindXMLParser, print seconds + figures
 //   parse-harness stream FILE      ValgrindXMLParser with a per-finding callback (nothing kept)

@@ -25,6 +25,8 @@ public enum Application {
             for w in result.warnings { console.out(w) }
             if result.errors.isEmpty { console.out("ok: \(options.positional.count - 1) file(s) valid") }
             return result.errors.isEmpty ? ExitCode.clean : ExitCode.usage
+        case .merge:
+            return MergeCommand.run(options, console: console, supervisor: supervisor, environment: environment)
         default:
             break
         }

@@ -32,22 +32,28 @@ extension Engine {
         }
         let output: CheckerOutput
         let checker: Checker
+        // Every log streams from disk, identical findings stored once: memory
+        // follows the distinct findings, not the file's size (valgrind text
+        // logs hold each error context once already, valgrind dedupes them).
         switch format {
         case .valgrindXML:
             checker = .valgrind
-            do { output = try ValgrindXMLParser.parse(fileAt: path) } catch { return incomplete(.valgrind, "\(error)") }
-        case .valgrindText, .sanitizer:
-            guard let data = FileManager.default.contents(atPath: path) else {
-                return incomplete(.valgrind, "cannot read \(path)")
+            do { output = try StreamingLogParser.parseValgrindXML(fileAt: path) } catch {
+                return incomplete(.valgrind, "\(error)")
             }
-            let text = String(decoding: data, as: UTF8.self)
-            if format == .valgrindText {
-                checker = .valgrind
-                output = ValgrindTextParser.parse(text: text)
-            } else {
-                checker = text.contains("AddressSanitizer") ? .asan : .lsan
-                output = SanitizerLogParser.parse(text: text)
-            }
+        case .sanitizer:
+            do {
+                let parsed = try StreamingLogParser.parseSanitizerLog(fileAt: path)
+                checker = parsed.mentionsAddressSanitizer ? .asan : .lsan
+                output = parsed.output
+            } catch { return incomplete(.asan, "\(error)") }
+        case .valgrindText:
+            checker = .valgrind
+            do {
+                var whole = try ValgrindTextParser.parse(fileAt: path)
+                whole.findings = FindingDeduplication.deduplicate(whole.findings)
+                output = whole
+            } catch { return incomplete(.valgrind, "\(error)") }
         }
         var run = ResultBuilder(context: context).build(
             RunEvidence(

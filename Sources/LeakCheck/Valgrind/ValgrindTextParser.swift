@@ -13,7 +13,6 @@ public enum ValgrindTextParser {
     /// the last LEAK SUMMARY and the ERROR SUMMARY (see `SummaryReconciliation`),
     /// and the parse stops early, incomplete, when `Cancellation` is requested.
     public static func parse(text: String) -> CheckerOutput {
-        var state = TextState()
         var prefixed = false
         forEachLine(text) { line in
             if pidPrefix(line) != nil {
@@ -22,10 +21,45 @@ public enum ValgrindTextParser {
             }
             return true
         }
+        let terminated = text.utf8.last == 0x0A || text.utf8.last == 0x0D
+        return parseLines(prefixed: prefixed, emptyInput: text.isEmpty, terminated: { terminated }) { line in
+            forEachLine(text, line)
+        }
+    }
+
+    /// `parse(text:)` of the file at `path`, streamed: the file is read twice
+    /// in chunks (once up to its first `==PID==` line, to know whether it has
+    /// prefixes, then to parse) and never held whole. Throws `ParseError`
+    /// only when the file cannot be opened or read.
+    public static func parse(fileAt path: String) throws -> CheckerOutput {
+        var prefixed = false
+        let first = try LineReader.forEachLine(fileAt: path) { line in
+            if pidPrefix(line) != nil {
+                prefixed = true
+                return false
+            }
+            return true
+        }
+        var summary = LineReader.Summary()
+        var failure: Error?
+        let out = parseLines(prefixed: prefixed, emptyInput: first.bytes == 0, terminated: { summary.terminated }) { line in
+            do { summary = try LineReader.forEachLine(fileAt: path, line) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    /// The one line-by-line parse both entry points share: `lines` calls its
+    /// argument with each line until it returns false; `terminated` (asked
+    /// after the last line) says whether the input ended with a line end.
+    static func parseLines(
+        prefixed: Bool, emptyInput: Bool, terminated: () -> Bool, lines: ((Substring) -> Bool) -> Void
+    ) -> CheckerOutput {
+        var state = TextState()
         state.prefixed = prefixed
         var sincePoll = 0
         var lastLine: Substring?
-        forEachLine(text) { line in
+        lines { line in
             sincePoll += 1
             if sincePoll >= Cancellation.pollInterval {
                 sincePoll = 0
@@ -45,9 +79,8 @@ public enum ValgrindTextParser {
             }
             return true
         }
-        var out = state.finish(text: text)
-        let terminated = text.utf8.last == 0x0A || text.utf8.last == 0x0D
-        if out.complete, !terminated, let last = lastLine, let why = cutStructureLine(last) {
+        var out = state.finish(emptyInput: emptyInput)
+        if out.complete, !terminated(), let last = lastLine, let why = cutStructureLine(last) {
             out.complete = false
             out.incompleteReason = why
         }
@@ -548,7 +581,7 @@ private struct TextState {
 
     // MARK: end
 
-    mutating func finish(text: String) -> CheckerOutput {
+    mutating func finish(emptyInput: Bool) -> CheckerOutput {
         if inLeakSummary { endLeakSummary() }
         flush()
         var out = CheckerOutput(format: .valgrindText)
@@ -577,7 +610,7 @@ private struct TextState {
         } else if !sawValgrindLine {
             out.complete = false
             out.incompleteReason =
-                text.isEmpty ? "empty valgrind output" : "no valgrind output found in the log"
+                emptyInput ? "empty valgrind output" : "no valgrind output found in the log"
         } else if exitOnFirstError {
             out.complete = false
             out.incompleteReason = "valgrind stopped at the first error (--exit-on-first-error)"
