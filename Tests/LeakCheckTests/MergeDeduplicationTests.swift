@@ -80,3 +80,21 @@ import Testing
         #expect(deduped.totals.definitelyLost == Tally(bytes: 48, blocks: 3))
     }
 }
+
+@Suite struct DeduplicationIdentityTests {
+    /// Two allocation sites in one function share a fingerprint (it leaves line numbers
+    /// out) but are two findings; the same site twice is one finding counted twice.
+    @Test func twoSitesInOneFunctionAreNotOneFinding() {
+        func leak(line: Int) -> Finding {
+            Finding(
+                kind: .indirectlyLost, rawKind: "Indirect leak", bytes: 16, blocks: 1, message: "",
+                stack: [Frame(function: "malloc"), Frame(function: "leaks", file: "/s/x.c", line: line)])
+        }
+        let a = leak(line: 16), b = leak(line: 17)
+        #expect(a.fingerprint == b.fingerprint)
+        let deduped = FindingDeduplication.deduplicate([a, b, a])
+        #expect(deduped.map { $0.stack[1].line } == [16, 17])
+        #expect(deduped.map(\.count) == [2, nil])
+        #expect(Totals(findings: deduped).indirectlyLost == Tally(bytes: 48, blocks: 3))
+    }
+}

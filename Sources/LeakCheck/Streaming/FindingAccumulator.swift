@@ -3,9 +3,10 @@
 /// the size of the log (ASan with `halt_on_error=0` and valgrind print the
 /// same error every time it happens).
 ///
-/// Identical means what `FindingDeduplication` means (fingerprint, bytes,
-/// blocks, indirect bytes, test, attribution, suppression): accumulating a
-/// sequence gives exactly `FindingDeduplication.deduplicate` of it. The first
+/// Identical means the same fingerprint, the same source lines on the stack
+/// (the fingerprint leaves lines out, so two allocation sites in one function
+/// share it: they are not the same finding), bytes, blocks, indirect bytes,
+/// test, attribution and suppression. `FindingDeduplication` is this. The first
 /// occurrence is kept; totals still count every copy (`Totals.add` multiplies
 /// by `count`).
 public struct FindingAccumulator: Sendable {
@@ -34,10 +35,11 @@ public struct FindingAccumulator: Sendable {
         for f in s { add(f) }
     }
 
-    /// The same identity as `FindingDeduplication` (kept in step with it; a
-    /// test compares the two on every fixture log).
+    /// The identity of a finding: what makes two copies the same finding.
     private struct Key: Hashable, Sendable {
         var fingerprint: String
+        /// Each frame's function, file and line (no addresses: they move with ASLR).
+        var lines: [CodeLocation]
         var bytes: Int?
         var blocks: Int?
         var indirectBytes: Int?
@@ -47,6 +49,7 @@ public struct FindingAccumulator: Sendable {
         var suppressionSource: String?
         init(_ f: Finding) {
             fingerprint = f.fingerprint
+            lines = f.stack.map { CodeLocation(function: $0.function ?? $0.object, file: $0.file, line: $0.line) }
             bytes = f.bytes
             blocks = f.blocks
             indirectBytes = f.indirectBytes
