@@ -1,56 +1,5 @@
 import Foundation
 
-/// Feature selection for one cargo build, as the user gave it.
-public struct FeatureSelection: Sendable, Hashable, Codable {
-    public var features: [String]
-    public var noDefaultFeatures: Bool
-    public var allFeatures: Bool
-
-    public init(features: [String] = [], noDefaultFeatures: Bool = false, allFeatures: Bool = false) {
-        self.features = features
-        self.noDefaultFeatures = noDefaultFeatures
-        self.allFeatures = allFeatures
-    }
-
-    /// cargo arguments for this selection.
-    public var cargoArguments: [String] {
-        var args: [String] = []
-        if allFeatures { args.append("--all-features") }
-        if noDefaultFeatures { args.append("--no-default-features") }
-        if !features.isEmpty { args += ["--features", features.joined(separator: ",")] }
-        return args
-    }
-
-    /// A short label for reports: "default", "with_moq", "no-default+with_moq", "all".
-    public var label: String {
-        if allFeatures { return "all-features" }
-        var parts: [String] = []
-        if noDefaultFeatures { parts.append("no-default") }
-        parts += features
-        return parts.isEmpty ? "default" : parts.joined(separator: "+")
-    }
-
-    /// Parses a `--features`-style list: commas and/or spaces.
-    public static func splitList(_ s: String) -> [String] {
-        s.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-    }
-}
-
-/// A test executable cargo built, from a `compiler-artifact` message.
-public struct TestExecutable: Sendable, Hashable, Codable {
-    /// Cargo target name (`moq_ffi` for the lib's unit tests, `lifecycle` for tests/lifecycle.rs).
-    public var targetName: String
-    /// Target kind: lib, test, bin, example, bench.
-    public var targetKind: String
-    public var path: String
-
-    public init(targetName: String, targetKind: String, path: String) {
-        self.targetName = targetName
-        self.targetKind = targetKind
-        self.path = path
-    }
-}
-
 /// What `cargo test --no-run --message-format=json…` printed, read line by line.
 public struct CargoBuildMessages: Sendable {
     public var executables: [TestExecutable] = []
@@ -119,43 +68,5 @@ public struct CargoBuildMessages: Sendable {
         // "#0.1.0": the name is the last path component of the URL.
         let url = id[..<hash]
         return url.split(separator: "/").last.map(String.init)
-    }
-}
-
-/// Reading test names from a libtest binary (`--list --format terse`).
-public enum LibtestListing {
-    /// `name: test` lines → names; benches and other kinds are dropped.
-    public static func parseTerse(_ text: String) -> [String] {
-        text.split(separator: "\n").compactMap { line in
-            guard line.hasSuffix(": test") else { return nil }
-            return String(line.dropLast(": test".count))
-        }
-    }
-
-    /// Names of tests the harness reported as FAILED, from its stdout
-    /// (`test name ... FAILED`), in order, without duplicates.
-    public static func failedTests(in output: String) -> [String] {
-        var names: [String] = []
-        for line in output.split(separator: "\n") {
-            guard line.hasPrefix("test "), line.hasSuffix(" ... FAILED") else { continue }
-            let name = String(line.dropFirst(5).dropLast(" ... FAILED".count))
-            if !names.contains(name) { names.append(name) }
-        }
-        return names
-    }
-
-    /// The harness's own verdict line (`test result: ok. 3 passed; …`), if it printed one.
-    public static func resultLine(in output: String) -> String? {
-        output.split(separator: "\n").last(where: { $0.hasPrefix("test result: ") }).map(String.init)
-    }
-}
-
-/// The host triple from `rustc -vV` (`host: x86_64-unknown-linux-gnu`).
-public enum RustcInfo {
-    public static func hostTriple(fromVerboseVersion text: String) -> String? {
-        for line in text.split(separator: "\n") where line.hasPrefix("host: ") {
-            return String(line.dropFirst("host: ".count)).trimmingCharacters(in: .whitespaces)
-        }
-        return nil
     }
 }
