@@ -13,8 +13,9 @@ import Synchronization
 ///    crashing test keeps the error, the others run again;
 /// 4. findings are attributed by their stack (`StackAttribution`); only gating
 ///    ones with no test frame are bisected within their shard (`Bisection`);
-/// 5. results are returned in job order, shards in listing order, whatever
-///    `--jobs` was, and the timing cache is updated for the next run.
+/// 5. a binary's shard runs are reported as one run (`ShardedRuns`), in job
+///    order, so the report is the same whatever `--jobs`, the timing cache or
+///    the partition; the timing cache is updated for the next run.
 struct Scheduler: Sendable {
     let context: RunContext
     let driver: any CheckerDriver
@@ -73,13 +74,37 @@ struct Scheduler: Sendable {
         }
         bisect(&reported)
         saveTimings(timings, to: cachePath)
-        return reported.enumerated().sorted { a, b in
+        let ordered = reported.enumerated().sorted { a, b in
             let (x, y) = (a.element.unit, b.element.unit)
             if x.owner != y.owner { return x.owner < y.owner }
             if x.sortKey != y.sortKey { return x.sortKey < y.sortKey }
             if x.round != y.round { return x.round < y.round }
             return a.offset < b.offset
-        }.map(\.element.run)
+        }.map(\.element)
+        return report(ordered, jobs: jobs)
+    }
+
+    /// One run per binary for shards (`ShardedRuns`), one per test under
+    /// `--per-test`, whole programs as they ran; in job order.
+    func report(_ ordered: [Outcome], jobs: [Job]) -> [RunResult] {
+        var out: [RunResult] = []
+        var i = 0
+        while i < ordered.count {
+            let owner = ordered[i].unit.owner
+            var j = i
+            while j < ordered.count && ordered[j].unit.owner == owner { j += 1 }
+            let group = ordered[i..<j]
+            let job = jobs[owner]
+            if job.isLibtest, options.perTest != true, !wholeBinaries, group.allSatisfy({ $0.unit.tests != nil }),
+                let listing = context.listings.withLock({ $0[job.program] })
+            {
+                out.append(ShardedRuns.combine(group.map(\.run), whole: job, listing: listing.tests))
+            } else {
+                out += group.map(\.run)
+            }
+            i = j
+        }
+        return out
     }
 
     // MARK: - Planning
