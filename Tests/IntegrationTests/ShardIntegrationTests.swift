@@ -191,7 +191,16 @@ import Testing
         var parts: [(Report, PartitionSpec?)] = []
         var partRuns: [[[String: Any]]] = []
         for k in 1...3 {
-            let p = try Tool.run(args + ["--partition", "hash:\(k)/3"], tag: "part-\(k)")
+            let dir = Tool.tempDir("part-\(k)")
+            let p = try Tool.run(args + ["--partition", "hash:\(k)/3", "--junit", dir + "/junit.xml"], tag: "part-\(k)", in: dir)
+            // JUnit lists every test of each binary this partition ran: the ones other
+            // partitions run are skipped, never passed (as is moq_ffi's one #[ignore]d test).
+            let junit = try #require(p.file("junit.xml"))
+            let ran = Self.testsRun(p.runs)
+            let listed = ran.keys.map { Self.moqFFITests[$0]! + ($0 == "moq_ffi" ? 1 : 0) }.reduce(0, +)
+            let mine = ran.values.map(\.count).reduce(0, +)
+            #expect(junit.components(separatedBy: "<testcase ").count - 1 == listed)
+            #expect(junit.components(separatedBy: "<skipped").count - 1 == listed - mine)
             let data = try #require(FileManager.default.contents(atPath: p.dir + "/report.json"))
             let report = try JSONDecoder().decode(Report.self, from: data)
             #expect(report.partition == PartitionSpec(index: k, total: 3))

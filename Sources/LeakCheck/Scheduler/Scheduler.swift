@@ -96,7 +96,7 @@ struct Scheduler: Sendable {
             let group = ordered[i..<j]
             let job = jobs[owner]
             if job.isLibtest, options.perTest != true, !wholeBinaries, group.allSatisfy({ $0.unit.tests != nil }),
-                let listing = context.listings.withLock({ $0[job.program] })
+                let listing = context.harnessListings.withLock({ $0[job.program] })
             {
                 out.append(ShardedRuns.combine(group.map(\.run), whole: job, listing: listing.tests))
             } else {
@@ -145,13 +145,17 @@ struct Scheduler: Sendable {
                 continue
             }
             if wholeBinaries {
-                guard selected.contains(TestID(binary: job.scheduleID)) else { continue }
+                guard selected.contains(TestID(binary: job.scheduleID)) else {
+                    markOtherPartitions(job, running: [])
+                    continue
+                }
                 let estimate = timings[TestID(binary: key)].map { $0 + driver.startupSeconds }
                 units.append(Unit(owner: i, job: job, tests: tests, estimate: estimate, sortKey: 0, splittable: false))
                 continue
             }
             let mine = tests.filter { selected.contains(TestID(binary: job.scheduleID, test: $0)) }
             let position = Dictionary(tests.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            if mine.count < tests.count { markOtherPartitions(job, running: Set(mine)) }
             if options.perTest == true {
                 for t in mine {
                     let n = position[t]!
@@ -169,6 +173,14 @@ struct Scheduler: Sendable {
             }
         }
         return units
+    }
+
+    /// The reports list a binary's tests that another partition runs as skipped
+    /// (JUnit's `<skipped>`), never as passed.
+    func markOtherPartitions(_ job: Job, running: Set<String>) {
+        guard let full = context.harnessListings.withLock({ $0[job.program] }) else { return }
+        let others = full.tests.filter { !running.contains($0) }
+        context.listings.withLock { $0[job.program] = TestList(tests: full.tests, ignored: full.ignored.union(others)) }
     }
 
     /// Shards per binary: the machine's cores, not `--jobs`, so that the same
@@ -347,7 +359,7 @@ struct Scheduler: Sendable {
     /// (JUnit shows ignored tests as skipped). A listing that fails is said:
     /// the binary runs whole, never silently unattributed.
     func listTests(_ job: Job) -> [String]? {
-        if let known = context.listings.withLock({ $0[job.program] }) {
+        if let known = context.harnessListings.withLock({ $0[job.program] }) {
             return known.tests.filter { !known.ignored.contains($0) }
         }
         let env = driver.listingEnvironment(context)
@@ -369,6 +381,7 @@ struct Scheduler: Sendable {
                 supervisor: context.supervisor
             ).map { LibtestListing.parseTerse($0.output) } ?? []
         let list = TestList(tests: LibtestListing.parseTerse(all.output), ignored: Set(ignored))
+        context.harnessListings.withLock { $0[job.program] = list }
         context.listings.withLock { $0[job.program] = list }
         return list.tests.filter { !list.ignored.contains($0) }
     }
