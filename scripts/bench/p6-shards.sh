@@ -10,14 +10,14 @@
 # shards longest-first as every run after the first does. Median of N (default 3), interleaved.
 # Target (issue 9): plain / tool >= 1.7.
 #
-# Usage: p6-shards.sh [N] [WORK]   (env N, WORK also work; WORK default 20000)
+# Usage: p6-shards.sh [N] [WORK]   (env N, WORK also work; WORK default 40000)
 # Exit: 0 whether or not the target is met (MISSED is printed); non-zero only on errors.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 N="${1:-${N:-3}}"
-WORK="${2:-${WORK:-20000}}"
+WORK="${2:-${WORK:-40000}}"
 [[ "$N" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer"
 [[ "$WORK" =~ ^[0-9]+$ ]] || die "WORK must be a whole number"
 ensure_tool

@@ -8,24 +8,24 @@
 # (default 3), interleaved. The leak is checked to be attributed to tests::t0000 by stack.
 # Target (issue 9): leak / clean <= 1.3.
 #
-# Usage: p7-leak-attribution.sh [N] [WORK]   (env N, WORK also work; WORK default 20000)
+# Usage: p7-leak-attribution.sh [N] [WORK]   (env N, WORK also work; WORK default 40000)
 # Exit: 0 whether or not the target is met (MISSED is printed); non-zero only on errors.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 N="${1:-${N:-3}}"
-WORK="${2:-${WORK:-20000}}"
+WORK="${2:-${WORK:-40000}}"
 [[ "$N" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer"
 [[ "$WORK" =~ ^[0-9]+$ ]] || die "WORK must be a whole number"
 ensure_tool
 need cargo
 make_tmp p7
-python3 "$BENCH_DIR/p6-gen-crate.py" "$BENCH_TMP/clean" 48 "$WORK"
-python3 "$BENCH_DIR/p6-gen-crate.py" "$BENCH_TMP/leak" 48 "$WORK" --leak
+python3 "$BENCH_DIR/p6-gen-crate.py" "$BENCH_TMP/crate-clean" 48 "$WORK"
+python3 "$BENCH_DIR/p6-gen-crate.py" "$BENCH_TMP/crate-leak" 48 "$WORK" --leak
 echo "P7: building both crates (not timed) ..." >&2
 for c in clean leak; do
-    CARGO_TARGET_DIR="$BENCH_TMP/$c/target" cargo test --no-run -q --manifest-path "$BENCH_TMP/$c/Cargo.toml" >&2 \
+    CARGO_TARGET_DIR="$BENCH_TMP/crate-$c/target" cargo test --no-run -q --manifest-path "$BENCH_TMP/crate-$c/Cargo.toml" >&2 \
         || die "cargo test --no-run failed for $c"
 done
 
@@ -33,9 +33,9 @@ run_variant() {  # run_variant clean|leak
     local allowed=0
     [[ $1 == leak ]] && allowed=1
     rm -rf "$BENCH_TMP/out-$1"
-    export CARGO_TARGET_DIR="$BENCH_TMP/$1/target"
+    export CARGO_TARGET_DIR="$BENCH_TMP/crate-$1/target"
     timed "$BENCH_TMP/$1" "$allowed" "$TOOL" valgrind \
-        --manifest-path "$BENCH_TMP/$1/Cargo.toml" --jobs 2 -q --report-dir "$BENCH_TMP/out-$1" \
+        --manifest-path "$BENCH_TMP/crate-$1/Cargo.toml" --jobs 2 -q --report-dir "$BENCH_TMP/out-$1" \
         --json "$BENCH_TMP/out-$1/report.json"
 }
 
