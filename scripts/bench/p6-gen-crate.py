@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """Writes a synthetic std-only crate with N lib unit tests into DIR (for P6, P7, P9).
 
-Usage: p6-gen-crate.py DIR N WORK [--leak]
+Usage: p6-gen-crate.py DIR N WORK [--leak] [--uaf]
   N      number of tests (tests::t0000 ...)
   WORK   allocations each test makes and frees (0: a trivial test)
   --leak test t0000's body leaks one 40-byte Box (its own frame is on the stack,
          so stack attribution names it without any re-run)
+  --uaf  test t0001 reads a freed Box (a use-after-free only a checker sees; ASan
+         halts the process there)
 """
 import os
 import sys
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if a != "--leak"]
+    args = [a for a in sys.argv[1:] if a not in ("--leak", "--uaf")]
     leak = "--leak" in sys.argv[1:]
+    uaf = "--uaf" in sys.argv[1:]
     if len(args) != 3:
         sys.exit(__doc__)
     out, n, work = args[0], int(args[1]), int(args[2])
@@ -43,6 +46,9 @@ def main() -> None:
         body = f"assert!(churn({work}) >= {work * 32});" if work else "assert_eq!(1 + 1, 2);"
         if leak and i == 0:
             body += " forget(Box::into_raw(Box::new([1u8; 40])));"
+        if uaf and i == 1:
+            body += (" let b = Box::new(7u64); let p: *const u64 = &*b; drop(b);"
+                     " std::hint::black_box(unsafe { std::ptr::read_volatile(p) });")
         lines += ["    #[test]", f"    fn t{i:04d}() {{ {body} }}"]
     lines.append("}")
     with open(os.path.join(out, "src", "lib.rs"), "w") as f:
