@@ -201,6 +201,9 @@ struct Scheduler: Sendable {
         guard let tests = unit.tests, tests.count > 1, let stdout = outcome.stdout, !run.timedOut,
             !context.isInterrupted
         else { return (outcome, []) }
+        // libtest's summary line: the harness finished (a flood of output may have
+        // pushed early verdict lines out of the tail read, which proves nothing).
+        if LibtestListing.resultLine(in: stdout) != nil { return (outcome, []) }
         let finished = Set(HaltedShard.finished(in: stdout))
         guard tests.contains(where: { !finished.contains($0) }) else { return (outcome, []) }
         let attribution = StackAttribution(crateName: unit.job.target ?? "", tests: tests)
