@@ -415,6 +415,13 @@ struct Scheduler: Sendable {
                 r.tests = tests
                 let attribution = StackAttribution(crateName: unit.job.target ?? "", tests: tests)
                 r.findings = r.findings.map(attribution.attribute)
+                if tests.count == 1 {
+                    // The test ran alone in this process: what no stack named is still its own.
+                    for i in r.findings.indices where r.findings[i].test == nil {
+                        r.findings[i].test = tests[0]
+                        r.findings[i].attributedBy = .rerun
+                    }
+                }
             }
             let n = done.withLock { n -> Int in
                 n += 1
