@@ -8,16 +8,6 @@ public enum SanitizerFlavor: String, Sendable {
     var cFlag: String { "-fsanitize=\(rawValue)" }
 }
 
-/// How the scheduler ties findings to tests for a checker.
-enum AttributionStrategy: Sendable {
-    /// Whole binaries first; re-run per test only the binaries with gating
-    /// findings (valgrind: each process costs ~0.45 s of start-up).
-    case rerunWhenGating
-    /// Every test in its own process (sanitizers start in milliseconds and
-    /// LSan reports at exit, after libtest's verdict).
-    case processPerTest
-}
-
 /// What a driver prepared for one job: the process to start and where its
 /// output will be.
 struct PreparedRun: Sendable {
@@ -36,7 +26,14 @@ protocol CheckerDriver: Sendable {
     var checker: Checker { get }
     /// The build sources must make for this checker (nil: the plain build).
     var sanitizer: SanitizerFlavor? { get }
-    var attribution: AttributionStrategy { get }
+    /// Seconds one process costs before the first test runs: the scheduler
+    /// weighs it against the work when it splits a binary into shards.
+    var startupSeconds: Double { get }
+    /// The checker reports leaks only when the process exits normally: a
+    /// shard a memory error or crash halted lost every test's leak check, so
+    /// all its other tests must run again (sanitizers). valgrind still checks
+    /// leaks after a fatal signal, so only the unfinished tests re-run.
+    var leakCheckOnlyAtExit: Bool { get }
     /// The exit status the checker uses when it reported something.
     var reportExitCode: Int32? { get }
     /// Why it cannot run on this machine (nil: it can).

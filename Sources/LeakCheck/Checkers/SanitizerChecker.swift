@@ -7,7 +7,8 @@ struct SanitizerChecker: CheckerDriver {
     let checker: Checker
     let flavor: SanitizerFlavor
     var sanitizer: SanitizerFlavor? { flavor }
-    var attribution: AttributionStrategy { .processPerTest }
+    var startupSeconds: Double { ShardPlanner.sanitizerStartupSeconds }
+    var leakCheckOnlyAtExit: Bool { true }
     var reportExitCode: Int32? { Self.exitCode }
 
     /// `exitcode=` the tool sets, to tell "the sanitizer reported" from "a test failed".

@@ -5,7 +5,8 @@ import Foundation
 struct ValgrindChecker: CheckerDriver {
     var checker: Checker { .valgrind }
     var sanitizer: SanitizerFlavor? { nil }
-    var attribution: AttributionStrategy { .rerunWhenGating }
+    var startupSeconds: Double { ShardPlanner.valgrindStartupSeconds }
+    var leakCheckOnlyAtExit: Bool { false }
     var reportExitCode: Int32? { nil }
 
     func unavailability(_ context: RunContext) -> String? {

@@ -80,6 +80,8 @@ public final class Engine: Sendable {
                 checkerCounts: context.checkerCounts),
             policy: context.policy, diagnostics: diagnostics, interrupted: context.isInterrupted)
         report.fixedSinceBaseline = fixed
+        // `merge` checks every part is there by this.
+        report.partition = options.partitionSpec?.spec
         return report
     }
 

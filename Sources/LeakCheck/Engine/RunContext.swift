@@ -23,6 +23,9 @@ public final class RunContext: Sendable {
     let baseline: Report?
     /// Every listed libtest binary's tests (JUnit shows one testcase per test, always).
     let listings = Mutex<[String: TestList]>([:])
+    /// The listings as the harness gave them, which the scheduler plans from;
+    /// `listings` (what the reports read) marks the tests another `--partition` runs as skipped.
+    let harnessListings = Mutex<[String: TestList]>([:])
 
     public init(
         options: Options, console: Console, supervisor: Supervisor, environment: [String: String],

@@ -20,6 +20,31 @@ struct Job: Sendable {
     var timeout: Double? = nil
     /// Source files of the test itself (a ctest test's C sources): own code.
     var sourceRoots: [String] = []
+    /// cargo's target kind (`lib`, `test`, `bin`): part of the stable `scheduleID`.
+    var targetKind: String? = nil
+
+    /// The stable name partitions and the timing cache key this job by (see
+    /// `TestID`): `lib:moq_ffi[leak_demo]`, `test:lifecycle[]`, `ctest:NAME`,
+    /// `command:NAME`. Never a path: cargo puts a build hash in those.
+    var scheduleID: String {
+        let name = target ?? label
+        switch source {
+        case .cargo: return "\(targetKind ?? "bin"):\(name)[\(featureSet ?? "")]"
+        case .ctest: return "ctest:\(name)"
+        case .command: return "command:\(name)"
+        }
+    }
+
+    /// The same binary running `tests` in one process (libtest takes several
+    /// filters; `--exact` so `a` does not also run `a_b`; one thread, so a
+    /// halted shard's output ends on the test it was in).
+    func forShard(_ tests: [String], index: Int) -> Job {
+        var j = self
+        j.test = nil
+        j.arguments = tests + ["--exact", "--test-threads=1"]
+        j.label = label + "-s\(index)"
+        return j
+    }
 
     /// The same binary running only `name` (libtest's exact match, one thread).
     func forTest(_ name: String, index: Int) -> Job {

@@ -1,62 +1,305 @@
 import Foundation
 import Synchronization
 
-/// Runs (source × checker) jobs on `--jobs` cores through one driver, ties
-/// findings to tests by the driver's attribution strategy, and hands every
-/// result through the one `ResultBuilder`.
+/// Runs (source × checker) jobs through one driver on `--jobs` workers, by one
+/// path for every checker:
+/// 1. each libtest binary is listed and split into shards (`ShardPlanner`,
+///    weighing the driver's start-up against the cached work), one process
+///    `BIN name1 name2 … --exact --test-threads=1` each; `--per-test` makes a
+///    shard of every test, `--no-split` / `--no-per-test` run binaries whole;
+///    `--partition` keeps only its part of the jobs;
+/// 2. every shard, ctest test and command goes into one queue, longest first;
+/// 3. a shard a memory error or crash halted is split (`HaltedShard`): the
+///    crashing test keeps the error, the others run again;
+/// 4. findings are attributed by their stack (`StackAttribution`); only gating
+///    ones with no test frame are bisected within their shard (`Bisection`);
+/// 5. a binary's shard runs are reported as one run (`ShardedRuns`), in job
+///    order, so the report is the same whatever `--jobs`, the timing cache or
+///    the partition; the timing cache is updated for the next run.
 struct Scheduler: Sendable {
     let context: RunContext
     let driver: any CheckerDriver
 
     var runDir: String { (context.logsDir as NSString).appendingPathComponent(driver.checker.rawValue) }
     var policy: Policy { context.policy }
+    var options: Options { context.options }
+
+    /// One process in the queue.
+    struct Unit: Sendable {
+        /// Index of the job it came from (results are reported in job order).
+        var owner: Int
+        var job: Job
+        /// The libtest tests it runs (nil: a whole program that cannot be listed).
+        var tests: [String]?
+        var estimate: Double?
+        /// Listing position of its first test: shards are reported in listing order.
+        var sortKey: Int
+        /// Its tests may run in separate processes (false under `--no-split`).
+        var splittable: Bool
+        /// 0 for the planned units, n for the n-th re-run of a halted shard's tests.
+        var round = 0
+    }
+
+    /// A unit's run, with what libtest printed (to tell which tests finished).
+    struct Outcome: Sendable {
+        var unit: Unit
+        var run: RunResult
+        var stdout: String?
+    }
 
     func run(_ jobs: [Job]) -> [RunResult] {
         listAll(jobs)
-        switch driver.attribution {
-        case .rerunWhenGating: return runWholeThenAttribute(jobs)
-        case .processPerTest: return runPerTest(jobs)
+        let cachePath = timingCachePath
+        var timings = loadTimings(cachePath)
+        var queue = plan(jobs, timings: timings)
+        var reported: [Outcome] = []
+        while !queue.isEmpty {
+            let results = runUnits(queue, what: nil)
+            var next: [Unit] = []
+            for (unit, outcome) in zip(queue, results) {
+                guard let outcome else {
+                    notRun(unit, reason: "the run was interrupted before it started")
+                    continue
+                }
+                let (kept, again) = splitIfHalted(outcome)
+                if kept.unit.round == 0 && again.isEmpty { record(kept, in: &timings) }
+                reported.append(kept)
+                next += again
+            }
+            if context.isInterrupted {
+                for unit in next { notRun(unit, reason: "interrupted before they ran again") }
+                break
+            }
+            queue = next
         }
+        bisect(&reported)
+        saveTimings(timings, to: cachePath)
+        let ordered = reported.enumerated().sorted { a, b in
+            let (x, y) = (a.element.unit, b.element.unit)
+            if x.owner != y.owner { return x.owner < y.owner }
+            if x.sortKey != y.sortKey { return x.sortKey < y.sortKey }
+            if x.round != y.round { return x.round < y.round }
+            return a.offset < b.offset
+        }.map(\.element)
+        return report(ordered, jobs: jobs)
     }
 
-    // MARK: - Attribution strategies
+    /// One run per binary for shards (`ShardedRuns`), one per test under
+    /// `--per-test`, whole programs as they ran; in job order.
+    func report(_ ordered: [Outcome], jobs: [Job]) -> [RunResult] {
+        var out: [RunResult] = []
+        var i = 0
+        while i < ordered.count {
+            let owner = ordered[i].unit.owner
+            var j = i
+            while j < ordered.count && ordered[j].unit.owner == owner { j += 1 }
+            let group = ordered[i..<j]
+            let job = jobs[owner]
+            if job.isLibtest, options.perTest != true, !wholeBinaries, group.allSatisfy({ $0.unit.tests != nil }),
+                let listing = context.harnessListings.withLock({ $0[job.program] })
+            {
+                out.append(ShardedRuns.combine(group.map(\.run), whole: job, listing: listing.tests))
+            } else {
+                out += group.map(\.run)
+            }
+            i = j
+        }
+        return out
+    }
 
-    /// Whole binaries first; only binaries with gating findings are re-run one
-    /// test per process (unless --per-test / --no-per-test say otherwise).
-    func runWholeThenAttribute(_ jobs: [Job]) -> [RunResult] {
-        let whole = runParallel(jobs)
-        guard context.options.perTest != false, !context.isInterrupted else { return whole.compactMap { $0 } }
-        var perTestJobs: [(owner: Int, job: Job)] = []
-        for (i, (job, run)) in zip(jobs, whole).enumerated() {
-            guard let run, job.isLibtest else { continue }
-            let wants =
-                context.options.perTest == true
-                || (run.incompleteReason == nil && !run.timedOut && run.findings.contains(where: policy.gates))
-            guard wants, let tests = listTests(job) else { continue }
-            for (n, t) in tests.enumerated() { perTestJobs.append((i, job.forTest(t, index: n))) }
+    // MARK: - Planning
+
+    /// Tests of one binary must share a process: `--no-split`, or `--no-per-test`.
+    var wholeBinaries: Bool { options.noSplit || options.perTest == false }
+
+    /// Timing cache key of a job: per checker (valgrind's seconds are not ASan's).
+    func cacheBinary(_ job: Job) -> String { "\(driver.checker.rawValue)/\(job.scheduleID)" }
+
+    /// The units to run for `jobs`: shards of every listable libtest binary
+    /// (whole binaries under `--no-split`), every other job whole, less what
+    /// `--partition` leaves to other partitions.
+    func plan(_ jobs: [Job], timings: TimingCache) -> [Unit] {
+        let listed: [[String]?] = jobs.map { $0.isLibtest ? listTests($0) : nil }
+        // The job list partitions select from: binaries × tests, or whole programs.
+        func ids(_ i: Int) -> [TestID] {
+            let id = jobs[i].scheduleID
+            guard let tests = listed[i], !tests.isEmpty, !wholeBinaries else { return [TestID(binary: id)] }
+            return tests.map { TestID(binary: id, test: $0) }
         }
-        if perTestJobs.isEmpty { return whole.compactMap { $0 } }
-        context.console.progress(
-            "\(driver.checker.displayName): attributing findings to tests: \(perTestJobs.count) per-test runs")
-        let perTest = runParallel(perTestJobs.map(\.job))
-        var byOwner: [Int: [RunResult]] = [:]
-        for (entry, run) in zip(perTestJobs, perTest) {
-            if let run { byOwner[entry.owner, default: []].append(run) }
+        let all = jobs.indices.flatMap(ids)
+        var selected = Set(all)
+        if let partition = options.partitionSpec {
+            selected = Set(partition.select(all))
+            context.diagnostics.note(
+                "--partition \(partition): \(driver.checker.displayName) runs \(selected.count) of \(all.count) jobs; the other \(all.count - selected.count) belong to other partitions (not run here)"
+            )
         }
-        let attributed = Set(perTestJobs.map(\.owner))
-        var output: [RunResult] = []
-        for (i, run) in whole.enumerated() {
-            guard let run else { continue }
-            guard attributed.contains(i) else {
-                output.append(run)
+        let planner = ShardPlanner(cores: Self.cores, startupSeconds: driver.startupSeconds)
+        var units: [Unit] = []
+        for (i, job) in jobs.enumerated() {
+            let key = cacheBinary(job)
+            guard let tests = listed[i], !tests.isEmpty else {
+                guard selected.contains(TestID(binary: job.scheduleID)) else { continue }
+                let estimate = timings[TestID(binary: key)].map { $0 + driver.startupSeconds }
+                units.append(Unit(owner: i, job: job, tests: nil, estimate: estimate, sortKey: 0, splittable: false))
                 continue
             }
-            // Tests an interruption kept from running leave their findings in the residual run.
-            let mine = byOwner[i] ?? []
-            output += mine
-            if let residual = Self.residual(of: run, notIn: mine, policy: policy) { output.append(residual) }
+            if wholeBinaries {
+                guard selected.contains(TestID(binary: job.scheduleID)) else {
+                    markOtherPartitions(job, running: [])
+                    continue
+                }
+                let estimate = timings[TestID(binary: key)].map { $0 + driver.startupSeconds }
+                units.append(Unit(owner: i, job: job, tests: tests, estimate: estimate, sortKey: 0, splittable: false))
+                continue
+            }
+            let mine = tests.filter { selected.contains(TestID(binary: job.scheduleID, test: $0)) }
+            let position = Dictionary(tests.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            if mine.count < tests.count { markOtherPartitions(job, running: Set(mine)) }
+            if options.perTest == true {
+                for t in mine {
+                    let n = position[t]!
+                    let estimate = timings[TestID(binary: key, test: t)].map { $0 + driver.startupSeconds }
+                    units.append(
+                        Unit(owner: i, job: job.forTest(t, index: n), tests: [t], estimate: estimate, sortKey: n, splittable: true))
+                }
+                continue
+            }
+            for (n, shard) in planner.plan(binary: key, tests: mine, timings: timings).enumerated() {
+                units.append(
+                    Unit(
+                        owner: i, job: job.forShard(shard.tests, index: n), tests: shard.tests,
+                        estimate: shard.estimatedSeconds, sortKey: position[shard.tests[0]]!, splittable: true))
+            }
         }
-        return output
+        return units
+    }
+
+    /// The reports list a binary's tests that another partition runs as skipped
+    /// (JUnit's `<skipped>`), never as passed.
+    func markOtherPartitions(_ job: Job, running: Set<String>) {
+        guard let full = context.harnessListings.withLock({ $0[job.program] }) else { return }
+        let others = full.tests.filter { !running.contains($0) }
+        context.listings.withLock { $0[job.program] = TestList(tests: full.tests, ignored: full.ignored.union(others)) }
+    }
+
+    /// Shards per binary: the machine's cores, not `--jobs`, so that the same
+    /// shards (and so the same report) come out whatever `--jobs` is.
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    // MARK: - Halted shards
+
+    /// A shard that ended before all its tests finished (a sanitizer halting at
+    /// a memory error, a crash): the test it was in keeps the error and the
+    /// shard's run; the others run again in a new shard (all of them when the
+    /// checker's leak check at exit was lost). When the test cannot be named,
+    /// each of the others runs alone, so every test runs to completion in some
+    /// process or is said not to have run.
+    func splitIfHalted(_ outcome: Outcome) -> (kept: Outcome, again: [Unit]) {
+        let unit = outcome.unit
+        var run = outcome.run
+        guard let tests = unit.tests, tests.count > 1, let stdout = outcome.stdout, !run.timedOut,
+            !context.isInterrupted
+        else { return (outcome, []) }
+        // libtest's summary line: the harness finished (a flood of output may have
+        // pushed early verdict lines out of the tail read, which proves nothing).
+        if LibtestListing.resultLine(in: stdout) != nil { return (outcome, []) }
+        let finished = Set(HaltedShard.finished(in: stdout))
+        guard tests.contains(where: { !finished.contains($0) }) else { return (outcome, []) }
+        let attribution = StackAttribution(crateName: unit.job.target ?? "", tests: tests)
+        let errors = run.findings.indices.filter { !run.findings[$0].kind.isLeak && run.findings[$0].kind != .testFailure }
+        var halted = errors.lazy.compactMap { attribution.test(for: run.findings[$0].stack) }.first
+        let byStack = halted != nil
+        if halted == nil, let t = HaltedShard.unfinished(in: stdout), tests.contains(t) { halted = t }
+        let again = HaltedShard.rerun(
+            tests: tests, stdout: stdout, halted: halted, exitLeakCheckLost: driver.leakCheckOnlyAtExit)
+        if let halted {
+            for i in errors where run.findings[i].test == nil {
+                run.findings[i].test = halted
+                if byStack { run.findings[i].attributedBy = .stack }
+            }
+        }
+        let againSet = Set(again)
+        run.tests = tests.filter { !againSet.contains($0) }
+        let label = unit.job.target ?? unit.job.label
+        guard unit.splittable else {
+            context.diagnostics.note(
+                "\(label): \(again.count) test(s) did not run: the process stopped in \(halted ?? "a test") and --no-split keeps its tests in one process (\(again.prefix(5).joined(separator: ", "))\(again.count > 5 ? ", …" : ""))"
+            )
+            return (Outcome(unit: unit, run: run, stdout: stdout), [])
+        }
+        context.console.progress(
+            "\(driver.checker.displayName) \(label): the process stopped in \(halted ?? "an unknown test"); running its other \(again.count) test(s) again"
+        )
+        let base = unit.job
+        var units: [Unit] = []
+        if halted != nil {
+            var job = base.forShard(again, index: 0)
+            job.label = base.label + "-r\(unit.round + 1)"
+            units.append(
+                Unit(owner: unit.owner, job: job, tests: again, estimate: nil, sortKey: unit.sortKey, splittable: true, round: unit.round + 1))
+        } else {
+            for (n, t) in again.enumerated() {
+                var job = base.forTest(t, index: n)
+                job.label = base.label + "-r\(unit.round + 1)-t\(n)"
+                units.append(
+                    Unit(owner: unit.owner, job: job, tests: [t], estimate: nil, sortKey: unit.sortKey, splittable: true, round: unit.round + 1))
+            }
+        }
+        return (Outcome(unit: unit, run: run, stdout: stdout), units.filter { !$0.tests!.isEmpty })
+    }
+
+    func notRun(_ unit: Unit, reason: String) {
+        guard let tests = unit.tests, !tests.isEmpty else { return }
+        context.diagnostics.note(
+            "\(unit.job.target ?? unit.job.label): \(tests.count) test(s) not run: \(reason) (\(tests.prefix(5).joined(separator: ", "))\(tests.count > 5 ? ", …" : ""))"
+        )
+    }
+
+    // MARK: - Bisection
+
+    /// Gating findings no stack named, in shards of several tests, are
+    /// attributed by re-running halves of their shard (all shards' runs in one
+    /// parallel round at a time). The re-runs are not reported: they only name
+    /// the test; what no single test reproduces stays unattributed in the shard run.
+    func bisect(_ reported: inout [Outcome]) {
+        var states: [(index: Int, state: Bisection)] = []
+        for (i, o) in reported.enumerated() {
+            guard o.unit.splittable, let tests = o.unit.tests, tests.count > 1, o.run.incompleteReason == nil,
+                !o.run.timedOut
+            else { continue }
+            let targets = Bisection.targets(in: o.run.findings.filter { $0.kind != .testFailure }, policy: policy)
+            if !targets.isEmpty { states.append((i, Bisection(tests: o.run.tests ?? tests, fingerprints: targets))) }
+        }
+        guard !states.isEmpty else { return }
+        var round = 0
+        while !context.isInterrupted {
+            let pending = states.indices.flatMap { s in states[s].state.pendingRuns.map { (s, $0) } }
+            if pending.isEmpty { break }
+            round += 1
+            let units = pending.map { s, r -> Unit in
+                let owner = reported[states[s].index].unit
+                var job = owner.job.forShard(r.tests, index: 0)
+                job.label = owner.job.label + "-b\(r.id)"
+                return Unit(owner: owner.owner, job: job, tests: r.tests, estimate: nil, sortKey: 0, splittable: true)
+            }
+            context.console.progress(
+                "\(driver.checker.displayName): attributing findings with no test on their stack: \(units.count) bisection run(s), round \(round)"
+            )
+            let results = runUnits(units, what: "bisect")
+            for ((s, r), outcome) in zip(pending, results) {
+                guard let outcome else { continue }
+                states[s].state.record(r.id, reproduced: Set(outcome.run.findings.map(\.fingerprint)))
+            }
+        }
+        for (i, state) in states {
+            for j in reported[i].run.findings.indices where reported[i].run.findings[j].test == nil {
+                if let t = state.attributed[reported[i].run.findings[j].fingerprint] {
+                    reported[i].run.findings[j].test = t
+                    reported[i].run.findings[j].attributedBy = .rerun
+                }
+            }
+        }
     }
 
     /// The whole-binary run's gating findings that no per-test run reproduced
@@ -74,27 +317,52 @@ struct Scheduler: Sendable {
         return r
     }
 
-    /// Every test in its own process: LSan's at-exit report belongs to exactly one test.
-    func runPerTest(_ jobs: [Job]) -> [RunResult] {
-        guard context.options.perTest != false else { return runParallel(jobs).compactMap { $0 } }
-        var expanded: [Job] = []
-        for job in jobs {
-            guard job.isLibtest, let tests = listTests(job), !tests.isEmpty else {
-                expanded.append(job)  // cannot list: run it whole, nothing is lost
-                continue
-            }
-            for (n, t) in tests.enumerated() { expanded.append(job.forTest(t, index: n)) }
-        }
-        context.console.progress("\(driver.checker.displayName): \(expanded.count) runs, one test per process")
-        return runParallel(expanded).compactMap { $0 }
+    // MARK: - Timing cache
+
+    var timingCachePath: String {
+        context.products.withLock { $0[TimingCache.productKey] }
+            ?? (context.reportDir as NSString).appendingPathComponent("leakcheck-timings.json")
     }
+
+    func loadTimings(_ path: String) -> TimingCache {
+        do { return try TimingCache.load(path: path) } catch {
+            context.diagnostics.note("\(error); shards are planned without it")
+            return TimingCache()
+        }
+    }
+
+    func saveTimings(_ cache: TimingCache, to path: String) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try cache.save(path: path)
+        } catch {
+            context.diagnostics.note("cannot write the timing cache \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// A complete run's wall time, for the next run's planning.
+    func record(_ outcome: Outcome, in cache: inout TimingCache) {
+        let run = outcome.run
+        guard let seconds = run.durationSeconds, run.incompleteReason == nil, !run.timedOut else { return }
+        let key = cacheBinary(outcome.unit.job)
+        guard let tests = outcome.unit.tests, !wholeBinaries else {
+            cache.record(seconds: seconds, for: TestID(binary: key))
+            return
+        }
+        cache.record(
+            shardSeconds: seconds, tests: tests.map { TestID(binary: key, test: $0) },
+            startupSeconds: driver.startupSeconds)
+    }
+
+    // MARK: - Listing
 
     /// `BIN --list --format terse` minus `--ignored` ones: the tests libtest
     /// would run. The whole listing (ignored ones too) is kept for the reports
     /// (JUnit shows ignored tests as skipped). A listing that fails is said:
-    /// attribution is dropped for that binary, never silently.
+    /// the binary runs whole, never silently unattributed.
     func listTests(_ job: Job) -> [String]? {
-        if let known = context.listings.withLock({ $0[job.program] }) {
+        if let known = context.harnessListings.withLock({ $0[job.program] }) {
             return known.tests.filter { !known.ignored.contains($0) }
         }
         let env = driver.listingEnvironment(context)
@@ -116,6 +384,7 @@ struct Scheduler: Sendable {
                 supervisor: context.supervisor
             ).map { LibtestListing.parseTerse($0.output) } ?? []
         let list = TestList(tests: LibtestListing.parseTerse(all.output), ignored: Set(ignored))
+        context.harnessListings.withLock { $0[job.program] = list }
         context.listings.withLock { $0[job.program] = list }
         return list.tests.filter { !list.ignored.contains($0) }
     }
@@ -124,42 +393,63 @@ struct Scheduler: Sendable {
     /// every report can show each test, clean or not.
     func listAll(_ jobs: [Job]) {
         let libtest = jobs.filter(\.isLibtest)
-        _ = parallelMap(libtest, jobs: context.options.jobs, shouldStop: { context.supervisor.isInterrupted }) { _, job in
+        _ = parallelMap(libtest, jobs: options.jobs, shouldStop: { context.supervisor.isInterrupted }) { _, job in
             listTests(job)?.count ?? 0
         }
     }
 
     // MARK: - Running
 
-    /// Results aligned with `jobs`: nil for a job an interruption kept from starting.
-    func runParallel(_ jobs: [Job]) -> [RunResult?] {
-        let total = jobs.count
+    /// Runs `units` longest first on `--jobs` workers; results aligned with
+    /// `units` (nil: an interruption kept it from starting). Stack attribution
+    /// is applied to every run. `what` names bisection runs in the progress.
+    func runUnits(_ units: [Unit], what: String?) -> [Outcome?] {
+        let order = JobQueue.longestFirst(Array(units.indices)) { units[$0].estimate }
+        let total = units.count
         let done = Mutex(0)
         let supervisor = context.supervisor
-        return parallelMap(jobs, jobs: context.options.jobs, shouldStop: { supervisor.isInterrupted }) { _, job in
-            let r = execute(job)
+        let ran = parallelMap(order, jobs: options.jobs, shouldStop: { supervisor.isInterrupted }) { _, index in
+            let unit = units[index]
+            var (r, stdout) = execute(unit.job)
+            if unit.job.isLibtest, let tests = unit.tests {
+                r.tests = tests
+                let attribution = StackAttribution(crateName: unit.job.target ?? "", tests: tests)
+                r.findings = r.findings.map(attribution.attribute)
+                if tests.count == 1 {
+                    // The test ran alone in this process: what no stack named is still its own.
+                    for i in r.findings.indices where r.findings[i].test == nil {
+                        r.findings[i].test = tests[0]
+                        r.findings[i].attributedBy = .rerun
+                    }
+                }
+            }
             let n = done.withLock { n -> Int in
                 n += 1
                 return n
             }
             let status = policy.status(of: r)
             let mark = status == .clean ? "ok" : status.rawValue
+            let shard = unit.tests.map { $0.count > 1 ? " (\($0.count) tests)" : "" } ?? ""
             context.console.progress(
-                "[\(n)/\(total)] \(driver.checker.rawValue) \(TextReport.runLabel(r)): \(mark) (\(String(format: "%.1f", r.durationSeconds ?? 0)) s)"
+                "[\(n)/\(total)] \(what.map { $0 + " " } ?? "")\(driver.checker.rawValue) \(TextReport.runLabel(r))\(shard): \(mark) (\(String(format: "%.1f", r.durationSeconds ?? 0)) s)"
             )
-            return r
+            return Outcome(unit: unit, run: r, stdout: stdout)
         }
+        var aligned = [Outcome?](repeating: nil, count: units.count)
+        for (slot, index) in order.enumerated() { aligned[index] = ran[slot] ?? nil }
+        return aligned
     }
 
-    func execute(_ job: Job) -> RunResult {
+    /// One process: its result, and the program's own output (libtest's verdict lines).
+    func execute(_ job: Job) -> (RunResult, String?) {
         let base = (runDir as NSString).appendingPathComponent(job.label)
-        func failed(_ reason: String, logFiles: [String] = []) -> RunResult {
+        func failed(_ reason: String, logFiles: [String] = []) -> (RunResult, String?) {
             var r = RunResult(
                 checker: driver.checker, executable: job.program, arguments: job.arguments, test: job.test,
                 featureSet: job.featureSet, status: .incomplete, incompleteReason: reason, logFiles: logFiles)
             r.source = job.source
             r.target = job.target
-            return r
+            return (r, nil)
         }
         let prepared: PreparedRun
         do { prepared = try driver.prepare(job, base: base, context: context) } catch { return failed("\(error)") }
@@ -179,13 +469,14 @@ struct Scheduler: Sendable {
         if programOutput == nil && job.isLibtest {
             context.diagnostics.note("\(job.label): cannot read the program's output at \(prepared.programOutput)")
         }
-        return ResultBuilder(context: context).build(
+        let run = ResultBuilder(context: context).build(
             RunEvidence(
                 checker: driver.checker, executable: job.program, arguments: job.arguments, test: job.test,
                 featureSet: job.featureSet, outcome: outcome, outputs: outputs, programOutput: programOutput,
                 isLibtest: job.isLibtest, sanitizerExitCode: driver.reportExitCode,
-                timeout: job.timeout ?? context.options.timeout, logFiles: logFiles, expectFailure: job.expectFailure),
+                timeout: job.timeout ?? options.timeout, logFiles: logFiles, expectFailure: job.expectFailure),
             source: job.source, target: job.target, label: job.label)
+        return (run, programOutput)
     }
 }
 

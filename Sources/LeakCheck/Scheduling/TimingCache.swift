@@ -13,6 +13,9 @@ import Foundation
 /// differently; that is good enough for longest-first balancing.
 public struct TimingCache: Sendable, Equatable {
     public static let formatVersion = 1
+    /// `RunContext.products` key a source sets to the cache file's path
+    /// (cargo: `<target>/moq-leakcheck/timings.json`); else it is under the report dir.
+    static let productKey = "timing_cache"
 
     /// Seconds per job.
     public private(set) var seconds: [TestID: Double] = [:]

@@ -30,17 +30,21 @@ struct CargoSource: TestSource {
             context.console.progress("\(driver.checker.displayName): building with \(tc.description)")
         }
         let runDir = (context.logsDir as NSString).appendingPathComponent(driver.checker.rawValue)
+        // The timing cache lives next to the target dir, so it survives report dirs.
+        let targetDir = context.environment["CARGO_TARGET_DIR"] ?? (crateDir as NSString).appendingPathComponent("target")
+        context.products.withLock { $0[TimingCache.productKey] = targetDir + "/moq-leakcheck/timings.json" }
         for fs in context.options.featureSets {
             if context.isInterrupted { break }
             switch build(features: fs, driver: driver, toolchain: toolchain, runDir: runDir, context: context) {
             case .failure(let run): prep.failures.append(run)
             case .success(let exes):
                 for exe in exes {
-                    prep.jobs.append(
-                        Job(
-                            source: .cargo, program: exe.path, arguments: [], test: nil, featureSet: fs.label,
-                            isLibtest: true, label: Job.safeLabel("\(fs.label)-\(exe.targetKind)-\(exe.targetName)"),
-                            target: exe.targetName))
+                    var job = Job(
+                        source: .cargo, program: exe.path, arguments: [], test: nil, featureSet: fs.label,
+                        isLibtest: true, label: Job.safeLabel("\(fs.label)-\(exe.targetKind)-\(exe.targetName)"),
+                        target: exe.targetName)
+                    job.targetKind = exe.targetKind
+                    prep.jobs.append(job)
                 }
             }
         }
