@@ -132,6 +132,7 @@ struct CTestSource: TestSource {
             if context.isInterrupted { return failedStep(driver, executable: "cmake", reason: "interrupted") }
             let log = (runDir as NSString).appendingPathComponent("cmake-\(step).log")
             context.console.progress("\(driver.checker.displayName): \(argv.joined(separator: " "))")
+            let progress = BuildProgress.start("cmake \(step)", tailing: log, console: context.console)
             let outcome: ProcessOutcome
             do {
                 outcome = try context.supervisor.run(
@@ -141,6 +142,7 @@ struct CTestSource: TestSource {
             } catch {
                 return failedStep(driver, executable: "cmake", arguments: argv, reason: "\(error)")
             }
+            if outcome.succeeded { progress.finish() }
             if !outcome.succeeded {
                 let text = FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? ""
                 let lines = text.split(separator: "\n").filter { $0.contains("rror") }.prefix(5)

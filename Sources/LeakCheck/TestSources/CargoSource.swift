@@ -119,6 +119,8 @@ struct CargoSource: TestSource {
             context.console.detail(
                 "  RUSTFLAGS=\(flags)\(toolchain?.kind == .stableBootstrap ? " RUSTC_BOOTSTRAP=1" : "")")
         }
+        // A live line of cargo's progress on a terminal; one summary line in CI logs.
+        let progress = BuildProgress.start("cargo build", tailing: stderrPath, console: context.console)
         let outcome: ProcessOutcome
         do {
             outcome = try context.supervisor.run(
@@ -172,6 +174,7 @@ struct CargoSource: TestSource {
                     logFiles: [stdoutPath, stderrPath]))
         }
         let exes = messages.executables.sorted { ($0.targetKind, $0.targetName) < ($1.targetKind, $1.targetName) }
+        progress.finish("\(exes.count) test executables")
         return .success(exes)
     }
 }
