@@ -1,17 +1,30 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 /// Every error a user can cause: one line on stderr, the documented exit code.
 @Suite struct CLIErrorTests {
     @Test(arguments: [
         (["--bogus"], "error: unknown option '--bogus' (see --help)"),
-        (["valgrind", "--report-dir", "/proc/no-such-dir"], "error: --report-dir /proc/no-such-dir: cannot create the directory"),
-        (["valgrind", "--json", "/proc/no-such-dir/r.json", "--", "/bin/true"], "error: --json /proc/no-such-dir/r.json: cannot write there"),
-        (["valgrind", "--manifest-path", "/nonexistent/Cargo.toml"], "error: --manifest-path /nonexistent/Cargo.toml: no such Cargo.toml"),
+        (
+            ["valgrind", "--report-dir", "/proc/no-such-dir"],
+            "error: --report-dir /proc/no-such-dir: cannot create the directory"
+        ),
+        (
+            ["valgrind", "--json", "/proc/no-such-dir/r.json", "--", "/bin/true"],
+            "error: --json /proc/no-such-dir/r.json: cannot write there"
+        ),
+        (
+            ["valgrind", "--manifest-path", "/nonexistent/Cargo.toml"],
+            "error: --manifest-path /nonexistent/Cargo.toml: no such Cargo.toml"
+        ),
         (["valgrind", "--", "/nonexistent/prog"], "error: /nonexistent/prog: no such executable"),
         (["parse", "/nonexistent.xml"], "error: parse: cannot read /nonexistent.xml"),
-        (["valgrind", "--suppressions", "/nonexistent.supp", "--", "/bin/true"], "error: --suppressions /nonexistent.supp: cannot read the file"),
+        (
+            ["valgrind", "--suppressions", "/nonexistent.supp", "--", "/bin/true"],
+            "error: --suppressions /nonexistent.supp: cannot read the file"
+        ),
     ])
     func usageErrorsExitTwoWithOneLine(args: [String], line: String) throws {
         let r = try Tool.run(args, tag: "cli-err", json: false)

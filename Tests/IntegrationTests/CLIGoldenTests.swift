@@ -32,8 +32,10 @@ import Testing
         func read(_ file: String) -> String? {
             try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
         }
-        let args = try #require(read("args"), "\(name)/args is missing").split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.replacingOccurrences(of: "@FIXTURES@", with: Tool.fixtures.path) }.dropLast()  // the file ends with a newline
+        let args = try #require(read("args"), "\(name)/args is missing").split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map { $0.replacingOccurrences(of: "@FIXTURES@", with: Tool.fixtures.path) }.dropLast()  // the file ends with a newline
         var env = ProcessInfo.processInfo.environment
         // What decides colour or defaults must come from the case alone.
         for key in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM", "MOQ_LEAKCHECK_HOME", "GITHUB_ACTIONS"] {
@@ -60,8 +62,10 @@ import Testing
 
     /// `COMMAND --help` and `help COMMAND` are the same text, and not the global help.
     @Test func commandHelpIsTheSameBothWays() throws {
-        let a = try String(contentsOf: Self.root.appendingPathComponent("help-valgrind/expected-stdout"), encoding: .utf8)
-        let b = try String(contentsOf: Self.root.appendingPathComponent("valgrind-help/expected-stdout"), encoding: .utf8)
+        let a = try String(
+            contentsOf: Self.root.appendingPathComponent("help-valgrind/expected-stdout"), encoding: .utf8)
+        let b = try String(
+            contentsOf: Self.root.appendingPathComponent("valgrind-help/expected-stdout"), encoding: .utf8)
         let global = try String(contentsOf: Self.root.appendingPathComponent("help/expected-stdout"), encoding: .utf8)
         #expect(a == b)
         #expect(a != global)

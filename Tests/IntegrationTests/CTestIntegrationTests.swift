@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 /// The crate and its C suite (Tests/Fixtures/moq_ffi/c_tests, CMake/CTest) in
@@ -30,7 +31,9 @@ import Testing
         var bytes: Int?
         var blocks: Int?
         var boundary: [String: String]
-        var description: String { "\(test) \(kind) \(bytes.map(String.init) ?? "-") \(blocks.map(String.init) ?? "-") \(boundary)" }
+        var description: String {
+            "\(test) \(kind) \(bytes.map(String.init) ?? "-") \(blocks.map(String.init) ?? "-") \(boundary)"
+        }
     }
 
     static func cFindings(_ r: Tool.Result) -> [CFinding] {
@@ -43,7 +46,8 @@ import Testing
                     b["line"] = (obj["line"] as? Int).map(String.init)
                     b["release"] = obj["release"] as? String
                     let caller = obj["caller"] as? [String: Any] ?? [:]
-                    b["caller"] = "\(caller["function"] as? String ?? "?") \((caller["file"] as? String).map { Fingerprint.baseName($0) } ?? "?"):\(caller["line"] as? Int ?? -1)"
+                    b["caller"] =
+                        "\(caller["function"] as? String ?? "?") \((caller["file"] as? String).map { Fingerprint.baseName($0) } ?? "?"):\(caller["line"] as? Int ?? -1)"
                 }
                 return CFinding(
                     test: f["test"] as? String ?? "?", kind: f["kind"] as! String, bytes: f["bytes"] as? Int,
@@ -70,29 +74,46 @@ import Testing
         #expect(sources.filter { $0.hasPrefix("cargo") }.count == 4, "\(sources)")
         #expect(
             sources.filter { $0.hasPrefix("ctest") }.sorted()
-                == ["ctest test_clean", "ctest test_failing", "ctest test_leak_client", "ctest test_leak_message", "ctest test_will_fail"])
+                == [
+                    "ctest test_clean", "ctest test_failing", "ctest test_leak_client", "ctest test_leak_message",
+                    "ctest test_will_fail",
+                ])
         // DISABLED is not run; WILL_FAIL's exit 1 is its pass.
         let statuses = Dictionary(
             uniqueKeysWithValues: r.runs.filter { $0["source"] as? String == "ctest" }.map {
                 ($0["test"] as! String, $0["status"] as! String)
             })
-        #expect(statuses == ["test_clean": "clean", "test_failing": "findings", "test_leak_client": "findings",
-                             "test_leak_message": "findings", "test_will_fail": "clean"])
+        #expect(
+            statuses == [
+                "test_clean": "clean", "test_failing": "findings", "test_leak_client": "findings",
+                "test_leak_message": "findings", "test_will_fail": "clean",
+            ])
         let found = Self.cFindings(r)
-        #expect(found.filter { $0.kind != "testFailure" }.map { "\($0.test) \($0.kind) \($0.bytes!) \($0.blocks!)" } == (try Self.expectedLeaks("valgrind")))
-        #expect(found == [
-            CFinding(test: "test_failing", kind: "testFailure", bytes: nil, blocks: nil, boundary: [:]),
-            CFinding(test: "test_leak_client", kind: "definitelyLost", bytes: 24, blocks: 1, boundary: Self.clientBoundary),
-            CFinding(test: "test_leak_message", kind: "definitelyLost", bytes: 37, blocks: 1, boundary: Self.messageBoundary),
-        ])
+        #expect(
+            found.filter { $0.kind != "testFailure" }.map { "\($0.test) \($0.kind) \($0.bytes!) \($0.blocks!)" }
+                == (try Self.expectedLeaks("valgrind")))
+        #expect(
+            found == [
+                CFinding(test: "test_failing", kind: "testFailure", bytes: nil, blocks: nil, boundary: [:]),
+                CFinding(
+                    test: "test_leak_client", kind: "definitelyLost", bytes: 24, blocks: 1,
+                    boundary: Self.clientBoundary),
+                CFinding(
+                    test: "test_leak_message", kind: "definitelyLost", bytes: 37, blocks: 1,
+                    boundary: Self.messageBoundary),
+            ])
         // The crate's own tests are clean without leak_demo: the leaks are the C suite's.
         #expect(r.tally("definitelyLost") == (61, 2))
         // The console leads with the boundary sentence: the C caller's line and the release to call.
-        #expect(r.stdout.contains(
-            "✗ 37 bytes definitely lost: returned by moq_connect() to check_connect (test_leak_message.c:6), never released: call moq_free_str() — in test test_leak_message"),
+        #expect(
+            r.stdout.contains(
+                "✗ 37 bytes definitely lost: returned by moq_connect() to check_connect (test_leak_message.c:6), never released: call moq_free_str() — in test test_leak_message"
+            ),
             "\(r.stdout)")
-        #expect(r.stdout.contains(
-            "✗ 24 bytes definitely lost: returned by moq_client_create() to check_client_lifecycle (test_leak_client.c:6), never released: call moq_client_destroy()"))
+        #expect(
+            r.stdout.contains(
+                "✗ 24 bytes definitely lost: returned by moq_client_create() to check_client_lifecycle (test_leak_client.c:6), never released: call moq_client_destroy()"
+            ))
         #expect(r.stdout.contains("      at check_connect (src/test_leak_message.c:6)"), "the caller's frame first")
         #expect(r.stdout.contains("note: ctest test_disabled: DISABLED, not run"))
     }
@@ -101,7 +122,9 @@ import Testing
         let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest] + Self.cSuite, tag: "ctest-asan")
         #expect(r.exitCode == 1, "\(r.combined)")
         let found = Self.cFindings(r)
-        #expect(found.filter { $0.kind != "testFailure" }.map { "\($0.test) \($0.kind) \($0.bytes!) \($0.blocks!)" } == (try Self.expectedLeaks("asan")))
+        #expect(
+            found.filter { $0.kind != "testFailure" }.map { "\($0.test) \($0.kind) \($0.bytes!) \($0.blocks!)" }
+                == (try Self.expectedLeaks("asan")))
         #expect(found.first { $0.test == "test_leak_message" }?.boundary == Self.messageBoundary)
         #expect(found.first { $0.test == "test_leak_client" }?.boundary == Self.clientBoundary)
         #expect(found.filter { $0.kind == "testFailure" }.map(\.test) == ["test_failing"])
@@ -123,8 +146,9 @@ import Testing
             ["cmake", "--build", build],
         ] {
             let o = try sup.run(
-                ProcessSpec(executable: argv[0], arguments: Array(argv.dropFirst()), stdoutPath: dir + "/cmake.log",
-                            stderrPath: dir + "/cmake.log"))
+                ProcessSpec(
+                    executable: argv[0], arguments: Array(argv.dropFirst()), stdoutPath: dir + "/cmake.log",
+                    stderrPath: dir + "/cmake.log"))
             #expect(o.exitCode == 0, "\((try? String(contentsOfFile: dir + "/cmake.log", encoding: .utf8)) ?? "")")
         }
         let r = try Tool.run(["asan", "--ctest", build, "--ctest-args", "-R test_leak"], tag: "ctest-uninstrumented")

@@ -8,7 +8,8 @@ import Testing
 @Suite struct CrossCheckerIntegrationTests {
     @Test func allShowsEachLeakOnceSeenByBothCheckers() throws {
         try Tool.require("valgrind", install: "apt-get install valgrind")
-        let r = try Tool.run(["all", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "xcheck-all")
+        let r = try Tool.run(
+            ["all", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "xcheck-all")
         defer { try? FileManager.default.removeItem(atPath: r.dir) }
         #expect(r.exitCode == 1, "\(r.combined)")
         // JSON: every unsuppressed leak copy (valgrind's and ASan's) names both checkers.
@@ -17,7 +18,9 @@ import Testing
             for f in run["findings"] as? [[String: Any]] ?? [] where f["suppressedBy"] is NSNull {
                 guard let kind = f["kind"] as? String, kind != "stillReachable" else { continue }
                 let by = (f["seenBy"] as? [String])?.joined(separator: "+") ?? "nil"
-                rows.append("\(run["checker"] as? String ?? "?") \(kind) \(f["bytes"] as? Int ?? -1) \(f["test"] as? String ?? "-") \(by)")
+                rows.append(
+                    "\(run["checker"] as? String ?? "?") \(kind) \(f["bytes"] as? Int ?? -1) \(f["test"] as? String ?? "-") \(by)"
+                )
             }
         }
         #expect(

@@ -50,7 +50,9 @@ import Testing
         #expect(merged.totals["errors"] as? Int == 1)
         // Same runs (by log, status) and the same findings, in the merge's canonical order.
         func runs(_ r: Tool.Result) -> [String] {
-            r.runs.map { "\($0["checker"] as? String ?? "?") \($0["target"] as? String ?? "?") \($0["status"] as? String ?? "?")" }
+            r.runs.map {
+                "\($0["checker"] as? String ?? "?") \($0["target"] as? String ?? "?") \($0["status"] as? String ?? "?")"
+            }
         }
         #expect(
             runs(merged) == [
@@ -59,8 +61,10 @@ import Testing
             ])
         #expect(Set(runs(merged)) == Set(runs(whole)))
         #expect(merged.findings.map(\.kind).sorted() == whole.findings.map(\.kind).sorted())
-        #expect(merged.findings.map(\.kind).sorted() == [
-                "definitelyLost", "definitelyLost", "indirectlyLost", "indirectlyLost", "possiblyLost", "stillReachable",
+        #expect(
+            merged.findings.map(\.kind).sorted() == [
+                "definitelyLost", "definitelyLost", "indirectlyLost", "indirectlyLost", "possiblyLost",
+                "stillReachable",
                 "useAfterFree",
             ])
         // The text and HTML outputs were written from the merged report too.
@@ -70,7 +74,8 @@ import Testing
     @Test func aMissingPartitionIsIncomplete() throws {
         let dir = Tool.tempDir("merge-missing")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let p1 = try partition(1, in: dir), p3 = try partition(3, in: dir)
+        let p1 = try partition(1, in: dir)
+        let p3 = try partition(3, in: dir)
         let merged = try Tool.run(["merge", p1.path, p3.path], tag: "merge-missing")
         defer { try? FileManager.default.removeItem(atPath: merged.dir) }
         #expect(merged.exitCode == 3)
@@ -103,7 +108,8 @@ import Testing
         #expect(g.json == nil)
 
         // What each partition's run applied cannot be applied again by merge: said, not ignored.
-        for (flag, value) in [("--baseline", p1.path), ("--suppressions", p1.path), ("--fail-on", "definite,possible")] {
+        for (flag, value) in [("--baseline", p1.path), ("--suppressions", p1.path), ("--fail-on", "definite,possible")]
+        {
             let f = try Tool.run(["merge", p1.path, flag, value], tag: "merge-flag")
             defer { try? FileManager.default.removeItem(atPath: f.dir) }
             #expect(f.exitCode == 2, "\(flag)")

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import LeakCheck
 
 #if canImport(Glibc)
@@ -34,7 +35,9 @@ import Testing
     static func survivors(_ processes: [ProcEntry], within limit: Double) -> [ProcEntry] {
         let deadline = Date().addingTimeInterval(limit)
         while true {
-            let live = processes.filter { p in ProcFS.entry(p.pid).map { $0.startTime == p.startTime && $0.isLive } ?? false }
+            let live = processes.filter { p in
+                ProcFS.entry(p.pid).map { $0.startTime == p.startTime && $0.isLive } ?? false
+            }
             if live.isEmpty || Date() > deadline { return live }
             usleep(50_000)
         }
@@ -66,23 +69,29 @@ import Testing
 
         let pids = try #require(
             Self.hangPIDs(in: dir + "/leakcheck-logs/valgrind/hang.out", within: 120),
-            "hang never started under the tool: \((try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? "")")
+            "hang never started under the tool: \((try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? "")"
+        )
         let tool = try #require(sup.runningProcessIDs.first)
         let table = ProcFS.all()
         let tree = ProcFS.withDescendants(of: [tool], in: table).subtracting([tool])
         let run = table.filter { tree.contains($0.pid) }
         let watchdogs = run.filter { Self.commandLine($0.pid).contains("--orphan-watchdog") }
         // valgrind running hang, hang's daemon (its parent exited: re-parented to the tool), the watchdog.
-        #expect(Set(run.map(\.pid)) == Set([pids.parent, pids.child] + watchdogs.map(\.pid)), "\(run.map { Self.commandLine($0.pid) })")
+        #expect(
+            Set(run.map(\.pid)) == Set([pids.parent, pids.child] + watchdogs.map(\.pid)),
+            "\(run.map { Self.commandLine($0.pid) })")
         #expect(watchdogs.count == 1)
-        #expect(run.first { $0.pid == pids.child }?.ppid == tool, "the daemon should be the tool's (a subreaper's) orphan")
+        #expect(
+            run.first { $0.pid == pids.child }?.ppid == tool, "the daemon should be the tool's (a subreaper's) orphan")
         #expect(run.first { $0.pid == pids.child }?.pgrp != pids.parent, "the daemon left the run's group")
 
         kill(tool, SIGKILL)
         #expect(finished.wait(timeout: .now() + 60) == .success)
         #expect(outcome.withLock { $0?.signal } == SIGKILL)
         let left = Self.survivors(run, within: 10)
-        #expect(left.isEmpty, "still running after SIGKILL of the tool: \(left.map { "\($0.pid) \(Self.commandLine($0.pid))" })")
+        #expect(
+            left.isEmpty,
+            "still running after SIGKILL of the tool: \(left.map { "\($0.pid) \(Self.commandLine($0.pid))" })")
         for p in left { kill(p.pid, SIGKILL) }
         // Those re-parented to this (subreaper) test process are its zombies now.
         for p in run {
@@ -109,7 +118,8 @@ import Testing
         let pids = try #require(Self.hangPIDs(in: dir + "/leakcheck-logs/valgrind/hang.out", within: 120))
         let tool = try #require(sup.runningProcessIDs.first)
         let table = ProcFS.all()
-        let watchdog = try #require(table.first { $0.ppid == tool && Self.commandLine($0.pid).contains("--orphan-watchdog") })
+        let watchdog = try #require(
+            table.first { $0.ppid == tool && Self.commandLine($0.pid).contains("--orphan-watchdog") })
         let leader = try #require(ProcFS.entry(pids.parent))
         #expect(leader.ppid == tool)
         kill(watchdog.pid, SIGKILL)
@@ -134,7 +144,8 @@ import Testing
             #expect(r.exitCode == 3, "\(mode): \(r.combined)")
             let run = try #require(r.runs.first)
             #expect(run["timedOut"] as? Bool == true, "\(mode)")
-            let pids = try #require(Self.hangPIDs(in: r.dir + "/leakcheck-logs/valgrind/hang.out", within: 1), "\(mode)")
+            let pids = try #require(
+                Self.hangPIDs(in: r.dir + "/leakcheck-logs/valgrind/hang.out", within: 1), "\(mode)")
             let left = Self.survivors([pids.parent, pids.child].compactMap { ProcFS.entry($0) }, within: 3)
             #expect(left.isEmpty, "\(mode): \(left.map { "\($0.pid) \(Self.commandLine($0.pid))" })")
             // The tool's own SIGTERM is not a crash: RunInterpreter must drop the checker's
@@ -150,7 +161,8 @@ import Testing
         let bin = try Tool.compileC("hang")
         let dir = Tool.tempDir("orphan-vg")
         var spec = ProcessSpec(
-            executable: "valgrind", arguments: ["--xml=yes", "--xml-file=\(dir)/hang.xml", "--log-file=\(dir)/hang.log", bin],
+            executable: "valgrind",
+            arguments: ["--xml=yes", "--xml-file=\(dir)/hang.xml", "--log-file=\(dir)/hang.log", bin],
             stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt", timeout: 3)
         spec.gracePeriod = 10
         let r = try Supervisor().run(spec)
@@ -169,4 +181,3 @@ extension Tool.Result {
         (run["findings"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
     }
 }
-

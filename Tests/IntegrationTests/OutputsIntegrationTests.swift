@@ -1,6 +1,7 @@
 import Foundation
 import FoundationXML
 import Testing
+
 @testable import LeakCheck
 
 /// Every output of one real leaking run, end to end through the binary: SARIF
@@ -8,7 +9,9 @@ import Testing
 /// annotations, the HTML report and JUnit, all stating the JSON's verdict.
 @Suite struct OutputsIntegrationTests {
     static let log = Tool.fixtures.appendingPathComponent("suppressions/rust-test-leak.xml").path
-    static let schema = Tool.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json").path
+    static let schema = Tool.repoRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/schemas/sarif-schema-2.1.0.json"
+    ).path
 
     @Test func aLeakingRunWritesEveryOutputWithTheSameVerdict() throws {
         try Tool.require("python3", install: "apt-get install python3 (scripts/install-deps.sh)")
@@ -21,7 +24,10 @@ import Testing
         env["GITHUB_STEP_SUMMARY"] = summary
         env["GITHUB_WORKSPACE"] = Tool.repoRoot.path
         let r = try Tool.run(
-            ["parse", Self.log, "--sarif", dir + "/r.sarif", "--junit", dir + "/r.junit.xml", "--html", dir + "/r.html"],
+            [
+                "parse", Self.log, "--sarif", dir + "/r.sarif", "--junit", dir + "/r.junit.xml", "--html",
+                dir + "/r.html",
+            ],
             tag: "outputs", environment: env, in: dir)
         #expect(r.exitCode == 1, "\(r.combined)")
         let definite = r.tally("definitelyLost")
@@ -55,9 +61,11 @@ import Testing
         // The HTML report (also always in the report dir) carries the same figures.
         for html in [dir + "/r.html", dir + "/leakcheck-report.html"] {
             let page = try String(contentsOfFile: html, encoding: .utf8)
-            #expect(page.contains("data-figure=\"valgrind-definitely-lost-bytes\" data-value=\"\(definite.0)\""), "\(html)")
-            #expect(!page.contains("src=\"http") && !page.contains("href=\"http") && !page.contains("url(http"),
-                    "self-contained: nothing fetched from the network")
+            #expect(
+                page.contains("data-figure=\"valgrind-definitely-lost-bytes\" data-value=\"\(definite.0)\""), "\(html)")
+            #expect(
+                !page.contains("src=\"http") && !page.contains("href=\"http") && !page.contains("url(http"),
+                "self-contained: nothing fetched from the network")
         }
         // JUnit parses and counts the failure.
         let root = try #require(try XMLDocument(contentsOf: URL(fileURLWithPath: dir + "/r.junit.xml")).rootElement())

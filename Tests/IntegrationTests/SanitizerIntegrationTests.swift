@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 /// Real sanitizer builds of Tests/Fixtures/moq_ffi, on both toolchain paths.
@@ -14,26 +15,36 @@ import Testing
 
     /// Each expected (test, kind) figure equals the unsuppressed findings attributed to that test.
     static func checkPerTestFigures(_ r: Tool.Result, checker: String) throws {
-        let rows = try expected(checker).filter { $0["test"] != "*" && ["definitelyLost", "indirectlyLost"].contains($0["kind"]!) }
+        let rows = try expected(checker).filter {
+            $0["test"] != "*" && ["definitelyLost", "indirectlyLost"].contains($0["kind"]!)
+        }
         #expect(!rows.isEmpty, "EXPECTED.tsv has \(checker) rows")
         for row in rows {
             let mine = r.findings.filter { ($0.test ?? "").hasSuffix(row["test"]!) && $0.kind == row["kind"] }
-            #expect(mine.reduce(0) { $0 + ($1.bytes ?? 0) } == Int(row["bytes"]!)!, "\(row["test"]!) \(row["kind"]!) bytes")
-            #expect(mine.reduce(0) { $0 + ($1.blocks ?? 0) } == Int(row["blocks"]!)!, "\(row["test"]!) \(row["kind"]!) blocks")
+            #expect(
+                mine.reduce(0) { $0 + ($1.bytes ?? 0) } == Int(row["bytes"]!)!, "\(row["test"]!) \(row["kind"]!) bytes")
+            #expect(
+                mine.reduce(0) { $0 + ($1.blocks ?? 0) } == Int(row["blocks"]!)!,
+                "\(row["test"]!) \(row["kind"]!) blocks")
         }
         let leaks = r.findings.filter { $0.kind == "definitelyLost" || $0.kind == "indirectlyLost" }
         for f in leaks {
-            #expect((f.test ?? "").split(separator: ":").last?.hasPrefix("leak_") == true, "leak attributed to \(f.test ?? "nil")")
+            #expect(
+                (f.test ?? "").split(separator: ":").last?.hasPrefix("leak_") == true,
+                "leak attributed to \(f.test ?? "nil")")
         }
     }
 
     @Test(arguments: ["nightly", "stable"])
     func asanCleanCrateIsGreen(toolchain: String) throws {
-        let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest, "--toolchain", toolchain], tag: "asan-clean-\(toolchain)")
+        let r = try Tool.run(
+            ["asan", "--manifest-path", Tool.crateManifest, "--toolchain", toolchain], tag: "asan-clean-\(toolchain)")
         #expect(r.exitCode == 0, "\(r.combined)")
         #expect(r.stdout.contains("✓ AddressSanitizer: No issues detected"))
         let notes = (r.json?["notes"] as? [String] ?? []).joined(separator: "\n")
-        #expect(notes.contains(toolchain == "nightly" ? "cargo +nightly" : "RUSTC_BOOTSTRAP=1"), "says which toolchain path was used")
+        #expect(
+            notes.contains(toolchain == "nightly" ? "cargo +nightly" : "RUSTC_BOOTSTRAP=1"),
+            "says which toolchain path was used")
     }
 
     @Test(arguments: ["nightly", "stable"])
@@ -49,7 +60,8 @@ import Testing
     }
 
     @Test func lsanLeakFeatureGivesExactPerTestFigures() throws {
-        let r = try Tool.run(["lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "lsan-leak")
+        let r = try Tool.run(
+            ["lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "lsan-leak")
         #expect(r.exitCode == 1, "\(r.combined)")
         try Self.checkPerTestFigures(r, checker: "lsan")
     }
@@ -61,7 +73,8 @@ import Testing
     }
 
     @Test func useAfterFreeIsTypedAndAttributed() throws {
-        let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest, "--features", "uaf_demo"], tag: "asan-uaf")
+        let r = try Tool.run(
+            ["asan", "--manifest-path", Tool.crateManifest, "--features", "uaf_demo"], tag: "asan-uaf")
         #expect(r.exitCode == 1, "\(r.combined)")
         let uaf = r.findings.filter { $0.kind == "useAfterFree" }
         #expect(uaf.count == 1)
@@ -69,7 +82,8 @@ import Testing
     }
 
     @Test func sanitizerBuildFailureIsIncomplete() throws {
-        let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest, "--features", "broken_build"], tag: "asan-broken")
+        let r = try Tool.run(
+            ["asan", "--manifest-path", Tool.crateManifest, "--features", "broken_build"], tag: "asan-broken")
         #expect(r.exitCode == 3, "\(r.combined)")
         #expect(!r.stdout.contains("No issues detected"), "the guide's script said 'No issues detected' here")
         #expect(r.stderr.contains("deliberate compile error"))
@@ -84,13 +98,16 @@ import Testing
         #expect((skipped.first?["reason"] as? String ?? "").contains("apt-get install valgrind"))
         #expect(r.runs.allSatisfy { $0["checker"] as? String == "asan" } && !r.runs.isEmpty)
         // An explicit valgrind run without valgrind is exit 3.
-        let explicit = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest], tag: "vg-missing", environment: env)
+        let explicit = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest], tag: "vg-missing", environment: env)
         #expect(explicit.exitCode == 3)
     }
 
     @Test func cProgramsUnderGccAsan() throws {
         let bin = try Tool.compileC("memerrors", flags: ["-fsanitize=address"])
-        for (arg, kind) in [("heap-overflow", "heapBufferOverflow"), ("use-after-free", "useAfterFree"), ("double-free", "doubleFree")] {
+        for (arg, kind) in [
+            ("heap-overflow", "heapBufferOverflow"), ("use-after-free", "useAfterFree"), ("double-free", "doubleFree"),
+        ] {
             let r = try Tool.run(["asan", "--", bin, arg], tag: "asan-c")
             #expect(r.exitCode == 1, "\(arg): \(r.combined)")
             #expect(r.findings.contains { $0.kind == kind }, "\(arg) → \(kind): \(r.findings.map(\.kind))")
@@ -98,7 +115,8 @@ import Testing
         let leaks = try Tool.compileC("leaks", flags: ["-fsanitize=address"])
         let r = try Tool.run(["asan", "--", leaks], tag: "asan-c-leaks")
         #expect(r.exitCode == 1)
-        for row in try Tool.expectedRows("c/EXPECTED.tsv") where row["program"] == "leaks" && row["checker"] == "asan-gcc" {
+        for row in try Tool.expectedRows("c/EXPECTED.tsv")
+        where row["program"] == "leaks" && row["checker"] == "asan-gcc" {
             #expect(r.tally(row["kind"]!) == (Int(row["bytes"]!)!, Int(row["blocks"]!)!), "\(row["kind"]!)")
         }
     }
@@ -112,14 +130,20 @@ import Testing
         #expect(r.exitCode == 1, "a user's detect_leaks=0 must not make a leaking run green: \(r.combined)")
         #expect(r.tally("definitelyLost") == (56, 2))
         let notes = r.json?["notes"] as? [String] ?? []
-        #expect(notes.contains {
-            $0.hasPrefix("ASAN_OPTIONS: overrode detect_leaks=0, exitcode=0, LSAN_OPTIONS detect_leaks=0: the gate relies on these")
-        }, "\(notes)")
+        #expect(
+            notes.contains {
+                $0.hasPrefix(
+                    "ASAN_OPTIONS: overrode detect_leaks=0, exitcode=0, LSAN_OPTIONS detect_leaks=0: the gate relies on these"
+                )
+            }, "\(notes)")
         // Keeping the user's options is possible, but then the run can never be clean.
-        let kept = try Tool.run(["asan", "--respect-sanitizer-options", "--", leaks], tag: "asan-env-respect", environment: env)
+        let kept = try Tool.run(
+            ["asan", "--respect-sanitizer-options", "--", leaks], tag: "asan-env-respect", environment: env)
         #expect(kept.exitCode == 3, "\(kept.combined)")
         #expect(kept.tally("definitelyLost") == (0, 0), "leak detection really was off")
-        #expect((kept.json?["incompleteReasons"] as? [String] ?? []).first?.hasPrefix("--respect-sanitizer-options: your ASAN_OPTIONS") == true)
+        #expect(
+            (kept.json?["incompleteReasons"] as? [String] ?? []).first?.hasPrefix(
+                "--respect-sanitizer-options: your ASAN_OPTIONS") == true)
     }
 
     @Test func staleReportsFromAnEarlierRunAreNeverReadAsNew() throws {
@@ -147,9 +171,12 @@ import Testing
             [script, "asan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "script-leak",
             environment: env, executable: "/bin/bash")
         #expect(leaky.exitCode == 1, "\(leaky.combined)")
-        let clean = try Tool.run([script, "asan", "--manifest-path", Tool.crateManifest], tag: "script-clean", environment: env, executable: "/bin/bash")
+        let clean = try Tool.run(
+            [script, "asan", "--manifest-path", Tool.crateManifest], tag: "script-clean", environment: env,
+            executable: "/bin/bash")
         #expect(clean.exitCode == 0, "\(clean.combined)")
-        let bad = try Tool.run([script, "frobnicate"], tag: "script-bad", environment: env, json: false, executable: "/bin/bash")
+        let bad = try Tool.run(
+            [script, "frobnicate"], tag: "script-bad", environment: env, json: false, executable: "/bin/bash")
         #expect(bad.exitCode == 2)
     }
 

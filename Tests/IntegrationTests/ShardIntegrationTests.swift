@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 /// The scheduler on real cargo builds under real valgrind and sanitizers:
@@ -42,12 +43,15 @@ import Testing
     /// Unsuppressed findings of every run, sorted.
     static func rows(_ runs: [[String: Any]]) -> [Row] {
         runs.flatMap { run in
-            (run["findings"] as? [[String: Any]] ?? []).filter { $0["suppressedBy"] is NSNull || $0["suppressedBy"] == nil }
-                .map {
-                    Row(
-                        target: run["target"] as? String, test: $0["test"] as? String, kind: $0["kind"] as! String,
-                        bytes: $0["bytes"] as? Int, blocks: $0["blocks"] as? Int, attributedBy: $0["attributedBy"] as? String)
-                }
+            (run["findings"] as? [[String: Any]] ?? []).filter {
+                $0["suppressedBy"] is NSNull || $0["suppressedBy"] == nil
+            }
+            .map {
+                Row(
+                    target: run["target"] as? String, test: $0["test"] as? String, kind: $0["kind"] as! String,
+                    bytes: $0["bytes"] as? Int, blocks: $0["blocks"] as? Int,
+                    attributedBy: $0["attributedBy"] as? String)
+            }
         }.sorted { $0.description < $1.description }
     }
 
@@ -96,7 +100,8 @@ import Testing
     func shardsEqualWholeBinaries(_ checker: String) throws {
         Self.forgetTimings(Tool.crateManifest)
         let sharded = try Tool.run(
-            [checker, "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "2"], tag: "shard-\(checker)")
+            [checker, "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "2"],
+            tag: "shard-\(checker)")
         let whole = try Tool.run(
             [checker, "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--no-split", "--jobs", "2"],
             tag: "whole-\(checker)")
@@ -109,7 +114,8 @@ import Testing
         let attributed = Set(Self.rows(sharded.runs).map { "\($0.test ?? "-") \($0.attributedBy ?? "-")" })
         #expect(
             attributed == [
-                "tests::leak_client_never_destroyed stack", "leak_error_message stack", "leak_subscriber_with_child stack",
+                "tests::leak_client_never_destroyed stack", "leak_error_message stack",
+                "leak_subscriber_with_child stack",
             ])
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let shards = Self.moqFFITests.values.map { min($0, cores) }.reduce(0, +)
@@ -145,23 +151,28 @@ import Testing
     func aLeakFromANamedThreadFunctionIsBisectedToItsTest(_ checker: String) throws {
         if checker == "valgrind" { try Tool.require("valgrind", install: "apt-get install valgrind") }
         Self.forgetTimings(Self.threadManifest)
-        let r = try Tool.run([checker, "--manifest-path", Self.threadManifest, "--jobs", "2"], tag: "thread-\(checker)")
+        let r = try Tool.run(
+            [checker, "--manifest-path", Self.threadManifest, "--jobs", "2"], tag: "thread-\(checker)")
         #expect(r.exitCode == 1, "\(r.combined)")
         #expect(
             Self.rows(r.runs) == [
                 Row(
-                    target: "shard_thread", test: "tests::foxtrot_spawns_leaky_worker", kind: "definitelyLost", bytes: 48,
+                    target: "shard_thread", test: "tests::foxtrot_spawns_leaky_worker", kind: "definitelyLost",
+                    bytes: 48,
                     blocks: 1, attributedBy: "rerun")
             ])
         try #require(ProcessInfo.processInfo.activeProcessorCount == 2, "the shards below are those of 2 cores")
-        #expect(Self.processes(r, checker) == [
-            "default-lib-shard_thread-s0.out", "default-lib-shard_thread-s1-b0.out", "default-lib-shard_thread-s1-b1.out",
-            "default-lib-shard_thread-s1.out",
-        ])
+        #expect(
+            Self.processes(r, checker) == [
+                "default-lib-shard_thread-s0.out", "default-lib-shard_thread-s1-b0.out",
+                "default-lib-shard_thread-s1-b1.out",
+                "default-lib-shard_thread-s1.out",
+            ])
         #expect(r.runs.count == 1)
         // Again, planned from the timings the first run cached (the leaking test, the
         // longest, may now be a shard of its own): the same attribution.
-        let again = try Tool.run([checker, "--manifest-path", Self.threadManifest, "--jobs", "2"], tag: "thread2-\(checker)")
+        let again = try Tool.run(
+            [checker, "--manifest-path", Self.threadManifest, "--jobs", "2"], tag: "thread2-\(checker)")
         #expect(again.exitCode == 1, "\(again.combined)")
         #expect(Self.rows(again.runs) == Self.rows(r.runs))
     }
@@ -177,18 +188,28 @@ import Testing
         #expect(r.exitCode == 1, "\(r.combined)")
         let lifecycle = Self.rows(r.runs).filter { $0.target == "lifecycle" }
         #expect(
-            lifecycle == [
-                Row(target: "lifecycle", test: "leak_subscriber_with_child", kind: "definitelyLost", bytes: 16, blocks: 1, attributedBy: "stack"),
-                Row(target: "lifecycle", test: "leak_subscriber_with_child", kind: "indirectlyLost", bytes: 24, blocks: 1, attributedBy: "stack"),
-                Row(target: "lifecycle", test: "leak_subscriber_with_child", kind: "indirectlyLost", bytes: 64, blocks: 1, attributedBy: "stack"),
-                Row(target: "lifecycle", test: "uaf_subscriber_after_destroy", kind: "useAfterFree", bytes: nil, blocks: nil, attributedBy: "stack"),
-            ].sorted { $0.description < $1.description })
+            lifecycle
+                == [
+                    Row(
+                        target: "lifecycle", test: "leak_subscriber_with_child", kind: "definitelyLost", bytes: 16,
+                        blocks: 1, attributedBy: "stack"),
+                    Row(
+                        target: "lifecycle", test: "leak_subscriber_with_child", kind: "indirectlyLost", bytes: 24,
+                        blocks: 1, attributedBy: "stack"),
+                    Row(
+                        target: "lifecycle", test: "leak_subscriber_with_child", kind: "indirectlyLost", bytes: 64,
+                        blocks: 1, attributedBy: "stack"),
+                    Row(
+                        target: "lifecycle", test: "uaf_subscriber_after_destroy", kind: "useAfterFree", bytes: nil,
+                        blocks: nil, attributedBy: "stack"),
+                ].sorted { $0.description < $1.description })
         // Each of lifecycle's 7 tests ran to completion exactly once; none failed.
         let ran = try #require(Self.testsRun(r.runs)["lifecycle"])
-        #expect(ran.sorted() == [
-            "client_lifecycle", "connect_callback_receives_user_data", "leak_subscriber_with_child", "many_clients",
-            "publisher_lifecycle", "subscriber_lifecycle", "uaf_subscriber_after_destroy",
-        ])
+        #expect(
+            ran.sorted() == [
+                "client_lifecycle", "connect_callback_receives_user_data", "leak_subscriber_with_child", "many_clients",
+                "publisher_lifecycle", "subscriber_lifecycle", "uaf_subscriber_after_destroy",
+            ])
         #expect(!Self.rows(r.runs).contains { $0.kind == "testFailure" || $0.kind == "fatalSignal" })
         #expect(r.combined.contains("the process stopped in uaf_subscriber_after_destroy"))
     }
@@ -202,7 +223,8 @@ import Testing
         var partRuns: [[[String: Any]]] = []
         for k in 1...3 {
             let dir = Tool.tempDir("part-\(k)")
-            let p = try Tool.run(args + ["--partition", "hash:\(k)/3", "--junit", dir + "/junit.xml"], tag: "part-\(k)", in: dir)
+            let p = try Tool.run(
+                args + ["--partition", "hash:\(k)/3", "--junit", dir + "/junit.xml"], tag: "part-\(k)", in: dir)
             // JUnit lists every test of each binary this partition ran: the ones other
             // partitions run are skipped, never passed (as is moq_ffi's one #[ignore]d test).
             let junit = try #require(p.file("junit.xml"))
@@ -235,6 +257,7 @@ import Testing
         let byPart = partRuns.map { Self.testsRun($0).values.flatMap { $0 } }
         #expect(byPart.map(\.count).reduce(0, +) == Self.moqFFITests.values.reduce(0, +))
         #expect(Set(byPart.flatMap { $0 }).count == Self.moqFFITests.values.reduce(0, +))
-        #expect(Self.testsRun(mergedRuns).mapValues { $0.sorted() } == Self.testsRun(whole.runs).mapValues { $0.sorted() })
+        #expect(
+            Self.testsRun(mergedRuns).mapValues { $0.sorted() } == Self.testsRun(whole.runs).mapValues { $0.sorted() })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 #if canImport(Glibc)
@@ -16,7 +17,8 @@ enum Tool {
     static let crateManifest = fixtures.appendingPathComponent("moq_ffi/Cargo.toml").path
 
     static var binary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // swift test runs `…/debug/moq-leakcheckPackageTests.xctest`: the tool is beside it.
         for _ in 0..<3 {
@@ -83,7 +85,8 @@ enum Tool {
         if let data = FileManager.default.contents(atPath: dir + "/report.json") {
             obj = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         }
-        return Result(exitCode: outcome.exitCode, signal: outcome.signal, stdout: stdout, stderr: stderr, dir: dir, json: obj)
+        return Result(
+            exitCode: outcome.exitCode, signal: outcome.signal, stdout: stdout, stderr: stderr, dir: dir, json: obj)
     }
 
     /// Fails (never skips) when a tool the integration tests need is missing.
@@ -100,7 +103,9 @@ enum Tool {
         let out = tempDir("cc") + "/" + name + (flags.isEmpty ? "" : "-san")
         let src = fixtures.appendingPathComponent("c/\(name).c").path
         let r = try Supervisor().run(
-            ProcessSpec(executable: compiler, arguments: ["-g", "-O0"] + flags + ["-o", out, src], stdoutPath: out + ".log", stderrPath: out + ".log"))
+            ProcessSpec(
+                executable: compiler, arguments: ["-g", "-O0"] + flags + ["-o", out, src], stdoutPath: out + ".log",
+                stderrPath: out + ".log"))
         guard r.exitCode == 0 else {
             throw CompileFailed(log: (try? String(contentsOfFile: out + ".log", encoding: .utf8)) ?? "")
         }

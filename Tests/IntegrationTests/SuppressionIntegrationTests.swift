@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 /// Suppressions on real runs: the guide's file must be caught hiding real leaks,
@@ -13,7 +14,10 @@ import Testing
 
     @Test func guideFileGatesByDefaultAndPassesOnlyWithAllowBroadSuppressions() throws {
         let r = try Tool.run(
-            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions", guideFile],
+            [
+                "valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions",
+                guideFile,
+            ],
             tag: "sup-guide")
         // The guide's file hid every leak of the crate's tests: that fails the gate now.
         #expect(r.exitCode == 1, "\(r.combined)")
@@ -21,22 +25,31 @@ import Testing
         let overBroad = usage.filter { $0["overBroad"] as? Bool == true }.map { $0["name"] as? String ?? "?" }
         #expect(overBroad == ["std_thread"])
         #expect(r.tally("definitelyLost") == (0, 0), "the leaks are suppressed, and gate as over-broad matches")
-        #expect(r.stdout.contains(
-            "✗ hidden by the over-broad suppression 'std_thread' (\(guideFile):18): 37 bytes definitely lost: returned by moq_connect() to errors::leak_error_message (errors.rs:74), never released: call moq_free_str()"),
+        #expect(
+            r.stdout.contains(
+                "✗ hidden by the over-broad suppression 'std_thread' (\(guideFile):18): 37 bytes definitely lost: returned by moq_connect() to errors::leak_error_message (errors.rs:74), never released: call moq_free_str()"
+            ),
             "\(r.stdout)")
-        #expect(r.stdout.contains("‼ suppression 'std_thread' (\(guideFile):18) hid 5 findings in the crate's own code"))
+        #expect(
+            r.stdout.contains("‼ suppression 'std_thread' (\(guideFile):18) hid 5 findings in the crate's own code"))
         #expect(r.stdout.contains("--gen-suppressions FILE writes a precise entry"), "says how to narrow it")
         // --allow-broad-suppressions is the user's explicit choice; --strict-suppressions is a no-op alias.
         let allowed = try Tool.run(
-            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions", guideFile,
-             "--allow-broad-suppressions"], tag: "sup-allow")
+            [
+                "valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions",
+                guideFile,
+                "--allow-broad-suppressions",
+            ], tag: "sup-allow")
         #expect(allowed.exitCode == 0, "\(allowed.combined)")
         #expect(allowed.stdout.contains("‼ suppression 'std_thread'"), "still flagged loudly")
     }
 
     @Test func generatedValgrindSuppressionsSuppressExactlyWhatTheyCameFrom() throws {
         let first = try Tool.run(
-            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--gen-suppressions", "gen.supp"],
+            [
+                "valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--gen-suppressions",
+                "gen.supp",
+            ],
             tag: "sup-gen")
         #expect(first.exitCode == 1)
         let gen = first.dir + "/gen.supp"
@@ -49,7 +62,8 @@ import Testing
         #expect(again.tally("definitelyLost") == (0, 0))
         // Generated entries name the crate's own frames: never over-broad, no ‼ at all.
         #expect(!again.combined.contains("‼"), "\(again.combined)")
-        #expect((again.json?["suppressions"] as? [[String: Any]] ?? []).allSatisfy { $0["overBroad"] as? Bool == false })
+        #expect(
+            (again.json?["suppressions"] as? [[String: Any]] ?? []).allSatisfy { $0["overBroad"] as? Bool == false })
         let suppressed = again.runs.flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }.filter {
             ($0["suppressionSource"] as? String ?? "").hasPrefix(gen)
         }
@@ -58,11 +72,17 @@ import Testing
 
     @Test func generatedLsanSuppressionsRoundTrip() throws {
         let first = try Tool.run(
-            ["lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--gen-suppressions", "gen.lsan"],
+            [
+                "lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--gen-suppressions",
+                "gen.lsan",
+            ],
             tag: "sup-lgen")
         #expect(first.exitCode == 1)
         let again = try Tool.run(
-            ["lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions", first.dir + "/gen.lsan"],
+            [
+                "lsan", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions",
+                first.dir + "/gen.lsan",
+            ],
             tag: "sup-lgen2")
         #expect(again.exitCode == 0, "\(again.combined)")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 #if canImport(Glibc)
@@ -38,7 +39,8 @@ import Testing
     }
 
     @Test func leakFeatureGivesExactFiguresAttributedToTests() throws {
-        let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "vg-leak")
+        let r = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "vg-leak")
         #expect(r.exitCode == 1, "\(r.combined)")
         #expect(r.json?["status"] as? String == "findings")
         let expected = try Self.expectedTotals("valgrind")
@@ -51,10 +53,14 @@ import Testing
         #expect(!gating.isEmpty)
         for f in gating {
             let test = f.test ?? "nil"
-            #expect(test.split(separator: ":").last.map { $0.hasPrefix("leak_") } == true, "\(f.kind) attributed to \(test)")
+            #expect(
+                test.split(separator: ":").last.map { $0.hasPrefix("leak_") } == true, "\(f.kind) attributed to \(test)"
+            )
         }
         for row in try Tool.expectedRows("moq_ffi/EXPECTED.tsv")
-        where row["checker"] == "valgrind" && row["test"] != "*" && ["definitelyLost", "indirectlyLost"].contains(row["kind"]!) {
+        where row["checker"] == "valgrind" && row["test"] != "*"
+            && ["definitelyLost", "indirectlyLost"].contains(row["kind"]!)
+        {
             let rowTest = row["test"]!
             let mine = gating.filter { ($0.test ?? "").hasSuffix(rowTest) && $0.kind == row["kind"] }
             #expect(mine.reduce(0) { $0 + ($1.bytes ?? 0) } == Int(row["bytes"]!)!, "\(rowTest) \(row["kind"]!)")
@@ -67,7 +73,10 @@ import Testing
 
     @Test func featureMatrixChecksEverySetInOneCall() throws {
         let r = try Tool.run(
-            ["valgrind", "--manifest-path", Tool.crateManifest, "--feature-set", "with_moq", "--feature-set", "leak_demo"],
+            [
+                "valgrind", "--manifest-path", Tool.crateManifest, "--feature-set", "with_moq", "--feature-set",
+                "leak_demo",
+            ],
             tag: "vg-matrix")
         #expect(r.exitCode == 1, "\(r.combined)")
         let sets = Set(r.runs.compactMap { $0["featureSet"] as? String })
@@ -81,7 +90,8 @@ import Testing
     }
 
     @Test func allRunsBothCheckersWithOneSummary() throws {
-        let r = try Tool.run(["all", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "all-both")
+        let r = try Tool.run(
+            ["all", "--manifest-path", Tool.crateManifest, "--features", "leak_demo"], tag: "all-both")
         #expect(r.exitCode == 1, "\(r.combined)")
         #expect(Set(r.runs.compactMap { $0["checker"] as? String }) == ["valgrind", "asan"])
         #expect(r.stdout.contains("✗ Valgrind: memory leaks detected"))
@@ -91,7 +101,8 @@ import Testing
     }
 
     @Test func buildFailureIsIncompleteNeverGreen() throws {
-        let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "broken_build"], tag: "vg-broken")
+        let r = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "broken_build"], tag: "vg-broken")
         #expect(r.exitCode == 3, "\(r.combined)")
         #expect(r.json?["status"] as? String == "incomplete")
         #expect(r.stderr.contains("deliberate compile error"), "cargo's error is shown")
@@ -99,7 +110,8 @@ import Testing
     }
 
     @Test func failingTestUnderValgrindIsAFinding() throws {
-        let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "failing_test"], tag: "vg-fail")
+        let r = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "failing_test"], tag: "vg-fail")
         #expect(r.exitCode == 1, "\(r.combined)")
         #expect(r.findings.contains { $0.kind == "testFailure" && ($0.test ?? "").hasSuffix("failing_assertion") })
     }
@@ -108,7 +120,8 @@ import Testing
         let bin = try Tool.compileC("leaks")
         let r = try Tool.run(["valgrind", "--", bin], tag: "vg-cmd")
         #expect(r.exitCode == 1, "\(r.combined)")
-        for row in try Tool.expectedRows("c/EXPECTED.tsv") where row["program"] == "leaks" && row["checker"] == "valgrind" {
+        for row in try Tool.expectedRows("c/EXPECTED.tsv")
+        where row["program"] == "leaks" && row["checker"] == "valgrind" {
             let kind = row["kind"]!
             #expect(r.tally(kind) == (Int(row["bytes"]!)!, Int(row["blocks"]!)!), "\(kind)")
         }
@@ -131,7 +144,9 @@ import Testing
 
     @Test func memoryErrorsAreTyped() throws {
         let bin = try Tool.compileC("memerrors")
-        for (arg, kind) in [("invalid-read", "invalidRead"), ("use-after-free", "useAfterFree"), ("double-free", "doubleFree")] {
+        for (arg, kind) in [
+            ("invalid-read", "invalidRead"), ("use-after-free", "useAfterFree"), ("double-free", "doubleFree"),
+        ] {
             let r = try Tool.run(["valgrind", "--", bin, arg], tag: "vg-err")
             #expect(r.exitCode == 1, "\(arg): \(r.combined)")
             #expect(r.findings.contains { $0.kind == kind }, "\(arg) → \(kind): \(r.findings.map(\.kind))")
@@ -160,7 +175,8 @@ import Testing
         let bin = try Tool.compileC("hang")
         let dir = Tool.tempDir("vg-int")
         let spec = ProcessSpec(
-            executable: Tool.binary, arguments: ["valgrind", "--report-dir", dir, "--json", dir + "/report.json", "--", bin],
+            executable: Tool.binary,
+            arguments: ["valgrind", "--report-dir", dir, "--json", dir + "/report.json", "--", bin],
             stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt")
         let sup = Supervisor()
         // Deliver SIGINT to the tool itself (not its group) once valgrind is running.
@@ -170,7 +186,9 @@ import Testing
         }
         let outcome = try sup.run(spec)
         #expect(outcome.exitCode == 130, "\((try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? "")")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json")))
+            as? [String: Any]
         #expect(json?["interrupted"] as? Bool == true)
         #expect(json?["status"] as? String == "incomplete")
         #expect(FileManager.default.fileExists(atPath: dir + "/valgrind-report.txt"))
@@ -187,7 +205,9 @@ import Testing
         env["CARGO_TARGET_DIR"] = dir + "/target"
         let spec = ProcessSpec(
             executable: Tool.binary,
-            arguments: ["valgrind", "--manifest-path", Tool.crateManifest, "--report-dir", dir, "--json", dir + "/report.json"],
+            arguments: [
+                "valgrind", "--manifest-path", Tool.crateManifest, "--report-dir", dir, "--json", dir + "/report.json",
+            ],
             environment: env, stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt")
         let sup = Supervisor()
         DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) {
@@ -196,7 +216,9 @@ import Testing
         let outcome = try sup.run(spec)
         let out = (try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? ""
         #expect(outcome.exitCode == 130, "\(out)")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json")))
+            as? [String: Any]
         #expect(json?["interrupted"] as? Bool == true)
         #expect(json?["status"] as? String == "incomplete")
         #expect(json?["exitCode"] as? Int == 130)
@@ -206,16 +228,21 @@ import Testing
 
     @Test func truncatedXMLFromAKilledRunIsIncomplete() throws {
         let xml = Tool.fixtures.appendingPathComponent("logs/valgrind").path
-        let files = try FileManager.default.contentsOfDirectory(atPath: xml).filter { $0.contains("sigkill") || $0.contains("truncated") }
-        let file = try #require(files.first(where: { $0.hasSuffix(".xml") }), "a truncated XML fixture from a real SIGKILLed run")
+        let files = try FileManager.default.contentsOfDirectory(atPath: xml).filter {
+            $0.contains("sigkill") || $0.contains("truncated")
+        }
+        let file = try #require(
+            files.first(where: { $0.hasSuffix(".xml") }), "a truncated XML fixture from a real SIGKILLed run")
         let r = try Tool.run(["parse", xml + "/" + file], tag: "parse-trunc")
         #expect(r.exitCode == 3, "\(r.combined)")
         #expect(r.json?["status"] as? String == "incomplete")
     }
 
     @Test func jsonIsTheSameWithOneOrTwoJobs() throws {
-        let one = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "1"], tag: "vg-j1")
-        let two = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "2"], tag: "vg-j2")
+        let one = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "1"], tag: "vg-j1")
+        let two = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "2"], tag: "vg-j2")
         #expect(one.exitCode == 1 && two.exitCode == 1)
         let a = Self.normalized(one).split(separator: "\n")
         let b = Self.normalized(two).split(separator: "\n")
@@ -233,7 +260,9 @@ import Testing
         for i in runs.indices {
             runs[i]["durationSeconds"] = nil
             runs[i]["logFiles"] = nil
-            runs[i]["findings"] = (runs[i]["findings"] as? [[String: Any]] ?? []).filter { $0["suppressedBy"] is NSNull }
+            runs[i]["findings"] = (runs[i]["findings"] as? [[String: Any]] ?? []).filter {
+                $0["suppressedBy"] is NSNull
+            }
             var totals = runs[i]["totals"] as? [String: Any] ?? [:]
             totals["suppressed"] = nil
             runs[i]["totals"] = totals
@@ -259,7 +288,9 @@ import Testing
             else { return false }
             let state = stat[stat.index(after: close)...].split(separator: " ").first ?? ""
             let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-            return (comm.trimmingCharacters(in: .whitespacesAndNewlines) == String(name.prefix(15)) || cmdline.contains(name))
+            return
+                (comm.trimmingCharacters(in: .whitespacesAndNewlines) == String(name.prefix(15))
+                || cmdline.contains(name))
                 && state != "Z"
         }
     }

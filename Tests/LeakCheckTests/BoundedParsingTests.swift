@@ -62,7 +62,10 @@ import Testing
         #expect(f.bytes == Counts.ceiling)
         #expect(f.indirectBytes == Counts.ceiling)
         #expect(f.totalBytes == 2 * Counts.ceiling)  // no overflow
-        #expect(f.message.hasSuffix("[a figure of this loss record is larger than any real heap (over \(Counts.ceiling) bytes): counted as \(Counts.ceiling)]"))
+        #expect(
+            f.message.hasSuffix(
+                "[a figure of this loss record is larger than any real heap (over \(Counts.ceiling) bytes): counted as \(Counts.ceiling)]"
+            ))
         #expect(out.checkerSummary?.definitelyLost == Tally(bytes: Counts.ceiling, blocks: Counts.ceiling))
 
         let xml = """
@@ -73,7 +76,10 @@ import Testing
             """
         let x = ValgrindXMLParser.parse(text: xml)
         #expect(x.findings.map(\.bytes) == [Counts.ceiling])
-        #expect(x.warnings == ["Leak_DefinitelyLost: a figure of this loss record is larger than any real heap (over \(Counts.ceiling) bytes): counted as \(Counts.ceiling)"])
+        #expect(
+            x.warnings == [
+                "Leak_DefinitelyLost: a figure of this loss record is larger than any real heap (over \(Counts.ceiling) bytes): counted as \(Counts.ceiling)"
+            ])
     }
 
     @Test func countsParse() {
@@ -107,7 +113,10 @@ import Testing
 
     @Test func framesKeepTheMangledNameWhenDemanglingGivesUp() {
         let line = "    #0 0x55 in \(Self.doubling) /src/lib.rs:1:1"
-        let out = SanitizerLogParser.parse(text: "==1==ERROR: LeakSanitizer: detected memory leaks\nDirect leak of 1 byte(s) in 1 object(s) allocated from:\n\(line)\nSUMMARY: AddressSanitizer: 1 byte(s) leaked in 1 allocation(s).\n")
+        let out = SanitizerLogParser.parse(
+            text:
+                "==1==ERROR: LeakSanitizer: detected memory leaks\nDirect leak of 1 byte(s) in 1 object(s) allocated from:\n\(line)\nSUMMARY: AddressSanitizer: 1 byte(s) leaked in 1 allocation(s).\n"
+        )
         #expect(out.findings.first?.stack.first?.function == Self.doubling)
     }
 
@@ -121,15 +130,20 @@ import Testing
 
     @Test func everyParserStopsWhenCancellationIsRequested() throws {
         let record = try Paths.fixtureText("logs/valgrind/use-after-free-read.txt")
-        let lines = record.split(separator: "\n").filter { $0.contains("Invalid read") || $0.contains(" at ") || $0.contains(" by ") }
+        let lines = record.split(separator: "\n").filter {
+            $0.contains("Invalid read") || $0.contains(" at ") || $0.contains(" by ")
+        }
         let body = Array(repeating: lines.joined(separator: "\n") + "\n==1==\n", count: 3000).joined()
-        let text = "==1== Memcheck, a memory error detector\n" + body + "==1== ERROR SUMMARY: 0 errors from 0 contexts (suppressed: 0 from 0)\n"
+        let text =
+            "==1== Memcheck, a memory error detector\n" + body
+            + "==1== ERROR SUMMARY: 0 errors from 0 contexts (suppressed: 0 from 0)\n"
         let lsan = try Paths.fixtureText("logs/sanitizer/clang-lsan-direct-indirect.log")
         let lsanMany = String(repeating: lsan, count: 300)
         let xmlOne = try Paths.fixtureText("logs/valgrind/use-after-free-read.xml")
         let errorStart = try #require(xmlOne.range(of: "<error>"))
         let errorEnd = try #require(xmlOne.range(of: "</error>"))
-        let xml = String(xmlOne[..<errorStart.lowerBound])
+        let xml =
+            String(xmlOne[..<errorStart.lowerBound])
             + String(repeating: String(xmlOne[errorStart.lowerBound..<errorEnd.upperBound]), count: 2000)
             + String(xmlOne[errorEnd.upperBound...])
 
@@ -165,7 +179,8 @@ import Testing
         } catch let e as UsageError {
             #expect(
                 e.message
-                    == "--fail-on needs at least one kind (definite, indirect, possible, reachable, all or errors); got '\(value)'")
+                    == "--fail-on needs at least one kind (definite, indirect, possible, reachable, all or errors); got '\(value)'"
+            )
         } catch {
             Issue.record("unexpected \(error)")
         }
@@ -175,7 +190,8 @@ import Testing
         #expect(try Policy.parseFailOn("errors") == [])  // memory errors only: they always gate
         #expect(try Policy.parseFailOn("definite,,possible") == [.definitelyLost, .possiblyLost])
         #expect(try Policy.parseFailOn(" Definite , indirect ") == [.definitelyLost, .indirectlyLost])
-        #expect(try Policy.parseFailOn("all,errors") == [.definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable])
+        #expect(
+            try Policy.parseFailOn("all,errors") == [.definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable])
         #expect(throws: UsageError.self) { try Policy.parseFailOn("definite,sometimes") }
     }
 }

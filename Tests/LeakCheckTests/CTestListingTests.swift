@@ -17,10 +17,12 @@ import Testing
                     environment: ["MOQ_LOG": "debug", "MOQ_RELAY": "https://relay.example.com"], timeout: 30,
                     labels: ["clean", "unit"]),
                 CTestCase(
-                    name: "test_leak_message", command: ["\(Self.build)/test_leak_message"], workingDirectory: Self.build,
+                    name: "test_leak_message", command: ["\(Self.build)/test_leak_message"],
+                    workingDirectory: Self.build,
                     labels: ["leak", "unit"]),
                 CTestCase(
-                    name: "test_leak_client", command: ["\(Self.build)/test_leak_client"], workingDirectory: Self.source,
+                    name: "test_leak_client", command: ["\(Self.build)/test_leak_client"],
+                    workingDirectory: Self.source,
                     labels: ["leak", "unit"]),
                 CTestCase(
                     name: "test_failing", command: ["\(Self.build)/test_failing"], workingDirectory: Self.build,
@@ -37,7 +39,8 @@ import Testing
     @Test func listCommandPassesCTestSelectionThrough() {
         #expect(CTestListing.listArguments() == ["ctest", "--show-only=json-v1"])
         #expect(
-            CTestListing.listArguments(ctest: "/usr/bin/ctest", selection: ["-R", "leak", "-E", "client", "-L", "unit"])
+            CTestListing.listArguments(
+                ctest: "/usr/bin/ctest", selection: ["-R", "leak", "-E", "client", "-L", "unit"])
                 == ["/usr/bin/ctest", "--show-only=json-v1", "-R", "leak", "-E", "client", "-L", "unit"])
     }
 
@@ -69,7 +72,8 @@ import Testing
 
     @Test func emptyTreeListsNoTests() throws {
         // What ctest prints in a directory without CTestTestfile.cmake (cmake 3.25.1).
-        let json = #"{"backtraceGraph":{"commands":[],"files":[],"nodes":[]},"kind":"ctestInfo","tests":[],"version":{"major":1,"minor":0}}"#
+        let json =
+            #"{"backtraceGraph":{"commands":[],"files":[],"nodes":[]},"kind":"ctestInfo","tests":[],"version":{"major":1,"minor":0}}"#
         #expect(try CTestListing.parse(text: json) == [])
     }
 
@@ -77,7 +81,10 @@ import Testing
         ("not json at all", "ctest --show-only=json-v1 output is not JSON"),
         ("[1,2]", "ctest --show-only=json-v1 output is not a JSON object"),
         (#"{"kind":"codemodel","tests":[]}"#, #"ctest listing has kind "codemodel", expected "ctestInfo""#),
-        (#"{"kind":"ctestInfo","version":{"major":2},"tests":[]}"#, "ctest listing has version 2, this tool reads version 1"),
+        (
+            #"{"kind":"ctestInfo","version":{"major":2},"tests":[]}"#,
+            "ctest listing has version 2, this tool reads version 1"
+        ),
         (#"{"kind":"ctestInfo","version":{"major":1}}"#, #"ctest listing has no "tests" array"#),
         (#"{"kind":"ctestInfo","tests":[{"command":["/bin/x"]}]}"#, "ctest listing: test #1 has no name"),
     ])
@@ -148,8 +155,10 @@ import Testing
     @Test func userFlagVariablesKeepTheSanitizer() throws {
         let inv = CMakeInvocation(
             sourceDirectory: Self.source, buildDirectory: "b", checker: .asan,
-            arguments: ["-DCMAKE_C_FLAGS=-Wall -Werror", "-DCMAKE_EXE_LINKER_FLAGS:STRING=-Wl,--as-needed",
-                        "-DCMAKE_CXX_FLAGS=", "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DCMAKE_C_FLAGS_DEBUG=-O1"])
+            arguments: [
+                "-DCMAKE_C_FLAGS=-Wall -Werror", "-DCMAKE_EXE_LINKER_FLAGS:STRING=-Wl,--as-needed",
+                "-DCMAKE_CXX_FLAGS=", "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DCMAKE_C_FLAGS_DEBUG=-O1",
+            ])
         #expect(
             try inv.configureArguments(crateLibDir: nil) == [
                 "cmake", "-S", Self.source, "-B", "b", "-DCMAKE_BUILD_TYPE=Debug",
@@ -171,16 +180,21 @@ import Testing
         }
         #expect(
             CMakeArgumentError.noCrateLibrary(argument: "-DMOQFFI_LIB_DIR={crate_lib_dir}").description
-                == "--cmake-arg -DMOQFFI_LIB_DIR={crate_lib_dir} uses {crate_lib_dir}, but no crate is built in this run (give --manifest-path)")
+                == "--cmake-arg -DMOQFFI_LIB_DIR={crate_lib_dir} uses {crate_lib_dir}, but no crate is built in this run (give --manifest-path)"
+        )
     }
 
     @Test func everyPlaceholderInAnArgumentIsReplaced() throws {
-        #expect(try CMakeInvocation.substitute("-DL={crate_lib_dir};{crate_lib_dir}/deps", crateLibDir: "/t/d") == "-DL=/t/d;/t/d/deps")
+        #expect(
+            try CMakeInvocation.substitute("-DL={crate_lib_dir};{crate_lib_dir}/deps", crateLibDir: "/t/d")
+                == "-DL=/t/d;/t/d/deps")
         #expect(try CMakeInvocation.substitute("-DX=1", crateLibDir: nil) == "-DX=1")
     }
 
     @Test func defaultBuildDirectoryIsPerChecker() {
-        #expect(CMakeInvocation.defaultBuildDirectory(under: "target/moq-leakcheck", checker: .asan) == "target/moq-leakcheck/cmake-asan")
+        #expect(
+            CMakeInvocation.defaultBuildDirectory(under: "target/moq-leakcheck", checker: .asan)
+                == "target/moq-leakcheck/cmake-asan")
         #expect(CMakeInvocation.defaultBuildDirectory(under: "/r/", checker: .valgrind) == "/r/cmake-valgrind")
     }
 }

@@ -21,7 +21,8 @@ import Testing
         let path = Paths.fixture("crosschecker/" + relative).path
         let output: CheckerOutput =
             checker == .valgrind
-            ? try ValgrindXMLParser.parse(fileAt: path) : SanitizerLogParser.parse(text: try Paths.fixtureText("crosschecker/" + relative))
+            ? try ValgrindXMLParser.parse(fileAt: path)
+            : SanitizerLogParser.parse(text: try Paths.fixtureText("crosschecker/" + relative))
         return RunResult(
             checker: checker, executable: "xcheck", arguments: [], exitCode: exitCode, findings: output.findings,
             logFiles: [path])
@@ -88,7 +89,8 @@ import Testing
     /// site each, and three mallocs in one function stay three sites.
     @Test func cLeaksPairDespiteTheCheckersClassifyingThemDifferently() throws {
         let runs = CrossChecker.match([
-            try Self.run(.valgrind, "valgrind-leaks.xml", exitCode: 0), try Self.run(.asan, "asan-leaks.log", exitCode: 1),
+            try Self.run(.valgrind, "valgrind-leaks.xml", exitCode: 0),
+            try Self.run(.asan, "asan-leaks.log", exitCode: 1),
         ])
         #expect(
             Self.rows(runs) == [
@@ -101,12 +103,15 @@ import Testing
                 "asan indirectlyLost 16 - valgrind+asan",
                 "asan indirectlyLost 16 - valgrind+asan",
             ])
-        let lines = runs.flatMap { r in r.findings.map { f in
-            "\(r.checker.rawValue) \(f.kind.rawValue) \(f.bytes ?? -1) line \(f.stack.first { $0.function == "leaks" }?.line ?? -1)"
-        } }
+        let lines = runs.flatMap { r in
+            r.findings.map { f in
+                "\(r.checker.rawValue) \(f.kind.rawValue) \(f.bytes ?? -1) line \(f.stack.first { $0.function == "leaks" }?.line ?? -1)"
+            }
+        }
         #expect(
             lines == [
-                "valgrind definitelyLost 0 line 11", "valgrind indirectlyLost 16 line 17", "valgrind definitelyLost 16 line 13",
+                "valgrind definitelyLost 0 line 11", "valgrind indirectlyLost 16 line 17",
+                "valgrind definitelyLost 16 line 13",
                 "valgrind definitelyLost 16 line 16", "asan definitelyLost 16 line 13", "asan definitelyLost 1 line 11",
                 "asan indirectlyLost 16 line 17", "asan indirectlyLost 16 line 16",
             ])
@@ -117,7 +122,8 @@ import Testing
     /// ASan's stack-buffer-overflow has no valgrind counterpart: seen by asan only, with why.
     @Test func stackOverflowIsAsanOnlyWithTheReason() throws {
         let runs = CrossChecker.match([
-            try Self.run(.valgrind, "valgrind-stack.xml", exitCode: 0), try Self.run(.asan, "asan-stack.log", exitCode: 1),
+            try Self.run(.valgrind, "valgrind-stack.xml", exitCode: 0),
+            try Self.run(.asan, "asan-stack.log", exitCode: 1),
         ])
         let f = try #require(runs.flatMap(\.findings).first)
         #expect(runs.flatMap(\.findings).count == 1)
@@ -152,7 +158,8 @@ import Testing
             ])
         #expect(runs[0].findings.allSatisfy { $0.seenBy == [.valgrind] })
         // LSan's view of a real cycle (ClusterFuzz): only indirect entries, each with the reason.
-        let cycle = SanitizerLogParser.parse(text: try Paths.corpusText("other/clusterfuzz/lsan_indirect_leak_cycle.txt"))
+        let cycle = SanitizerLogParser.parse(
+            text: try Paths.corpusText("other/clusterfuzz/lsan_indirect_leak_cycle.txt"))
         let lsan = RunResult(checker: .lsan, executable: "fuzzer", arguments: [], exitCode: 1, findings: cycle.findings)
         let cleanValgrind = RunResult(checker: .valgrind, executable: "fuzzer", arguments: [], exitCode: 0)
         let marked = CrossChecker.match([cleanValgrind, lsan])[1].findings

@@ -16,7 +16,8 @@ import Testing
         #expect(EmbeddedSuppressions.files.map(\.name) == expected, "run scripts/gen-embedded-suppressions.sh")
         for (name, text) in EmbeddedSuppressions.files {
             let onDisk = try String(contentsOf: Self.folder.appendingPathComponent(name), encoding: .utf8)
-            #expect(text == onDisk, "\(name) differs from suppressions/\(name): run scripts/gen-embedded-suppressions.sh")
+            #expect(
+                text == onDisk, "\(name) differs from suppressions/\(name): run scripts/gen-embedded-suppressions.sh")
         }
     }
 
@@ -26,7 +27,10 @@ import Testing
         let sources = try DefaultSuppressions.sources(environment: [:])
         #expect(sources.map(\.name) == ["<embedded>/rust-std.supp", "<embedded>/rust-std.lsan"])
         let entries = try DefaultSuppressions.load(environment: [:])
-        #expect(entries.map(\.name) == ["rust-std-main-thread-handle", "rust-std-stack-overflow-thread-info", "glibc-thread-tls-at-exit"])
+        #expect(
+            entries.map(\.name) == [
+                "rust-std-main-thread-handle", "rust-std-stack-overflow-thread-info", "glibc-thread-tls-at-exit",
+            ])
         #expect(entries.map(\.file) == Array(repeating: "<embedded>/rust-std.supp", count: 3))
         // The `{` lines of suppressions/rust-std.supp.
         #expect(entries.map(\.line) == [30, 45, 63])
@@ -44,7 +48,8 @@ import Testing
         let env = ["MOQ_LEAKCHECK_HOME": home]
         #expect(
             #expect(throws: UsageError.self) { try DefaultSuppressions.load(environment: env) }?.message
-                == "MOQ_LEAKCHECK_HOME=\(home): no suppressions/*.supp or *.lsan there (unset it to use the built-in defaults)")
+                == "MOQ_LEAKCHECK_HOME=\(home): no suppressions/*.supp or *.lsan there (unset it to use the built-in defaults)"
+        )
         try "leak:my_runtime_init\n".write(toFile: home + "/suppressions/a.lsan", atomically: true, encoding: .utf8)
         try "\n{\n   mine\n   Memcheck:Leak\n   fun:malloc\n   fun:my_init\n}\n".write(
             toFile: home + "/suppressions/b.supp", atomically: true, encoding: .utf8)
@@ -54,7 +59,8 @@ import Testing
         #expect(entries.map(\.name) == ["mine", "leak:my_runtime_init"])
         #expect(entries.map(\.file) == [home + "/suppressions/b.supp", home + "/suppressions/a.lsan"])
         #expect(entries.map(\.line) == [2, 1])
-        try "{\n   broken\n   Memcheck:Leak\n".write(toFile: home + "/suppressions/b.supp", atomically: true, encoding: .utf8)
+        try "{\n   broken\n   Memcheck:Leak\n".write(
+            toFile: home + "/suppressions/b.supp", atomically: true, encoding: .utf8)
         #expect(throws: SuppressionFileError.self) { try DefaultSuppressions.load(environment: env) }
     }
 
@@ -63,7 +69,8 @@ import Testing
         let script = Paths.repoRoot.appendingPathComponent("scripts/gen-embedded-suppressions.sh").path
         let out = NSTemporaryDirectory() + "gen-check-\(getpid())-\(UUID().uuidString.prefix(6)).log"
         defer { unlink(out) }
-        let r = try Supervisor().run(ProcessSpec(executable: "/bin/bash", arguments: [script, "--check"], stdoutPath: out, stderrPath: out))
+        let r = try Supervisor().run(
+            ProcessSpec(executable: "/bin/bash", arguments: [script, "--check"], stdoutPath: out, stderrPath: out))
         #expect(r.exitCode == 0, "\((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")")
     }
 }
@@ -77,18 +84,31 @@ import Testing
         let checks = Doctor.checks(environment: ["PATH": empty], toolRoot: nil)
         #expect(
             checks.map(\.name) == [
-                "valgrind", "cargo (stable)", "cargo +nightly", "rustc host", "Rust sanitizer builds", "llvm-symbolizer",
+                "valgrind", "cargo (stable)", "cargo +nightly", "rustc host", "Rust sanitizer builds",
+                "llvm-symbolizer",
                 "gcc", "clang", "cmake", "ctest", "default suppressions",
             ])
         #expect(checks.filter(\.found).map(\.name) == ["default suppressions"])
-        #expect(checks.filter(\.required).map(\.name) == ["valgrind", "cargo (stable)", "rustc host", "default suppressions"])
+        #expect(
+            checks.filter(\.required).map(\.name) == [
+                "valgrind", "cargo (stable)", "rustc host", "default suppressions",
+            ])
         let console = Console(environment: ["NO_COLOR": "1"])
         let (lines, code) = Doctor.report(checks, console: console)
         #expect(code == 3)
         #expect(lines.first == "✗ valgrind: not found  → apt-get install valgrind")
-        #expect(lines.contains("! llvm-symbolizer: not found: sanitizer stacks may be unsymbolized  → apt-get install llvm"))
-        #expect(lines.contains("✓ default suppressions: built in: <embedded>/rust-std.supp (3 entries), <embedded>/rust-std.lsan (0 entries)"))
-        #expect(lines.suffix(2) == ["checkers: valgrind missing, asan/lsan missing", "✗ missing what a run needs: valgrind, cargo (stable), rustc host"])
+        #expect(
+            lines.contains("! llvm-symbolizer: not found: sanitizer stacks may be unsymbolized  → apt-get install llvm")
+        )
+        #expect(
+            lines.contains(
+                "✓ default suppressions: built in: <embedded>/rust-std.supp (3 entries), <embedded>/rust-std.lsan (0 entries)"
+            ))
+        #expect(
+            lines.suffix(2) == [
+                "checkers: valgrind missing, asan/lsan missing",
+                "✗ missing what a run needs: valgrind, cargo (stable), rustc host",
+            ])
     }
 
     @Test func allRequiredPresentIsExitZeroEvenWithOptionalMissing() {
@@ -101,7 +121,8 @@ import Testing
         #expect(code == 0)
         #expect(
             lines == [
-                "✓ valgrind: valgrind-3.19.0", "✓ Rust sanitizer builds: cargo +nightly", "! clang: not found  → apt-get install clang",
+                "✓ valgrind: valgrind-3.19.0", "✓ Rust sanitizer builds: cargo +nightly",
+                "! clang: not found  → apt-get install clang",
                 "checkers: valgrind available, asan/lsan available",
             ])
     }
@@ -109,6 +130,9 @@ import Testing
     @Test func brokenOverrideIsARequiredFailure() {
         let c = Doctor.defaultSuppressionsCheck(environment: ["MOQ_LEAKCHECK_HOME": "/nonexistent/home"])
         #expect(!c.found && c.required)
-        #expect(c.detail == "MOQ_LEAKCHECK_HOME=/nonexistent/home: no suppressions/*.supp or *.lsan there (unset it to use the built-in defaults)")
+        #expect(
+            c.detail
+                == "MOQ_LEAKCHECK_HOME=/nonexistent/home: no suppressions/*.supp or *.lsan there (unset it to use the built-in defaults)"
+        )
     }
 }

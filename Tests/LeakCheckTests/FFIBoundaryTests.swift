@@ -12,7 +12,8 @@ import Testing
     @Test func everyFixtureFunctionPairedFromTheHeader() throws {
         let surface = try Self.fixtureSurface()
         #expect(surface.header?.path == Paths.fixture("moq_ffi").path + "/include/moq_ffi.h")
-        let pairs = Dictionary(uniqueKeysWithValues: surface.rustExports.map { ($0.name, surface.release(for: $0.name)) })
+        let pairs = Dictionary(
+            uniqueKeysWithValues: surface.rustExports.map { ($0.name, surface.release(for: $0.name)) })
         #expect(
             pairs == [
                 "moq_client_create": "moq_client_destroy",
@@ -31,7 +32,11 @@ import Testing
     }
 
     @Test func withoutAHeaderOnlyTheNamingRuleApplies() {
-        let pairing = ReleasePairing(header: nil, exportedNames: ["moq_client_create", "moq_client_destroy", "moq_connect", "moq_free_str", "buf_new", "buf_free"])
+        let pairing = ReleasePairing(
+            header: nil,
+            exportedNames: [
+                "moq_client_create", "moq_client_destroy", "moq_connect", "moq_free_str", "buf_new", "buf_free",
+            ])
         #expect(pairing.release(for: "moq_client_create") == "moq_client_destroy")
         #expect(pairing.release(for: "buf_new") == "buf_free")
         #expect(pairing.release(for: "moq_connect") == nil)
@@ -97,7 +102,9 @@ import Testing
         // the captured stacks carry the paths of the capture, so definitions are rebased.
         let surface = try FFIReleasePairingTests.fixtureSurface()
         let rebased = surface.rustExports.map { RustExport(name: $0.name, file: lib, line: $0.line) }
-        return BoundaryFinder(surface: FFISurface(rustExports: rebased, header: surface.header), isCallerCode: CallerCode.files(under: callerRoots))
+        return BoundaryFinder(
+            surface: FFISurface(rustExports: rebased, header: surface.header),
+            isCallerCode: CallerCode.files(under: callerRoots))
     }
 
     static func leak(_ path: String) throws -> Finding {
@@ -137,11 +144,13 @@ import Testing
             boundary
                 == Boundary(
                     function: "moq_client_create", file: Self.lib, line: 103,
-                    caller: CodeLocation(function: "check_client_lifecycle", file: Self.cTests + "/src/test_leak_client.c", line: 6),
+                    caller: CodeLocation(
+                        function: "check_client_lifecycle", file: Self.cTests + "/src/test_leak_client.c", line: 6),
                     release: "moq_client_destroy"))
         #expect(
             BoundarySentence.sentence(for: finding, boundary: boundary)
-                == "24 bytes definitely lost: returned by moq_client_create() to check_client_lifecycle (test_leak_client.c:6), never released: call moq_client_destroy()")
+                == "24 bytes definitely lost: returned by moq_client_create() to check_client_lifecycle (test_leak_client.c:6), never released: call moq_client_destroy()"
+        )
     }
 
     @Test func rustTestCallingTheCAPI() throws {
@@ -152,11 +161,13 @@ import Testing
             boundary
                 == Boundary(
                     function: "moq_connect", file: Self.lib, line: 132,
-                    caller: CodeLocation(function: "errors::leak_error_message", file: Self.crate + "/tests/errors.rs", line: 74),
+                    caller: CodeLocation(
+                        function: "errors::leak_error_message", file: Self.crate + "/tests/errors.rs", line: 74),
                     release: "moq_free_str"))
         #expect(
             BoundarySentence.sentence(for: finding, boundary: boundary)
-                == "37 bytes definitely lost: returned by moq_connect() to errors::leak_error_message (errors.rs:74), never released: call moq_free_str()")
+                == "37 bytes definitely lost: returned by moq_connect() to errors::leak_error_message (errors.rs:74), never released: call moq_free_str()"
+        )
     }
 
     @Test func noCallerCodeNoBoundary() throws {
@@ -176,14 +187,17 @@ import Testing
                 void* moq_client_create(void);
                 void moq_free_str(const char* s);
                 """)
-        let surface = FFISurface(rustExports: [RustExport(name: "moq_client_create", file: "/m/src/lib.rs", line: 40)], header: header)
+        let surface = FFISurface(
+            rustExports: [RustExport(name: "moq_client_create", file: "/m/src/lib.rs", line: 40)], header: header)
         let finder = BoundaryFinder(surface: surface, isCallerCode: CallerCode.files(under: ["/m/c_tests"]))
         let stack = [
             Frame(function: "malloc", object: "vgpreload_memcheck-amd64-linux.so"),
             Frame(function: "moq_ffi::make_error_result", file: "/m/src/lib.rs", line: 90),
             Frame(function: "moq_ffi::moq_client_create::h0123456789abcdef", file: "/m/src/lib.rs", line: 41),
             Frame(function: "moq_ffi::moq_disconnect::{{closure}}", file: "/m/src/lib.rs", line: 160),
-            Frame(function: "std::panicking::catch_unwind::do_call", file: "/rustc/abc/library/std/src/panicking.rs", line: 581),
+            Frame(
+                function: "std::panicking::catch_unwind::do_call", file: "/rustc/abc/library/std/src/panicking.rs",
+                line: 581),
             Frame(function: "moq_ffi::moq_disconnect", file: "/m/src/lib.rs", line: 158),
             Frame(address: "0x4012AB"),
             Frame(function: "test_disconnect_null_client", file: "/m/c_tests/src/test_connection.c", line: 163),
@@ -193,7 +207,8 @@ import Testing
             finder.boundary(in: stack)
                 == Boundary(
                     function: "moq_disconnect", file: "/m/src/lib.rs", line: 158,
-                    caller: CodeLocation(function: "test_disconnect_null_client", file: "/m/c_tests/src/test_connection.c", line: 163),
+                    caller: CodeLocation(
+                        function: "test_disconnect_null_client", file: "/m/c_tests/src/test_connection.c", line: 163),
                     release: "moq_free_str"))
         // A boundary frame without a file takes the definition's location.
         var bare = stack
@@ -203,7 +218,8 @@ import Testing
             finder.boundary(in: bare)
                 == Boundary(
                     function: "moq_client_create", file: "/m/src/lib.rs", line: 40,
-                    caller: CodeLocation(function: "test_disconnect_null_client", file: "/m/c_tests/src/test_connection.c", line: 163),
+                    caller: CodeLocation(
+                        function: "test_disconnect_null_client", file: "/m/c_tests/src/test_connection.c", line: 163),
                     release: nil))
     }
 
@@ -216,24 +232,32 @@ import Testing
     }
 
     @Test func sentenceVariants() {
-        var finding = Finding(kind: .definitelyLost, rawKind: "Leak_DefinitelyLost", bytes: 16, blocks: 1, indirectBytes: 88, message: "")
+        var finding = Finding(
+            kind: .definitelyLost, rawKind: "Leak_DefinitelyLost", bytes: 16, blocks: 1, indirectBytes: 88, message: "")
         let full = Boundary(
             function: "moq_subscriber_create", file: "/m/src/lib.rs", line: 222,
             caller: CodeLocation(function: "check_subscriber", file: "/m/c_tests/src/test_disabled.c", line: 11),
             release: "moq_subscriber_destroy")
         #expect(
             BoundarySentence.sentence(for: finding, boundary: full)
-                == "16 bytes definitely lost (+88 indirect): returned by moq_subscriber_create() to check_subscriber (test_disabled.c:11), never released: call moq_subscriber_destroy()")
+                == "16 bytes definitely lost (+88 indirect): returned by moq_subscriber_create() to check_subscriber (test_disabled.c:11), never released: call moq_subscriber_destroy()"
+        )
         finding.indirectBytes = nil
         finding.bytes = 1_048_576
         #expect(
-            BoundarySentence.sentence(for: finding, boundary: Boundary(function: "ffi_error_message", caller: CodeLocation(function: "check_connect")))
+            BoundarySentence.sentence(
+                for: finding,
+                boundary: Boundary(function: "ffi_error_message", caller: CodeLocation(function: "check_connect")))
                 == "1,048,576 bytes definitely lost: returned by ffi_error_message() to check_connect, never released")
         #expect(
             BoundarySentence.sentence(
                 for: finding,
-                boundary: Boundary(function: "ffi_error_message", caller: CodeLocation(function: "check_connect", file: "t_leak_message.c", line: 5), release: "ffi_free_str"))
-                == "1,048,576 bytes definitely lost: returned by ffi_error_message() to check_connect (t_leak_message.c:5), never released: call ffi_free_str()")
+                boundary: Boundary(
+                    function: "ffi_error_message",
+                    caller: CodeLocation(function: "check_connect", file: "t_leak_message.c", line: 5),
+                    release: "ffi_free_str"))
+                == "1,048,576 bytes definitely lost: returned by ffi_error_message() to check_connect (t_leak_message.c:5), never released: call ffi_free_str()"
+        )
     }
 }
 
@@ -244,8 +268,10 @@ import Testing
     @Test func cTestFramesRelativeToTheCTestProject() throws {
         let finding = try FFIBoundaryTests.leak("ctest/valgrind-c-test-leak-message.xml")
         let frames = CallerFrames.select(
-            from: finding.stack, isCallerCode: CallerCode.files(under: [FFIBoundaryTests.cTests]), relativeTo: FFIBoundaryTests.cTests)
-        #expect(frames.map(\.display) == ["check_connect (src/test_leak_message.c:6)", "main (src/test_leak_message.c:15)"])
+            from: finding.stack, isCallerCode: CallerCode.files(under: [FFIBoundaryTests.cTests]),
+            relativeTo: FFIBoundaryTests.cTests)
+        #expect(
+            frames.map(\.display) == ["check_connect (src/test_leak_message.c:6)", "main (src/test_leak_message.c:15)"])
     }
 
     @Test func rustTestFramesRelativeToTheCrate() throws {
@@ -254,7 +280,8 @@ import Testing
             from: finding.stack, isCallerCode: CallerCode.files(under: [Self.crate + "/tests"]), relativeTo: Self.crate)
         #expect(
             frames.map(\.display) == [
-                "errors::leak_error_message (tests/errors.rs:74)", "errors::leak_error_message::{{closure}} (tests/errors.rs:71)",
+                "errors::leak_error_message (tests/errors.rs:74)",
+                "errors::leak_error_message::{{closure}} (tests/errors.rs:71)",
             ])
     }
 

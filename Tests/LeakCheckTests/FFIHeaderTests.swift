@@ -15,39 +15,52 @@ import Testing
             header.prototypes == [
                 .init(name: "moq_version", returnType: "const char *", parameters: [], line: 60),
                 .init(name: "moq_client_create", returnType: "MoqClient *", parameters: [], line: 65),
-                .init(name: "moq_client_destroy", returnType: "void", parameters: [P(type: "MoqClient *", name: "client")], line: 68),
+                .init(
+                    name: "moq_client_destroy", returnType: "void",
+                    parameters: [P(type: "MoqClient *", name: "client")], line: 68),
                 .init(
                     name: "moq_connect", returnType: "MoqResult",
                     parameters: [
                         P(type: "MoqClient *", name: "client"), P(type: "const char *", name: "url"),
                         P(type: "MoqStatusCallback", name: "on_status"), P(type: "void *", name: "user_data"),
                     ], line: 74),
-                .init(name: "moq_disconnect", returnType: "MoqResult", parameters: [P(type: "MoqClient *", name: "client")], line: 81),
-                .init(name: "moq_is_connected", returnType: "int32_t", parameters: [P(type: "const MoqClient *", name: "client")], line: 84),
+                .init(
+                    name: "moq_disconnect", returnType: "MoqResult",
+                    parameters: [P(type: "MoqClient *", name: "client")], line: 81),
+                .init(
+                    name: "moq_is_connected", returnType: "int32_t",
+                    parameters: [P(type: "const MoqClient *", name: "client")], line: 84),
                 .init(
                     name: "moq_publisher_create", returnType: "MoqPublisher *",
-                    parameters: [P(type: "MoqClient *", name: "client"), P(type: "const char *", name: "track")], line: 89),
+                    parameters: [P(type: "MoqClient *", name: "client"), P(type: "const char *", name: "track")],
+                    line: 89),
                 .init(
                     name: "moq_publish", returnType: "MoqResult",
                     parameters: [
                         P(type: "MoqPublisher *", name: "publisher"), P(type: "const uint8_t *", name: "data"),
                         P(type: "size_t", name: "len"),
                     ], line: 91),
-                .init(name: "moq_publisher_destroy", returnType: "void", parameters: [P(type: "MoqPublisher *", name: "publisher")], line: 93),
+                .init(
+                    name: "moq_publisher_destroy", returnType: "void",
+                    parameters: [P(type: "MoqPublisher *", name: "publisher")], line: 93),
                 .init(
                     name: "moq_subscriber_create", returnType: "MoqSubscriber *",
-                    parameters: [P(type: "MoqClient *", name: "client"), P(type: "const char *", name: "track")], line: 98),
+                    parameters: [P(type: "MoqClient *", name: "client"), P(type: "const char *", name: "track")],
+                    line: 98),
                 .init(
                     name: "moq_subscriber_buffered", returnType: "int64_t",
                     parameters: [P(type: "const MoqSubscriber *", name: "subscriber")], line: 101),
                 .init(
-                    name: "moq_subscriber_destroy", returnType: "void", parameters: [P(type: "MoqSubscriber *", name: "subscriber")],
+                    name: "moq_subscriber_destroy", returnType: "void",
+                    parameters: [P(type: "MoqSubscriber *", name: "subscriber")],
                     line: 103),
                 .init(name: "moq_free_str", returnType: "void", parameters: [P(type: "char *", name: "s")], line: 108),
             ])
         #expect(
             header.structs == [
-                .init(names: ["MoqResult"], fields: [P(type: "int32_t", name: "code"), P(type: "char *", name: "message")], line: 49)
+                .init(
+                    names: ["MoqResult"],
+                    fields: [P(type: "int32_t", name: "code"), P(type: "char *", name: "message")], line: 49)
             ])
         #expect(header.structDefinition(forType: "const struct MoqResult")?.names == ["MoqResult"])
     }
@@ -111,22 +124,30 @@ import Testing
                         P(type: "const char *", name: "name"), P(type: "XCallback", name: "cb"),
                         P(type: "void ( * ) ( int code )", name: "on_done"), P(type: "void *", name: "user_data"),
                     ], line: 23),
-                .init(name: "x_handle_free", returnType: "void", parameters: [P(type: "XHandle *", name: "h")], line: 29),
-                .init(name: "x_run", returnType: "XResult", parameters: [P(type: "XHandle *", name: "h"), P(type: "...")], line: 30),
+                .init(
+                    name: "x_handle_free", returnType: "void", parameters: [P(type: "XHandle *", name: "h")], line: 29),
+                .init(
+                    name: "x_run", returnType: "XResult",
+                    parameters: [P(type: "XHandle *", name: "h"), P(type: "...")], line: 30),
                 .init(
                     name: "x_list", returnType: "char **",
-                    parameters: [P(type: "unsigned int", name: "count"), P(type: "struct XPair", name: "pair")], line: 31),
-                .init(name: "x_free_str", returnType: "void", parameters: [P(type: "const char *", name: "s")], line: 33),
+                    parameters: [P(type: "unsigned int", name: "count"), P(type: "struct XPair", name: "pair")],
+                    line: 31),
+                .init(
+                    name: "x_free_str", returnType: "void", parameters: [P(type: "const char *", name: "s")], line: 33),
             ])
         #expect(
             header.structs == [
                 .init(
                     names: ["XResult"],
                     fields: [
-                        P(type: "XCode", name: "code"), P(type: "const char *", name: "message"), P(type: "char *", name: "detail"),
+                        P(type: "XCode", name: "code"), P(type: "const char *", name: "message"),
+                        P(type: "char *", name: "detail"),
                         P(type: "char **", name: "lines"), P(type: "uint8_t *", name: "bytes"),
                     ], line: 14),
-                .init(names: ["XPair"], fields: [P(type: "int", name: "a"), P(type: "struct XPair *", name: "next")], line: 20),
+                .init(
+                    names: ["XPair"], fields: [P(type: "int", name: "a"), P(type: "struct XPair *", name: "next")],
+                    line: 20),
             ])
     }
 

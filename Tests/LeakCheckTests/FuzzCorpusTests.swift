@@ -44,7 +44,9 @@ import Testing
         #expect((format.map { "\($0)" } ?? "none") == row.format)
         let text = String(decoding: data, as: UTF8.self)
         let out: CheckerOutput
-        switch format ?? (row.file.hasSuffix(".log") ? .sanitizer : row.file.hasSuffix(".xml") ? .valgrindXML : .valgrindText) {
+        switch format
+            ?? (row.file.hasSuffix(".log") ? .sanitizer : row.file.hasSuffix(".xml") ? .valgrindXML : .valgrindText)
+        {
         case .valgrindXML: out = try ValgrindXMLParser.parse(fileAt: path)
         case .valgrindText: out = ValgrindTextParser.parse(text: text)
         case .sanitizer: out = SanitizerLogParser.parse(text: text)
@@ -54,7 +56,8 @@ import Testing
         #expect(out.complete == row.complete, "\(row.file): \(out.incompleteReason ?? "complete")")
         let policy = Policy()
         let exit: Int32 =
-            format == nil || !out.complete ? ExitCode.incomplete
+            format == nil || !out.complete
+            ? ExitCode.incomplete
             : out.findings.contains(where: policy.gates) ? ExitCode.findings : ExitCode.clean
         #expect(exit == row.exit, "\(row.file)")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 @Suite(.serialized) struct HTMLReportTests {
@@ -12,8 +13,11 @@ import Testing
         for r in report.runs.indices {
             for i in report.runs[r].findings.indices {
                 for j in report.runs[r].findings[i].stack.indices {
-                    if let file = report.runs[r].findings[i].stack[j].file, file.hasPrefix(ReportFixtures.leakRoot + "/moq_ffi/") {
-                        report.runs[r].findings[i].stack[j].file = to + file.dropFirst((ReportFixtures.leakRoot + "/moq_ffi/").count)
+                    if let file = report.runs[r].findings[i].stack[j].file,
+                        file.hasPrefix(ReportFixtures.leakRoot + "/moq_ffi/")
+                    {
+                        report.runs[r].findings[i].stack[j].file =
+                            to + file.dropFirst((ReportFixtures.leakRoot + "/moq_ffi/").count)
                     }
                 }
             }
@@ -57,7 +61,8 @@ import Testing
         for external in ["src=", "href=", "@import", "url(", "<link", "<img", "<iframe", "<object", "<embed"] {
             #expect(!html.contains(external), "the page refers to something outside itself: \(external)")
         }
-        let clean = HTMLRenderer(path: "r.html").html(try ReportFixtures.report("clean-valgrind-asan"), context: Self.context())
+        let clean = HTMLRenderer(path: "r.html").html(
+            try ReportFixtures.report("clean-valgrind-asan"), context: Self.context())
         #expect(clean.contains("<p id=\"gate\" class=\"gate clean\">✓ nothing fails the gate (exit 0)</p>"))
         #expect(clean.contains("<p class=\"clean\">No lost bytes.</p>"))
         #expect(!clean.contains("<svg"))
@@ -105,28 +110,44 @@ import Testing
     @Test func chromiumZoomsOnAFrame() throws {
         let scratch = try ScratchDir()
         let file = scratch.file("leakcheck-report.html")
-        try HTMLRenderer(path: file).render(try Self.report(), context: Self.context()).write(to: URL(fileURLWithPath: file))
-        let dump = try Self.chromium(["--dump-dom", URL(fileURLWithPath: file).absoluteString + "#zoom=icicle-valgrind:1"])
+        try HTMLRenderer(path: file).render(try Self.report(), context: Self.context()).write(
+            to: URL(fileURLWithPath: file))
+        let dump = try Self.chromium([
+            "--dump-dom", URL(fileURLWithPath: file).absoluteString + "#zoom=icicle-valgrind:1",
+        ])
         #expect(dump.status == 0, "chromium: \(dump.stderr)")
-        let svg = try #require(dump.stdout.components(separatedBy: "id=\"icicle-valgrind\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+        let svg = try #require(
+            dump.stdout.components(separatedBy: "id=\"icicle-valgrind\"").dropFirst().first?.components(
+                separatedBy: "</svg>"
+            ).first)
         let frames = svg.components(separatedBy: "<g class=").dropFirst()
-        let zoomed = try #require(frames.first { $0.contains("data-label=\"lifecycle::leak_subscriber_with_child::{{closure}} (104 B)\"") })
+        let zoomed = try #require(
+            frames.first { $0.contains("data-label=\"lifecycle::leak_subscriber_with_child::{{closure}} (104 B)\"") })
         #expect(zoomed.contains("<rect x=\"0\""))
         #expect(zoomed.contains("width=\"1199\""))
         let hidden = frames.filter { $0.contains("display: none") }.count
-        let others = frames.filter { $0.contains("data-label=\"errors::") || $0.contains("data-label=\"moq_ffi::tests::") }.count
+        let others = frames.filter {
+            $0.contains("data-label=\"errors::") || $0.contains("data-label=\"moq_ffi::tests::")
+        }.count
         #expect(others == 4)
         #expect(hidden >= others)
-        #expect(frames.filter { $0.contains("data-label=\"errors::leak_error_message (37 B)\"") && $0.contains("display: none") }.count == 1)
+        #expect(
+            frames.filter {
+                $0.contains("data-label=\"errors::leak_error_message (37 B)\"") && $0.contains("display: none")
+            }.count == 1)
     }
 
     @Test func chromiumScreenshot() throws {
         let scratch = try ScratchDir()
         let file = scratch.file("leakcheck-report.html")
-        try HTMLRenderer(path: file).render(try Self.report(), context: Self.context()).write(to: URL(fileURLWithPath: file))
+        try HTMLRenderer(path: file).render(try Self.report(), context: Self.context()).write(
+            to: URL(fileURLWithPath: file))
         // Kept for a person to look at: LEAKCHECK_SCREENSHOT=/path/shot.png.
         let shot = ProcessInfo.processInfo.environment["LEAKCHECK_SCREENSHOT"] ?? scratch.file("shot.png")
-        let run = try Self.chromium(["--screenshot=\(shot)", "--window-size=1300,1800", "--hide-scrollbars", URL(fileURLWithPath: file).absoluteString])
+        let run = try Self.chromium([
+            "--screenshot=\(shot)", "--window-size=1300,1800", "--hide-scrollbars",
+            URL(fileURLWithPath: file).absoluteString,
+        ])
         #expect(run.status == 0, "chromium: \(run.stderr)")
         let png = try #require(FileManager.default.contents(atPath: shot))
         #expect(Array(png.prefix(4)) == [UInt8]([0x89, 0x50, 0x4E, 0x47]))
@@ -134,17 +155,22 @@ import Testing
 
     @Test func icicleBytesAddUpAndOwnFramesAreMarked() throws {
         let report = try Self.report()
-        let leaks = report.runs.filter { $0.checker == .valgrind }.flatMap { $0.findings.filter { $0.suppressedBy == nil && $0.kind.isLeak } }
+        let leaks = report.runs.filter { $0.checker == .valgrind }.flatMap {
+            $0.findings.filter { $0.suppressedBy == nil && $0.kind.isLeak }
+        }
         let chart = IcicleChart(findings: leaks, selector: Self.context().selector)
         #expect(chart.root.bytes == 165)
         #expect(chart.root.blocks == 5)
         // The outermost frame past the harness is each test's own frame.
-        #expect(chart.root.children.map { "\($0.name) \($0.bytes) \($0.isOwn)" }.sorted() == [
-            "errors::leak_error_message::{{closure}} 37 true",
-            "lifecycle::leak_subscriber_with_child::{{closure}} 104 true",
-            "moq_ffi::tests::leak_client_never_destroyed::{{closure}} 24 true",
-        ])
+        #expect(
+            chart.root.children.map { "\($0.name) \($0.bytes) \($0.isOwn)" }.sorted() == [
+                "errors::leak_error_message::{{closure}} 37 true",
+                "lifecycle::leak_subscriber_with_child::{{closure}} 104 true",
+                "moq_ffi::tests::leak_client_never_destroyed::{{closure}} 24 true",
+            ])
         let svg = chart.svg(id: "x")
-        #expect(svg.contains("<title>lifecycle::leak_subscriber_with_child::{{closure}}\n104 bytes in 3 blocks (63.0%)</title>"))
+        #expect(
+            svg.contains(
+                "<title>lifecycle::leak_subscriber_with_child::{{closure}}\n104 bytes in 3 blocks (63.0%)</title>"))
     }
 }

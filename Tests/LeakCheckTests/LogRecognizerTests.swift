@@ -65,7 +65,8 @@ import Testing
 
     @Test func structuralMarkers() {
         #expect(recognize("<valgrindoutput>") == .valgrindXML)
-        #expect(recognize("\u{FEFF}<?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE x>\n<valgrindoutput>\n") == .valgrindXML)
+        #expect(
+            recognize("\u{FEFF}<?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE x>\n<valgrindoutput>\n") == .valgrindXML)
         #expect(recognize("==77== Memcheck, a memory error detector\n") == .valgrindText)
         #expect(recognize("program output\n==77== HEAP SUMMARY:\n") == .valgrindText)
         #expect(recognize("==77== LEAK SUMMARY:\n") == .valgrindText)

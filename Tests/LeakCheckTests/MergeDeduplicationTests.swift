@@ -28,7 +28,9 @@ import Testing
 
     /// Same stack but another size, test, attribution or suppression: not the same finding.
     @Test func differentFiguresTestOrSuppressionStaySeparate() throws {
-        let base = SanitizerLogParser.parse(text: try Paths.fixtureText("logs/sanitizer/rust-nightly-asan-cargo-test-leak.log")).findings[0]
+        let base = SanitizerLogParser.parse(
+            text: try Paths.fixtureText("logs/sanitizer/rust-nightly-asan-cargo-test-leak.log")
+        ).findings[0]
         var bigger = base
         bigger.bytes = 32
         var otherTest = base
@@ -90,7 +92,8 @@ import Testing
                 kind: .indirectlyLost, rawKind: "Indirect leak", bytes: 16, blocks: 1, message: "",
                 stack: [Frame(function: "malloc"), Frame(function: "leaks", file: "/s/x.c", line: line)])
         }
-        let a = leak(line: 16), b = leak(line: 17)
+        let a = leak(line: 16)
+        let b = leak(line: 17)
         #expect(a.fingerprint == b.fingerprint)
         let deduped = FindingDeduplication.deduplicate([a, b, a])
         #expect(deduped.map { $0.stack[1].line } == [16, 17])

@@ -26,8 +26,11 @@ import Testing
         return r
     }
 
-    static func report(_ runs: [RunResult], suppressions: [SuppressionUsage] = [], notes: [String] = [], skipped: [SkippedChecker] = []) -> Report {
-        return Report(runs: runs, skipped: skipped, suppressions: suppressions,
+    static func report(
+        _ runs: [RunResult], suppressions: [SuppressionUsage] = [], notes: [String] = [], skipped: [SkippedChecker] = []
+    ) -> Report {
+        return Report(
+            runs: runs, skipped: skipped, suppressions: suppressions,
             failOn: [.definitelyLost, .indirectlyLost], notes: notes)
     }
 
@@ -41,13 +44,24 @@ import Testing
         var leak = f[2]
         leak.test = "tests::leaks_in_body"
         leak.attributedBy = .stack
-        let uaf = Finding(kind: .useAfterFree, rawKind: "InvalidRead", bytes: 8, message: "Invalid read of size 8", test: "uaf_subscriber_after_destroy")
+        let uaf = Finding(
+            kind: .useAfterFree, rawKind: "InvalidRead", bytes: 8, message: "Invalid read of size 8",
+            test: "uaf_subscriber_after_destroy")
         var runs: [RunResult] = []
-        for t in ["tests::clean", "tests::leaks_in_body", "tests::leaks_in_named_thread_fn", "tests::leaks_in_spawned_closure"] {
-            runs.append(run("/w/target/debug/deps/attrib-77d7e2acbc43aa19", test: t, findings: (t == "tests::leaks_in_body" ? [leak] : []) + [suppressed, f[4]]))
+        for t in [
+            "tests::clean", "tests::leaks_in_body", "tests::leaks_in_named_thread_fn",
+            "tests::leaks_in_spawned_closure",
+        ] {
+            runs.append(
+                run(
+                    "/w/target/debug/deps/attrib-77d7e2acbc43aa19", test: t,
+                    findings: (t == "tests::leaks_in_body" ? [leak] : []) + [suppressed, f[4]]))
         }
         for t in ["client_lifecycle", "many_clients", "uaf_subscriber_after_destroy"] {
-            runs.append(run("/w/target/debug/deps/lifecycle-085cbde5f8ae9c25", test: t, findings: t.hasPrefix("uaf") ? [uaf] : [f[4]]))
+            runs.append(
+                run(
+                    "/w/target/debug/deps/lifecycle-085cbde5f8ae9c25", test: t,
+                    findings: t.hasPrefix("uaf") ? [uaf] : [f[4]]))
         }
         for t in ["publish_then_subscribe_several_tracks", "reconnect_keeps_no_state"] {
             runs.append(run("/w/target/debug/deps/pubsub-9d08690f8351b990", test: t, featureSet: "with_moq"))
@@ -56,7 +70,8 @@ import Testing
     }
 
     static let usage = [
-        SuppressionUsage(name: "rust-libtest-main-thread-handle", source: "suppressions/rust-std.supp:12", count: 0, bytes: 0),
+        SuppressionUsage(
+            name: "rust-libtest-main-thread-handle", source: "suppressions/rust-std.supp:12", count: 0, bytes: 0),
         SuppressionUsage(name: "glibc-tls", source: "suppressions/rust-std.supp:30", count: 0),
     ]
 
@@ -74,7 +89,9 @@ import Testing
                 }
             }
             let data = try JSONReport.encode(report(mine, suppressions: use, notes: ["toolchain: stable"]))
-            return PartitionReport(report: try JSONDecoder().decode(Report.self, from: data), partition: p.spec, source: "leakcheck-\(k).json")
+            return PartitionReport(
+                report: try JSONDecoder().decode(Report.self, from: data), partition: p.spec,
+                source: "leakcheck-\(k).json")
         }
     }
 
@@ -83,18 +100,25 @@ import Testing
     /// A report `JSONReport.encode` wrote decodes to the same report: the merge reads partitions this way.
     @Test func jsonReportDecodesToWhatWasEncoded() throws {
         var runs = try Self.wholeRuns()
-        runs[1].findings[0].boundary = Boundary(function: "moq_client_create", file: "src/lib.rs", line: 40, caller: CodeLocation(function: "attrib::tests::leaks_in_body", file: "src/lib.rs", line: 28), release: "moq_client_destroy")
+        runs[1].findings[0].boundary = Boundary(
+            function: "moq_client_create", file: "src/lib.rs", line: 40,
+            caller: CodeLocation(function: "attrib::tests::leaks_in_body", file: "src/lib.rs", line: 28),
+            release: "moq_client_destroy")
         runs[1].findings[0].count = 2
         runs[1].findings[0].seenBy = [.valgrind, .asan]
         runs[1].findings[0].baseline = .new
-        runs[1].findings[0].auxiliary = [AuxiliaryStack(what: "freed by", stack: [Frame(function: "free", object: "/lib/x.so")])]
+        runs[1].findings[0].auxiliary = [
+            AuxiliaryStack(what: "freed by", stack: [Frame(function: "free", object: "/lib/x.so")])
+        ]
         runs[1].failedTests = ["tests::leaks_in_body"]
         runs[1].signal = "SIGSEGV"
         runs[1].exitCode = nil
         runs[2].source = .ctest
         runs[3].timedOut = true
         runs[3].incompleteReason = "timed out after 5 s"
-        var report = Self.report(runs, suppressions: Self.usage, notes: ["n"], skipped: [SkippedChecker(checker: .asan, reason: "no nightly")])
+        var report = Self.report(
+            runs, suppressions: Self.usage, notes: ["n"],
+            skipped: [SkippedChecker(checker: .asan, reason: "no nightly")])
         report.interrupted = true
         report.suppressions[0].checkerCount = 3
         report.suppressions[0].overBroad = true
@@ -128,7 +152,9 @@ import Testing
         #expect(try JSONReport.encode(ReportMerger.merge(parts.reversed())) == JSONReport.encode(whole))
         #expect(try JSONReport.encode(ReportMerger.merge(parts, expectedPartitions: 3)) == JSONReport.encode(whole))
         // The tuple form, and the whole run's runs in another order put in canonical order.
-        #expect(try JSONReport.encode(ReportMerger.merge(reports: parts.map { ($0.report, $0.partition) })) == JSONReport.encode(whole))
+        #expect(
+            try JSONReport.encode(ReportMerger.merge(reports: parts.map { ($0.report, $0.partition) }))
+                == JSONReport.encode(whole))
         #expect(ReportMerger.canonicalOrder(runs.reversed()).map(\.test) == runs.map(\.test))
     }
 
@@ -165,7 +191,10 @@ import Testing
         var noRuns = try Self.partitions(of: runs)
         noRuns[2].report = Report(runs: [], failOn: [.definitelyLost, .indirectlyLost], notes: ["cargo build failed"])
         #expect(ReportMerger.merge(noRuns).exitCode == 3)
-        #expect(ReportMerger.merge(noRuns).notes == ["toolchain: stable", "cargo build failed", "leakcheck-3.json is incomplete"])
+        #expect(
+            ReportMerger.merge(noRuns).notes == [
+                "toolchain: stable", "cargo build failed", "leakcheck-3.json is incomplete",
+            ])
         // Interrupted: incomplete (3), not 130: the merge itself was not interrupted.
         var interrupted = try Self.partitions(of: runs)
         interrupted[0].report.interrupted = true
@@ -188,14 +217,19 @@ import Testing
         let m = ReportMerger.merge(foreign, expectedPartitions: 3)
         #expect(m.exitCode == 3)
         #expect(m.notes.contains("leakcheck-3.json is partition 3/4, expected one of 3"))
-        #expect(ReportMerger.merge(foreign).notes == ["toolchain: stable", "the reports disagree on the number of partitions (3, 4)"])
+        #expect(
+            ReportMerger.merge(foreign).notes == [
+                "toolchain: stable", "the reports disagree on the number of partitions (3, 4)",
+            ])
         #expect(ReportMerger.merge(foreign).exitCode == 3)
         // A partition that cannot exist.
         var impossible = parts
         impossible[0].partition = PartitionSpec(index: 4, total: 3)
-        #expect(ReportMerger.merge(impossible).notes == [
-            "toolchain: stable", "leakcheck-1.json states partition 4/3, which does not exist", "missing partition 1/3",
-        ])
+        #expect(
+            ReportMerger.merge(impossible).notes == [
+                "toolchain: stable", "leakcheck-1.json states partition 4/3, which does not exist",
+                "missing partition 1/3",
+            ])
         // Reports that do not say which part they are, with an expected count: cannot be trusted.
         let anonymous = parts.map { PartitionReport(report: $0.report, partition: nil) }
         let a = ReportMerger.merge(anonymous, expectedPartitions: 3)
@@ -204,30 +238,41 @@ import Testing
         // Without: merged, with a note that a missing one cannot be seen.
         let b = ReportMerger.merge(anonymous)
         #expect(b.exitCode == 0)
-        #expect(b.notes == ["toolchain: stable", "the reports do not say which partitions they are: a missing one cannot be detected"])
+        #expect(
+            b.notes == [
+                "toolchain: stable",
+                "the reports do not say which partitions they are: a missing one cannot be detected",
+            ])
     }
 
     @Test func suppressionUseSummedNotesAndSkippedMerged() throws {
         let a = Self.report(
-            [Self.run("/a", test: "t")], suppressions: [
+            [Self.run("/a", test: "t")],
+            suppressions: [
                 SuppressionUsage(name: "x", source: "a.supp:1", count: 2, bytes: 80, overBroad: false, checkerCount: 2),
                 SuppressionUsage(name: "y", source: "a.supp:9", count: 0),
             ], notes: ["one", "two"], skipped: [SkippedChecker(checker: .asan, reason: "no nightly")])
         let b = Self.report(
-            [Self.run("/b", test: "t")], suppressions: [
+            [Self.run("/b", test: "t")],
+            suppressions: [
                 SuppressionUsage(name: "y", source: "a.supp:9", count: 1, bytes: 16, overBroad: true),
                 SuppressionUsage(name: "x", source: "a.supp:1", count: 3, bytes: 120, checkerCount: nil),
                 SuppressionUsage(name: "z", source: "b.supp:4", count: 1, bytes: 8),
-            ], notes: ["two", "three"], skipped: [SkippedChecker(checker: .asan, reason: "no nightly"), SkippedChecker(checker: .lsan, reason: "r")])
+            ], notes: ["two", "three"],
+            skipped: [
+                SkippedChecker(checker: .asan, reason: "no nightly"), SkippedChecker(checker: .lsan, reason: "r"),
+            ])
         let m = ReportMerger.merge([
             PartitionReport(report: b, partition: PartitionSpec(index: 2, total: 2)),
             PartitionReport(report: a, partition: PartitionSpec(index: 1, total: 2)),
         ])
-        #expect(m.suppressions == [
-            SuppressionUsage(name: "x", source: "a.supp:1", count: 5, bytes: 200, overBroad: false, checkerCount: 2),
-            SuppressionUsage(name: "y", source: "a.supp:9", count: 1, bytes: 16, overBroad: true),
-            SuppressionUsage(name: "z", source: "b.supp:4", count: 1, bytes: 8),
-        ])
+        #expect(
+            m.suppressions == [
+                SuppressionUsage(
+                    name: "x", source: "a.supp:1", count: 5, bytes: 200, overBroad: false, checkerCount: 2),
+                SuppressionUsage(name: "y", source: "a.supp:9", count: 1, bytes: 16, overBroad: true),
+                SuppressionUsage(name: "z", source: "b.supp:4", count: 1, bytes: 8),
+            ])
         #expect(m.notes == ["one", "two", "three"])
         #expect(m.skipped.map { "\($0.checker):\($0.reason)" } == ["asan:no nightly", "lsan:r"])
         #expect(m.exitCode == 0)
@@ -241,9 +286,10 @@ import Testing
             Self.run("/a", test: "x"), Self.run("/a", test: "x", featureSet: "with_moq"), Self.run("/b", test: "c"),
         ]
         let m = ReportMerger.merge([PartitionReport(report: Self.report(runs), partition: nil)])
-        #expect(m.runs.map { "\($0.checker) \($0.featureSet ?? "-") \($0.executable) \($0.test ?? "(whole)")" } == [
-            "valgrind - /a x", "valgrind - /b c", "valgrind - /b z", "valgrind - /b (whole)",
-            "valgrind with_moq /a x", "asan - /a y",
-        ])
+        #expect(
+            m.runs.map { "\($0.checker) \($0.featureSet ?? "-") \($0.executable) \($0.test ?? "(whole)")" } == [
+                "valgrind - /a x", "valgrind - /b c", "valgrind - /b z", "valgrind - /b (whole)",
+                "valgrind with_moq /a x", "asan - /a y",
+            ])
     }
 }

@@ -6,12 +6,15 @@ import Testing
 /// each uploading a JSON report, and a gate that merges them and is never skipped.
 @Suite struct MergeWorkflowTests {
     func workflow() throws -> [String] {
-        try Paths.fixtureText("../../docs/ci/github-actions.yml").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        try Paths.fixtureText("../../docs/ci/github-actions.yml").split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).map(String.init)
     }
 
     @Test func matrixCoversEveryPartition() throws {
         let lines = try workflow()
-        let n = try #require(lines.first { $0.hasPrefix("  PARTITIONS: ") }.flatMap { Int($0.dropFirst("  PARTITIONS: ".count)) })
+        let n = try #require(
+            lines.first { $0.hasPrefix("  PARTITIONS: ") }.flatMap { Int($0.dropFirst("  PARTITIONS: ".count)) })
         #expect(n == 3)
         #expect(lines.contains("        k: [\((1...n).map(String.init).joined(separator: ", "))]"))
         #expect(lines.contains("    name: valgrind ${{ matrix.k }}/\(n)"))
@@ -29,8 +32,11 @@ import Testing
         let gateJob = lines[gate...]
         #expect(gateJob.contains("    if: ${{ always() }}"))
         #expect(gateJob.contains("    needs: [tool, leakcheck]"))
-        #expect(gateJob.contains(#"          "$RUNNER_TEMP/leakcheck/bin/moq-leakcheck" merge partitions/leakcheck-*.json \"#))
-        #expect(gateJob.contains("            --json leakcheck.json --junit leakcheck-junit.xml --sarif leakcheck.sarif"))
+        #expect(
+            gateJob.contains(
+                #"          "$RUNNER_TEMP/leakcheck/bin/moq-leakcheck" merge partitions/leakcheck-*.json \"#))
+        #expect(
+            gateJob.contains("            --json leakcheck.json --junit leakcheck-junit.xml --sarif leakcheck.sarif"))
         #expect(gateJob.contains("          pattern: leakcheck-*"))
         // Every partition's upload runs whatever its exit code.
         let upload = try #require(lines.firstIndex(of: "      - name: Upload the partition's report"))

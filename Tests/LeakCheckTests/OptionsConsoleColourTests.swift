@@ -4,21 +4,22 @@ import Testing
 
 /// Colour decisions and styling helpers of `Console` (issue 10's console conventions).
 @Suite struct ConsoleColourTests {
-    @Test(arguments: [
-        (true, [:], true),
-        (false, [:], false),
-        (true, ["NO_COLOR": "1"], false),
-        // An empty NO_COLOR does not count (no-color.org).
-        (true, ["NO_COLOR": ""], true),
-        (false, ["CLICOLOR_FORCE": "1"], true),
-        (false, ["CLICOLOR_FORCE": "0"], false),
-        (false, ["CLICOLOR_FORCE": ""], false),
-        (true, ["NO_COLOR": "1", "CLICOLOR_FORCE": "1"], false),
-        (true, ["CLICOLOR": "0"], false),
-        (false, ["CLICOLOR": "1"], false),
-        (true, ["TERM": "dumb"], false),
-        (false, ["TERM": "dumb", "CLICOLOR_FORCE": "1"], true),
-    ] as [(Bool, [String: String], Bool)])
+    @Test(
+        arguments: [
+            (true, [:], true),
+            (false, [:], false),
+            (true, ["NO_COLOR": "1"], false),
+            // An empty NO_COLOR does not count (no-color.org).
+            (true, ["NO_COLOR": ""], true),
+            (false, ["CLICOLOR_FORCE": "1"], true),
+            (false, ["CLICOLOR_FORCE": "0"], false),
+            (false, ["CLICOLOR_FORCE": ""], false),
+            (true, ["NO_COLOR": "1", "CLICOLOR_FORCE": "1"], false),
+            (true, ["CLICOLOR": "0"], false),
+            (false, ["CLICOLOR": "1"], false),
+            (true, ["TERM": "dumb"], false),
+            (false, ["TERM": "dumb", "CLICOLOR_FORCE": "1"], true),
+        ] as [(Bool, [String: String], Bool)])
     func colourDecision(isTerminal: Bool, environment: [String: String], expected: Bool) {
         #expect(Console.colourEnabled(isTerminal: isTerminal, environment: environment) == expected)
     }
@@ -60,10 +61,12 @@ import Testing
                 "next: fix the leaks shown above, or hide a known leak precisely: --gen-suppressions FILE",
             ])
         #expect(
-            NextSteps.lines(exitCode: 1, reports: [], overBroadSuppressions: true, generatedSuppressions: "known.supp", console: console) == [
-                "next: a suppression hides a leak in the crate's own code: narrow it (--gen-suppressions FILE writes a precise entry), or pass --allow-broad-suppressions",
-                "next: fix the leaks, or review ./known.supp and pass it with --suppressions ./known.supp to hide the known ones",
-            ])
+            NextSteps.lines(
+                exitCode: 1, reports: [], overBroadSuppressions: true, generatedSuppressions: "known.supp",
+                console: console) == [
+                    "next: a suppression hides a leak in the crate's own code: narrow it (--gen-suppressions FILE writes a precise entry), or pass --allow-broad-suppressions",
+                    "next: fix the leaks, or review ./known.supp and pass it with --suppressions ./known.supp to hide the known ones",
+                ])
     }
 
     @Test func incompleteAndInterrupted() {
@@ -72,8 +75,12 @@ import Testing
                 "reports: full stacks: ./valgrind-report.txt",
                 "next: the run is incomplete (reasons above); moq-leakcheck doctor shows what is missing",
             ])
-        #expect(NextSteps.lines(exitCode: 130, reports: [], console: console) == ["next: the run was interrupted: run it again for a verdict"])
-        let coloured = NextSteps.lines(exitCode: 130, reports: [], console: Console(environment: ["CLICOLOR_FORCE": "1"]))
+        #expect(
+            NextSteps.lines(exitCode: 130, reports: [], console: console) == [
+                "next: the run was interrupted: run it again for a verdict"
+            ])
+        let coloured = NextSteps.lines(
+            exitCode: 130, reports: [], console: Console(environment: ["CLICOLOR_FORCE": "1"]))
         #expect(coloured == ["\u{1B}[1mnext:\u{1B}[0m the run was interrupted: run it again for a verdict"])
     }
 }

@@ -53,12 +53,14 @@ import Testing
         let d = try Options.parse([])
         #expect(!d.noSplit && d.partition == nil && d.partitionSpec == nil && !d.respectSanitizerOptions)
         #expect(d.sarifPath == nil && d.htmlPath == nil && d.baselinePath == nil)
-        #expect(d.ctestDirs == [] && d.ctestArgs == [] && d.cmakeSource == nil && d.cmakeArgs == [] && d.ffiHeaders == [])
+        #expect(
+            d.ctestDirs == [] && d.ctestArgs == [] && d.cmakeSource == nil && d.cmakeArgs == [] && d.ffiHeaders == [])
     }
 
     @Test func mergeBaselineAndHelpCommands() throws {
         let m = try Options.parse(["merge", "p1.json", "p2.json", "--json", "all.json", "p3.json"])
-        #expect(m.subcommand == .merge && m.positional == ["p1.json", "p2.json", "p3.json"] && m.jsonPath == "all.json")
+        #expect(
+            m.subcommand == .merge && m.positional == ["p1.json", "p2.json", "p3.json"] && m.jsonPath == "all.json")
         #expect(m.subcommand.checkers == [])
         let b = try Options.parse(["baseline", "base.json", "--manifest-path", "x/Cargo.toml"])
         #expect(b.subcommand == .baseline && b.baselineOutputPath == "base.json" && b.manifestPath == "x/Cargo.toml")
@@ -67,19 +69,20 @@ import Testing
         #expect(try Options.parse(["valgrind"]).baselineOutputPath == nil)
     }
 
-    @Test(arguments: [
-        (["help"], nil),
-        (["--help"], nil),
-        (["-h"], nil),
-        (["help", "valgrind"], Subcommand.valgrind),
-        (["valgrind", "--help"], .valgrind),
-        (["--help", "valgrind"], .valgrind),
-        (["parse", "--help"], .parse),
-        (["suppressions", "-h"], .suppressions),
-        (["merge", "--help"], .merge),
-        (["help", "--help"], .help),
-        (["help", "merge"], .merge),
-    ] as [([String], Subcommand?)])
+    @Test(
+        arguments: [
+            (["help"], nil),
+            (["--help"], nil),
+            (["-h"], nil),
+            (["help", "valgrind"], Subcommand.valgrind),
+            (["valgrind", "--help"], .valgrind),
+            (["--help", "valgrind"], .valgrind),
+            (["parse", "--help"], .parse),
+            (["suppressions", "-h"], .suppressions),
+            (["merge", "--help"], .merge),
+            (["help", "--help"], .help),
+            (["help", "merge"], .merge),
+        ] as [([String], Subcommand?)])
     func helpTopic(args: [String], topic: Subcommand?) throws {
         let o = try Options.parse(args)
         #expect(o.showHelp)
@@ -127,14 +130,26 @@ import Testing
         (["--manifest-pth", "x"], "unknown option '--manifest-pth': did you mean --manifest-path? (see --help)"),
         (["--manifest", "x"], "unknown option '--manifest': did you mean --manifest-path? (see --help)"),
         (["--jbos", "2"], "unknown option '--jbos': did you mean --jobs? (see --help)"),
-        (["--no-defualt-suppressions"], "unknown option '--no-defualt-suppressions': did you mean --no-default-suppressions? (see --help)"),
+        (
+            ["--no-defualt-suppressions"],
+            "unknown option '--no-defualt-suppressions': did you mean --no-default-suppressions? (see --help)"
+        ),
         (["--cteset", "b"], "unknown option '--cteset': did you mean --ctest? (see --help)"),
         (["--sarfi=x"], "unknown option '--sarfi': did you mean --sarif? (see --help)"),
         (["--bogus"], "unknown option '--bogus' (see --help)"),
         (["-x"], "unknown option '-x' (see --help)"),
-        (["valgrnd"], "unknown command 'valgrnd': did you mean valgrind? (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"),
-        (["docter"], "unknown command 'docter': did you mean doctor? (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"),
-        (["help", "asna"], "help: unknown command 'asna': did you mean asan? (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"),
+        (
+            ["valgrnd"],
+            "unknown command 'valgrnd': did you mean valgrind? (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"
+        ),
+        (
+            ["docter"],
+            "unknown command 'docter': did you mean doctor? (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"
+        ),
+        (
+            ["help", "asna"],
+            "help: unknown command 'asna': did you mean asan? (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"
+        ),
         (["help", "valgrind", "asan"], "usage: moq-leakcheck help [COMMAND]"),
         (["--partition", "count:0/3"], "--partition 'count:0/3': K must be between 1 and N (3)"),
         (["--partition", "count:4/3"], "--partition 'count:4/3': K must be between 1 and N (3)"),
@@ -151,9 +166,15 @@ import Testing
         (["--ctest-args", "-R x"], "--ctest-args needs --ctest BUILD_DIR or --cmake-source DIR"),
         (["--cmake-source", "a", "--cmake-source", "b"], "--cmake-source can be given once"),
         (["merge"], "merge needs at least one REPORT.json (the --json output of each partition)"),
-        (["merge", "a.json", "--partition", "count:1/2"], "--partition selects part of a run; merge combines the partitions' reports"),
+        (
+            ["merge", "a.json", "--partition", "count:1/2"],
+            "--partition selects part of a run; merge combines the partitions' reports"
+        ),
         (["baseline"], "usage: moq-leakcheck baseline PATH [run options] (writes a baseline from this run)"),
-        (["baseline", "a.json", "b.json"], "usage: moq-leakcheck baseline PATH [run options] (writes a baseline from this run)"),
+        (
+            ["baseline", "a.json", "b.json"],
+            "usage: moq-leakcheck baseline PATH [run options] (writes a baseline from this run)"
+        ),
     ])
     func usageErrors(args: [String], message: String) {
         #expect(usageError(args) == message)
@@ -181,7 +202,8 @@ import Testing
         #expect(try error(["--ctest", dir + "/nope"]) == "--ctest \(dir)/nope: no such directory")
         #expect(
             try error(["--ctest", dir + "/build"])
-                == "--ctest \(dir)/build: not a CMake build tree with tests (no CTestTestfile.cmake; configure it with enable_testing())")
+                == "--ctest \(dir)/build: not a CMake build tree with tests (no CTestTestfile.cmake; configure it with enable_testing())"
+        )
         #expect(try error(["--cmake-source", dir + "/src"]) == "--cmake-source \(dir)/src: no CMakeLists.txt there")
         #expect(try error(["--ffi-header", dir + "/x.h"]) == "--ffi-header \(dir)/x.h: cannot read the file")
         #expect(try error(["--baseline", dir]) == "--baseline \(dir): cannot read the file")
@@ -189,7 +211,9 @@ import Testing
         try "".write(toFile: dir + "/build/CTestTestfile.cmake", atomically: true, encoding: .utf8)
         try "".write(toFile: dir + "/src/CMakeLists.txt", atomically: true, encoding: .utf8)
         try "".write(toFile: dir + "/x.h", atomically: true, encoding: .utf8)
-        let ok = try Options.parse(["--ctest", dir + "/build", "--cmake-source", dir + "/src", "--ffi-header", dir + "/x.h"])
+        let ok = try Options.parse([
+            "--ctest", dir + "/build", "--cmake-source", dir + "/src", "--ffi-header", dir + "/x.h",
+        ])
         #expect(throws: Never.self) { try ok.validatePaths() }
     }
 }
@@ -209,11 +233,12 @@ import Testing
     }
 
     @Test func unclosedQuotesAndTrailingBackslashAreErrors() {
-        #expect(#expect(throws: UsageError.self) { try ShellWords.split("\"abc") }?.message == "unclosed \" in \"\"abc\"")
-        #expect(#expect(throws: UsageError.self) { try ShellWords.split("abc\\") }?.message == "trailing \\ in \"abc\\\"")
+        #expect(
+            #expect(throws: UsageError.self) { try ShellWords.split("\"abc") }?.message == "unclosed \" in \"\"abc\"")
+        #expect(
+            #expect(throws: UsageError.self) { try ShellWords.split("abc\\") }?.message == "trailing \\ in \"abc\\\"")
     }
 }
-
 
 @Suite struct SuggestionsTests {
     @Test func distances() {
@@ -232,12 +257,18 @@ import Testing
 
 @Suite struct ArgvNormalizerTests {
     @Test func cargoSubcommandDropsItsOwnName() {
-        #expect(ArgvNormalizer.arguments(fromArgv: ["/opt/bin/cargo-leakcheck", "leakcheck", "valgrind", "-j", "2"]) == ["valgrind", "-j", "2"])
+        #expect(
+            ArgvNormalizer.arguments(fromArgv: ["/opt/bin/cargo-leakcheck", "leakcheck", "valgrind", "-j", "2"]) == [
+                "valgrind", "-j", "2",
+            ])
         #expect(ArgvNormalizer.arguments(fromArgv: ["cargo-leakcheck", "leakcheck"]) == [])
         // Called directly as cargo-leakcheck without cargo: nothing to drop.
         #expect(ArgvNormalizer.arguments(fromArgv: ["cargo-leakcheck", "valgrind"]) == ["valgrind"])
         // moq-leakcheck keeps a first word `leakcheck` (then an unknown command, reported as such).
-        #expect(ArgvNormalizer.arguments(fromArgv: ["/usr/bin/moq-leakcheck", "leakcheck", "valgrind"]) == ["leakcheck", "valgrind"])
+        #expect(
+            ArgvNormalizer.arguments(fromArgv: ["/usr/bin/moq-leakcheck", "leakcheck", "valgrind"]) == [
+                "leakcheck", "valgrind",
+            ])
         #expect(ArgvNormalizer.arguments(fromArgv: []) == [])
     }
 }

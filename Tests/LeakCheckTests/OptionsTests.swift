@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LeakCheck
 
 @Suite struct OptionsTests {
@@ -34,10 +35,16 @@ import Testing
         (["--bogus"], "unknown option '--bogus' (see --help)"),
         (["--jobs", "0"], "--jobs needs a whole number ≥ 1, got '0'"),
         (["--timeout", "soon"], "--timeout needs a number of seconds > 0, got 'soon'"),
-        (["--fail-on", "definite,sometimes"], "--fail-on: unknown kind 'sometimes' (use definite, indirect, possible, reachable or all)"),
+        (
+            ["--fail-on", "definite,sometimes"],
+            "--fail-on: unknown kind 'sometimes' (use definite, indirect, possible, reachable or all)"
+        ),
         (["--json"], "--json needs a value"),
         (["parse"], "parse needs at least one log file"),
-        (["frobnicate"], "unknown command 'frobnicate' (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"),
+        (
+            ["frobnicate"],
+            "unknown command 'frobnicate' (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"
+        ),
         (["valgrind", "extra"], "unexpected argument 'extra' (put a command to run after --)"),
         (["--toolchain", "beta"], "--toolchain takes nightly or stable, got 'beta'"),
         (["-v", "-q"], "--verbose and --quiet cannot be used together"),
@@ -96,10 +103,13 @@ import Testing
         let leaky = RunResult(checker: .valgrind, executable: "b", arguments: [], findings: [leak(.definitelyLost)])
         var cut = RunResult(checker: .valgrind, executable: "c", arguments: [])
         cut.incompleteReason = "valgrind XML ends before FINISHED status"
-        func decided(_ runs: [RunResult], _ policy: Policy = Policy(), problems: [String] = [], interrupted: Bool = false) -> (RunStatus, Int32) {
+        func decided(
+            _ runs: [RunResult], _ policy: Policy = Policy(), problems: [String] = [], interrupted: Bool = false
+        ) -> (RunStatus, Int32) {
             let d = Diagnostics()
             for p in problems { d.incomplete(p) }
-            let r = Verdict.decide(runs: runs, suppressions: [], policy: policy, diagnostics: d, interrupted: interrupted)
+            let r = Verdict.decide(
+                runs: runs, suppressions: [], policy: policy, diagnostics: d, interrupted: interrupted)
             return (r.status, r.exitCode)
         }
         #expect(decided([clean], p) == (.clean, 0))

@@ -120,7 +120,8 @@ import Testing
         }
         // count, by contrast, moves tests when one is added before them.
         let countBefore = Partition(kind: .count, index: 1, total: 3).assignments(Self.jobs)
-        let countAfter = Partition(kind: .count, index: 1, total: 3).assignments(Self.jobs + [TestID(binary: "lib:moq_ffi[]", test: "tests::a")])
+        let countAfter = Partition(kind: .count, index: 1, total: 3).assignments(
+            Self.jobs + [TestID(binary: "lib:moq_ffi[]", test: "tests::a")])
         #expect(countBefore != Array(countAfter.dropLast()))
     }
 
@@ -133,8 +134,12 @@ import Testing
         }
         #expect(buckets == Self.expectedBuckets)
         // The binary is part of the key; a whole-program job hashes its binary alone.
-        #expect(Partition.hashBucket(of: TestID(binary: "ctest:x"), total: 1_000_003) == Int(StableHash.of("ctest:x") % 1_000_003) + 1)
-        #expect(Partition.hashBucket(of: TestID(binary: "b", test: "t"), total: 1_000_003) == Int(StableHash.of("b\u{0}t") % 1_000_003) + 1)
+        #expect(
+            Partition.hashBucket(of: TestID(binary: "ctest:x"), total: 1_000_003) == Int(
+                StableHash.of("ctest:x") % 1_000_003) + 1)
+        #expect(
+            Partition.hashBucket(of: TestID(binary: "b", test: "t"), total: 1_000_003) == Int(
+                StableHash.of("b\u{0}t") % 1_000_003) + 1)
     }
 
     /// Written down from the first run of `hashIsStableAcrossRunsAndMachines`.

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import LeakCheck
 
 #if canImport(Glibc)
@@ -106,7 +107,8 @@ import Testing
             ProcessSpec(executable: "sh", arguments: ["-c", "(setsid sleep 60 & echo $! > \(pidFile)); exit 0"]),
             limit: 20)
         #expect(r.exitCode == 0 && r.succeeded)
-        let daemon = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let daemon = try #require(
+            pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(ProcessTable.isGone(daemon), "the setsid daemon survived its run")
     }
 
@@ -121,7 +123,8 @@ import Testing
             },
             afterTimeout: { timerFired.signal() })
         let r = try runBounded(
-            Supervisor(hooks: hooks), ProcessSpec(executable: "sh", arguments: ["-c", "exit 0"], timeout: 0.1), limit: 30)
+            Supervisor(hooks: hooks), ProcessSpec(executable: "sh", arguments: ["-c", "exit 0"], timeout: 0.1),
+            limit: 30)
         #expect(!r.timedOut)
         #expect(r.signalsSent == [])
         #expect(r.exitCode == 0 && r.signal == nil && r.succeeded)
@@ -176,7 +179,9 @@ import Testing
         for _ in 0..<2 {
             let out = tempPath("env")
             let r = try sup.run(
-                ProcessSpec(executable: "sh", arguments: ["-c", "printf %s \"$MOQ_LEAKCHECK_JOB\""], environment: ["PATH": "/usr/bin:/bin"], stdoutPath: out))
+                ProcessSpec(
+                    executable: "sh", arguments: ["-c", "printf %s \"$MOQ_LEAKCHECK_JOB\""],
+                    environment: ["PATH": "/usr/bin:/bin"], stdoutPath: out))
             #expect(r.exitCode == 0)
             markers.append(try String(contentsOfFile: out, encoding: .utf8))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import LeakCheck
 
 #if canImport(Glibc)
@@ -24,7 +25,8 @@ enum CFixture {
                     executable: "cc", arguments: ["-g", "-O0", "-o", out, src], stdoutPath: out + ".log",
                     stderrPath: out + ".log"))
             guard r.exitCode == 0 else {
-                Issue.record("cc \(name).c failed: \((try? String(contentsOfFile: out + ".log", encoding: .utf8)) ?? "")")
+                Issue.record(
+                    "cc \(name).c failed: \((try? String(contentsOfFile: out + ".log", encoding: .utf8)) ?? "")")
                 throw CFixtureFailed()
             }
             built[name] = out
@@ -40,7 +42,10 @@ enum CFixture {
             let parts = line.split(separator: " ")
             if parts.count == 2, let pid = pid_t(parts[1]) { found[String(parts[0])] = pid }
         }
-        return (try #require(found["parent"], "hang printed: \(text)"), try #require(found["child"], "hang printed: \(text)"))
+        return (
+            try #require(found["parent"], "hang printed: \(text)"),
+            try #require(found["child"], "hang printed: \(text)")
+        )
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 /// Shared by the report tests: the captured reports and the external
@@ -27,7 +28,9 @@ enum ReportFixtures {
         return FrameSelector(isOwnCode: { own.contains($0) })
     }
 
-    static func context(root: String = leakRoot, reportDir: String = "out-leak", environment: [String: String] = [:]) -> RenderContext {
+    static func context(root: String = leakRoot, reportDir: String = "out-leak", environment: [String: String] = [:])
+        -> RenderContext
+    {
         RenderContext(
             policy: Policy(), selector: selector(root: root), reportDir: reportDir, sourceRoots: [root + "/moq_ffi/"],
             workspaceRoot: root, environment: environment)
@@ -72,7 +75,9 @@ enum ExternalTool {
     static func python(_ script: String, _ arguments: [String], module: String) throws -> ToolRun {
         let check = try run("python3", ["-c", "import \(module)"], install: "apt-get install python3")
         guard check.status == 0 else {
-            throw FixtureMissing(path: "python3 module \(module)", hint: "install it: pip install \(module) (scripts/install-deps.sh does)")
+            throw FixtureMissing(
+                path: "python3 module \(module)",
+                hint: "install it: pip install \(module) (scripts/install-deps.sh does)")
         }
         return try run("python3", ["-c", script] + arguments, install: "apt-get install python3")
     }

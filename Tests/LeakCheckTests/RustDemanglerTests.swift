@@ -61,7 +61,8 @@ struct RustDemanglerTests {
             RustDemangler.demangle("_RINvNtCsi4IsKQVxMg0_3std2rt10lang_startuECsaC3mFl6d4Re_14leak_box_child")
                 == "std::rt::lang_start::<()>")
         #expect(
-            RustDemangler.demangle("_RNvMNtCsbEht8wFNRx7_5alloc5allocNtB2_6Global18alloc_impl_runtimeCscjo1lxsbzDA_6sanfix")
+            RustDemangler.demangle(
+                "_RNvMNtCsbEht8wFNRx7_5alloc5allocNtB2_6Global18alloc_impl_runtimeCscjo1lxsbzDA_6sanfix")
                 == "<alloc::alloc::Global>::alloc_impl_runtime")
     }
 
@@ -125,13 +126,20 @@ struct RustDemanglerTests {
 
     @Test func legacyEscapes() {
         let cases: [(String, String)] = [
-            ("_ZN4core3ptr31drop_glue$LT$sanfix..Parent$GT$17h664f336f45f32fbdE", "core::ptr::drop_glue<sanfix::Parent>"),
+            (
+                "_ZN4core3ptr31drop_glue$LT$sanfix..Parent$GT$17h664f336f45f32fbdE",
+                "core::ptr::drop_glue<sanfix::Parent>"
+            ),
             ("_ZN3foo17h0123456789abcdefE", "foo"),
-            ("_ZN58_$LT$std..io..error..Error$u20$as$u20$core..fmt..Debug$GT$3fmt17h0123456789abcdefE",
-             "<std::io::error::Error as core::fmt::Debug>::fmt"),
+            (
+                "_ZN58_$LT$std..io..error..Error$u20$as$u20$core..fmt..Debug$GT$3fmt17h0123456789abcdefE",
+                "<std::io::error::Error as core::fmt::Debug>::fmt"
+            ),
             ("_ZN5alloc7raw_vec19RawVec$LT$T$C$A$GT$4grow17h0123456789abcdefE", "alloc::raw_vec::RawVec<T,A>::grow"),
-            ("_ZN4core3ops8function6FnOnce40call_once$u7b$$u7b$vtable.shim$u7d$$u7d$17h0123456789abcdefE",
-             "core::ops::function::FnOnce::call_once{{vtable.shim}}"),
+            (
+                "_ZN4core3ops8function6FnOnce40call_once$u7b$$u7b$vtable.shim$u7d$$u7d$17h0123456789abcdefE",
+                "core::ops::function::FnOnce::call_once{{vtable.shim}}"
+            ),
             ("_ZN3foo12$RF$$BP$$SP$17h0123456789abcdefE", "foo::&*@"),
             ("_ZN3foo3bar17h0123456789abcdefE.llvm.9876543210", "foo::bar"),
             ("__ZN3foo3bar17h0123456789abcdefE", "foo::bar"),
@@ -139,7 +147,8 @@ struct RustDemanglerTests {
         for (mangled, expected) in cases {
             #expect(RustDemangler.demangle(mangled) == expected, "\(mangled)")
         }
-        #expect(RustDemangler.demangle("_ZN3foo3bar17h0123456789abcdefE", keepHash: true) == "foo::bar::h0123456789abcdef")
+        #expect(
+            RustDemangler.demangle("_ZN3foo3bar17h0123456789abcdefE", keepHash: true) == "foo::bar::h0123456789abcdef")
         #expect(RustDemangler.demangle("_ZN3foo3bar17h0123456789abcdeE") == nil)  // short hash: C++
         #expect(RustDemangler.demangle("_ZN3foo99bar17h0123456789abcdefE") == nil)  // length past the end
     }

@@ -1,14 +1,17 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 @Suite struct SARIFReportTests {
-    static let schema = Paths.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
+    static let schema = Paths.repoRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/schemas/sarif-schema-2.1.0.json")
 
     /// Validates with Python's jsonschema (draft-04, the schema's own draft); prints every error.
     static func validate(_ data: Data) throws -> ToolRun {
         guard FileManager.default.fileExists(atPath: schema.path) else {
-            throw FixtureMissing(path: schema.path, hint: "the shared schemas are expected at ../shared/schemas beside the checkout")
+            throw FixtureMissing(
+                path: schema.path, hint: "the shared schemas are expected at ../shared/schemas beside the checkout")
         }
         let scratch = try ScratchDir()
         let file = scratch.file("out.sarif")
@@ -29,13 +32,15 @@ import Testing
     }
 
     @Test func leakingRunValidatesAgainstTheSchema() throws {
-        let data = try SARIFRenderer(path: "x.sarif").render(try ReportFixtures.leak(), context: ReportFixtures.context())
+        let data = try SARIFRenderer(path: "x.sarif").render(
+            try ReportFixtures.leak(), context: ReportFixtures.context())
         let v = try Self.validate(data)
         #expect(v.status == 0, "schema errors:\n\(v.stdout)\(v.stderr)")
     }
 
     @Test func oneResultPerAllocationSiteAcrossCheckersAndTests() throws {
-        let data = try SARIFRenderer(path: "x.sarif").render(try ReportFixtures.leak(), context: ReportFixtures.context())
+        let data = try SARIFRenderer(path: "x.sarif").render(
+            try ReportFixtures.leak(), context: ReportFixtures.context())
         let run = try #require((try Self.object(data)["runs"] as? [[String: Any]])?.first)
         let results = try #require(run["results"] as? [[String: Any]])
         let errors = results.filter { $0["level"] as? String == "error" }
@@ -43,17 +48,20 @@ import Testing
         #expect(errors.count == 5)
         let summary = errors.map { r -> String in
             let p = r["properties"] as? [String: Any] ?? [:]
-            return "\(r["ruleId"]!) \(p["bytes"]!) \((p["checkers"] as? [String] ?? []).joined(separator: "+")) \((p["tests"] as? [String] ?? []).joined(separator: ","))"
+            return
+                "\(r["ruleId"]!) \(p["bytes"]!) \((p["checkers"] as? [String] ?? []).joined(separator: "+")) \((p["tests"] as? [String] ?? []).joined(separator: ","))"
         }
-        #expect(summary == [
-            "definitelyLost 24 valgrind+asan tests::leak_client_never_destroyed",
-            "definitelyLost 37 valgrind+asan leak_error_message",
-            "indirectlyLost 24 valgrind+asan leak_subscriber_with_child",
-            "indirectlyLost 64 valgrind+asan leak_subscriber_with_child",
-            "definitelyLost 16 valgrind+asan leak_subscriber_with_child",
-        ])
+        #expect(
+            summary == [
+                "definitelyLost 24 valgrind+asan tests::leak_client_never_destroyed",
+                "definitelyLost 37 valgrind+asan leak_error_message",
+                "indirectlyLost 24 valgrind+asan leak_subscriber_with_child",
+                "indirectlyLost 64 valgrind+asan leak_subscriber_with_child",
+                "definitelyLost 16 valgrind+asan leak_subscriber_with_child",
+            ])
         // Every result: a message, a rule that exists, a stable partial fingerprint.
-        let rules = try #require((run["tool"] as? [String: Any]).flatMap { ($0["driver"] as? [String: Any])?["rules"] as? [[String: Any]] })
+        let rules = try #require(
+            (run["tool"] as? [String: Any]).flatMap { ($0["driver"] as? [String: Any])?["rules"] as? [[String: Any]] })
         for r in results {
             let idx = try #require(r["ruleIndex"] as? Int)
             #expect(rules[idx]["id"] as? String == r["ruleId"] as? String)
@@ -66,7 +74,8 @@ import Testing
     }
 
     @Test func locationIsTheTestFrameRelativeToSrcRoot() throws {
-        let data = try SARIFRenderer(path: "x.sarif").render(try ReportFixtures.leak(), context: ReportFixtures.context())
+        let data = try SARIFRenderer(path: "x.sarif").render(
+            try ReportFixtures.leak(), context: ReportFixtures.context())
         let run = try #require((try Self.object(data)["runs"] as? [[String: Any]])?.first)
         let results = try #require(run["results"] as? [[String: Any]])
         let places = results.filter { $0["level"] as? String == "error" }.map { r -> String in
@@ -75,22 +84,28 @@ import Testing
             let line = (loc?["region"] as? [String: Any])?["startLine"] as? Int
             return "\(art?["uriBaseId"] as? String ?? "-") \(art?["uri"] as? String ?? "-"):\(line ?? 0)"
         }
-        #expect(places == [
-            "%SRCROOT% moq_ffi/src/tests.rs:125",
-            "%SRCROOT% moq_ffi/tests/errors.rs:74",
-            "%SRCROOT% moq_ffi/tests/lifecycle.rs:94",
-            "%SRCROOT% moq_ffi/tests/lifecycle.rs:94",
-            "%SRCROOT% moq_ffi/tests/lifecycle.rs:94",
-        ])
+        #expect(
+            places == [
+                "%SRCROOT% moq_ffi/src/tests.rs:125",
+                "%SRCROOT% moq_ffi/tests/errors.rs:74",
+                "%SRCROOT% moq_ffi/tests/lifecycle.rs:94",
+                "%SRCROOT% moq_ffi/tests/lifecycle.rs:94",
+                "%SRCROOT% moq_ffi/tests/lifecycle.rs:94",
+            ])
         let base = try #require(run["originalUriBaseIds"] as? [String: Any])
         #expect((base["%SRCROOT%"] as? [String: Any])?["uri"] as? String == "file:///tmp/lc-render/a/")
         // The stack goes in whole; /rustc/ frames keep absolute file URIs.
         let first = results[0]
         let frames = try #require(((first["stacks"] as? [[String: Any]])?.first?["frames"]) as? [[String: Any]])
         let report = try ReportFixtures.leak()
-        let finding = try #require(report.runs.flatMap(\.findings).first { $0.suppressedBy == nil && $0.bytes == 24 && $0.kind == .definitelyLost })
+        let finding = try #require(
+            report.runs.flatMap(\.findings).first {
+                $0.suppressedBy == nil && $0.bytes == 24 && $0.kind == .definitelyLost
+            })
         #expect(frames.count == finding.stack.count)
-        let second = ((frames[1]["location"] as? [String: Any])?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any]
+        let second =
+            ((frames[1]["location"] as? [String: Any])?["physicalLocation"] as? [String: Any])?["artifactLocation"]
+            as? [String: Any]
         #expect((second?["uri"] as? String)?.hasPrefix("file:///rustc/") == true)
         #expect(second?["uriBaseId"] == nil)
     }
@@ -101,16 +116,20 @@ import Testing
         let i = try #require(report.runs[r].findings.firstIndex { $0.suppressedBy == nil })
         report.runs[r].findings[i].boundary = Boundary(
             function: "moq_connect", file: "/tmp/lc-render/a/moq_ffi/src/lib.rs", line: 132,
-            caller: CodeLocation(function: "errors::leak_error_message", file: "/tmp/lc-render/a/moq_ffi/tests/errors.rs", line: 70),
+            caller: CodeLocation(
+                function: "errors::leak_error_message", file: "/tmp/lc-render/a/moq_ffi/tests/errors.rs", line: 70),
             release: "moq_free_str")
         let data = try SARIFRenderer(path: "x.sarif").render(report, context: ReportFixtures.context())
-        let results = try #require(((try Self.object(data)["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+        let results = try #require(
+            ((try Self.object(data)["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
         let result = try #require(results.first { ($0["properties"] as? [String: Any])?["bytes"] as? Int == 37 })
         let loc = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
         #expect((loc?["region"] as? [String: Any])?["startLine"] as? Int == 70)
         let text = try #require((result["message"] as? [String: Any])?["text"] as? String)
-        #expect(text.hasPrefix(
-            "37 bytes definitely lost: returned by moq_connect() to errors::leak_error_message (moq_ffi/tests/errors.rs:70), never released: call moq_free_str() in test leak_error_message (Valgrind, AddressSanitizer)."))
+        #expect(
+            text.hasPrefix(
+                "37 bytes definitely lost: returned by moq_connect() to errors::leak_error_message (moq_ffi/tests/errors.rs:70), never released: call moq_free_str() in test leak_error_message (Valgrind, AddressSanitizer)."
+            ))
     }
 
     @Test func suppressedFindingsAndIncompleteRunsAreRecorded() throws {
@@ -125,9 +144,10 @@ import Testing
         let invocations = try #require(run["invocations"] as? [[String: Any]])
         #expect(invocations.map { $0["executionSuccessful"] as? Bool } == [true, false])
         let notes = try #require(invocations[1]["toolExecutionNotifications"] as? [[String: Any]])
-        #expect(notes.map { ($0["message"] as? [String: Any])?["text"] as? String } == [
-            "AddressSanitizer: lifecycle-ba4c663207f19b15 :: many_clients [leak_demo]: incomplete: timed out after 60 s"
-        ])
+        #expect(
+            notes.map { ($0["message"] as? [String: Any])?["text"] as? String } == [
+                "AddressSanitizer: lifecycle-ba4c663207f19b15 :: many_clients [leak_demo]: incomplete: timed out after 60 s"
+            ])
         // The std harness noise the default suppressions hid: one possibly-lost site, as an accepted external suppression.
         let suppressed = (run["results"] as? [[String: Any]] ?? []).filter { $0["suppressions"] != nil }
         #expect(suppressed.count == 1)
@@ -138,7 +158,8 @@ import Testing
     }
 
     @Test func cleanRunValidatesWithNoResults() throws {
-        let data = try SARIFRenderer(path: "x.sarif").render(try ReportFixtures.report("clean-valgrind-asan"), context: ReportFixtures.context())
+        let data = try SARIFRenderer(path: "x.sarif").render(
+            try ReportFixtures.report("clean-valgrind-asan"), context: ReportFixtures.context())
         let v = try Self.validate(data)
         #expect(v.status == 0, "schema errors:\n\(v.stdout)\(v.stderr)")
         let run = try #require((try Self.object(data)["runs"] as? [[String: Any]])?.first)

@@ -54,7 +54,10 @@ struct SanitizerCorpusTests {
         #expect(second[20].function == nil)
         #expect(second[20].object == nil)
         #expect(second[20].address == "0x7fee08409afa")
-        #expect(second[29].function == "blink::V8ScriptRunner::runCompiledScript(v8::Isolate*, v8::Local<v8::Script>, blink::ExecutionContext*)")
+        #expect(
+            second[29].function
+                == "blink::V8ScriptRunner::runCompiledScript(v8::Isolate*, v8::Local<v8::Script>, blink::ExecutionContext*)"
+        )
     }
 
     @Test func cycleIsAllIndirect() throws {
@@ -173,7 +176,10 @@ struct SanitizerCorpusTests {
         #expect(f.stack.count == 56)
         #expect(f.stack[0].function == "WTF::RawPtr<blink::HTMLInputElement>::operator*() const")
         #expect(f.stack[0].line == 118)
-        #expect(f.auxiliary.map(\.what) == ["freed by thread T0 (chrome) here", "previously allocated by thread T0 (chrome) here"])
+        #expect(
+            f.auxiliary.map(\.what) == [
+                "freed by thread T0 (chrome) here", "previously allocated by thread T0 (chrome) here",
+            ])
         #expect(f.auxiliary.map(\.stack.count) == [102, 68])
         #expect(f.auxiliary[0].stack[0].function == "__interceptor_free")
     }
@@ -216,7 +222,8 @@ struct SanitizerCorpusTests {
         #expect(!out.complete)
         #expect(
             out.incompleteReason
-                == "the LeakSanitizer entries for process 25308 add up to 4512 byte(s) in 3 allocation(s), but its SUMMARY says 4436 byte(s) in 2 allocation(s)")
+                == "the LeakSanitizer entries for process 25308 add up to 4512 byte(s) in 3 allocation(s), but its SUMMARY says 4436 byte(s) in 2 allocation(s)"
+        )
         #expect(out.pids == [25308])
         #expect(out.findings.map(\.kind) == [.definitelyLost, .definitelyLost, .indirectlyLost])
         #expect(out.findings.map(\.bytes) == [4360, 76, 76])
@@ -266,7 +273,10 @@ struct SanitizerCorpusTests {
         #expect(f.message.contains("4 bytes to the right of 40-byte region"))
         #expect(f.stack.count == 3)
         #expect(f.stack.allSatisfy { $0.function == nil && $0.file == nil })
-        #expect(f.stack.map(\.object) == ["/home/kitware/msan/a.out", "/lib/x86_64-linux-gnu/libc-2.15.so", "/home/kitware/msan/a.out"])
+        #expect(
+            f.stack.map(\.object) == [
+                "/home/kitware/msan/a.out", "/lib/x86_64-linux-gnu/libc-2.15.so", "/home/kitware/msan/a.out",
+            ])
         #expect(f.stack[0].address == "0x4009f0")
         #expect(f.auxiliary.map(\.what) == ["allocated by thread T0 here"])
         #expect(f.auxiliary[0].stack[0].object == "/usr/lib/x86_64-linux-gnu/libasan.so.0.0.0")

@@ -60,7 +60,8 @@ struct SanitizerLogEdgeCaseTests {
         #expect(!out3.complete)
         #expect(out3.findings.isEmpty)
 
-        let entryHeaderOnly = try cut(full, before: "Direct leak of 7") + "Direct leak of 7 byte(s) in 1 object(s) allocated from:\n"
+        let entryHeaderOnly =
+            try cut(full, before: "Direct leak of 7") + "Direct leak of 7 byte(s) in 1 object(s) allocated from:\n"
         #expect(!SanitizerLogParser.parse(text: entryHeaderOnly).complete)
     }
 
@@ -71,7 +72,9 @@ struct SanitizerLogEdgeCaseTests {
         let text = try cut(full, before: "SUMMARY:") + "program said goodbye\n"
         let out = SanitizerLogParser.parse(text: text)
         #expect(!out.complete)
-        #expect(out.incompleteReason == "the LeakSanitizer report (process 5131) is cut short: the log ends before its SUMMARY")
+        #expect(
+            out.incompleteReason
+                == "the LeakSanitizer report (process 5131) is cut short: the log ends before its SUMMARY")
         #expect(out.findings.count == 3)
         #expect(out.sanitizerLeakSummary == nil)
         #expect(out.warnings.isEmpty)
@@ -96,7 +99,10 @@ struct SanitizerLogEdgeCaseTests {
         let midLine = try cut(full, before: "#1 0x558337729358 in main", keep: 25)
         let out2 = SanitizerLogParser.parse(text: midLine)
         #expect(!out2.complete)
-        #expect(out2.findings[0].auxiliary.map(\.what) == ["freed by thread T0 here", "previously allocated by thread T0 here"])
+        #expect(
+            out2.findings[0].auxiliary.map(\.what) == [
+                "freed by thread T0 here", "previously allocated by thread T0 here",
+            ])
 
         let headerOnly = try cut(full, before: "READ of size")
         #expect(!SanitizerLogParser.parse(text: headerOnly).complete)
@@ -136,12 +142,16 @@ struct SanitizerLogEdgeCaseTests {
     // MARK: Several reports
 
     @Test func twoAsanReportsAndALeakReport() throws {
-        let text = try fixture("gcc-asan-heap-use-after-free.log") + "some output\n"
+        let text =
+            try fixture("gcc-asan-heap-use-after-free.log") + "some output\n"
             + fixture("clang-asan-heap-buffer-overflow.log") + fixture("clang-lsan-direct-indirect.log")
         let out = SanitizerLogParser.parse(text: text)
         #expect(out.complete)
         #expect(out.pids == [5012, 5088, 5131])
-        #expect(out.findings.map(\.kind) == [.useAfterFree, .heapBufferOverflow, .definitelyLost, .definitelyLost, .indirectlyLost])
+        #expect(
+            out.findings.map(\.kind) == [
+                .useAfterFree, .heapBufferOverflow, .definitelyLost, .definitelyLost, .indirectlyLost,
+            ])
         #expect(out.findings[0].auxiliary.count == 2)
         #expect(out.findings[1].auxiliary.count == 1)
         #expect(out.sanitizerLeakSummary == Tally(bytes: 131, blocks: 3))
@@ -172,34 +182,54 @@ struct SanitizerLogEdgeCaseTests {
     }
 
     static let nameCases: [NameCase] = [
-        .init(header: "stack-overflow on address 0x7ffd4a3b8ff8 (pc 0x55d0 bp 0x7ffd sp 0x7ffd T0)", summary: "stack-overflow /src/a.c:3 in f",
-              kind: .fatalSignal, rawKind: "stack-overflow", signal: "SIGSEGV"),
-        .init(header: "BUS on unknown address 0x7f0000000000 (pc 0x1 bp 0x2 sp 0x3 T0)", summary: nil,
-              kind: .fatalSignal, rawKind: "BUS", signal: "SIGBUS"),
-        .init(header: "FPE on unknown address 0x55d0 (pc 0x55d0 bp 0x2 sp 0x3 T0)", summary: nil,
-              kind: .fatalSignal, rawKind: "FPE", signal: "SIGFPE"),
-        .init(header: "memcpy-param-overlap: memory ranges [0x7ffc,0x7ffe) and [0x7ffd, 0x7fff) overlap", summary: "memcpy-param-overlap /src/a.c:4 in main",
-              kind: .overlap, rawKind: "memcpy-param-overlap"),
-        .init(header: "strcpy-param-overlap: memory ranges [0x1,0x5) and [0x2, 0x6) overlap", summary: nil,
-              kind: .overlap, rawKind: "strcpy-param-overlap"),
-        .init(header: "alloc-dealloc-mismatch (malloc vs operator delete) on 0x602000000010", summary: "alloc-dealloc-mismatch /src/a.cc:5 in operator delete(void*)",
-              kind: .mismatchedFree, rawKind: "alloc-dealloc-mismatch"),
-        .init(header: "new-delete-type-mismatch on 0x603000000010 in thread T0:", summary: nil,
-              kind: .mismatchedFree, rawKind: "new-delete-type-mismatch"),
-        .init(header: "stack-use-after-return on address 0x7f5e (pc 0x1 bp 0x2 sp 0x3)", summary: nil,
-              kind: .stackUseAfterReturn, rawKind: "stack-use-after-return"),
-        .init(header: "dynamic-stack-buffer-overflow on address 0x7ffc at pc 0x1 bp 0x2 sp 0x3", summary: nil,
-              kind: .stackBufferOverflow, rawKind: "dynamic-stack-buffer-overflow"),
-        .init(header: "use-after-poison on address 0x6190 at pc 0x1 bp 0x2 sp 0x3", summary: "use-after-poison /src/a.c:9 in main",
-              kind: .other, rawKind: "use-after-poison"),
-        .init(header: "container-overflow on address 0x6030 at pc 0x1 bp 0x2 sp 0x3", summary: nil,
-              kind: .other, rawKind: "container-overflow"),
-        .init(header: "unknown-crash on address 0x6030 at pc 0x1 bp 0x2 sp 0x3", summary: nil,
-              kind: .other, rawKind: "unknown-crash"),
-        .init(header: "calloc parameters overflow: count * size (-1 * 1) cannot be represented in type size_t (thread T0)",
-              summary: "calloc-overflow /src/a.c:3 in main", kind: .other, rawKind: "calloc-overflow"),
-        .init(header: "requested allocation size 0xffffffffffffffff (0x800 after adjustments for alignment, red zones etc.) exceeds maximum supported size of 0x10000000000 (thread T0)",
-              summary: "allocation-size-too-big /src/a.c:3 in main", kind: .other, rawKind: "allocation-size-too-big"),
+        .init(
+            header: "stack-overflow on address 0x7ffd4a3b8ff8 (pc 0x55d0 bp 0x7ffd sp 0x7ffd T0)",
+            summary: "stack-overflow /src/a.c:3 in f",
+            kind: .fatalSignal, rawKind: "stack-overflow", signal: "SIGSEGV"),
+        .init(
+            header: "BUS on unknown address 0x7f0000000000 (pc 0x1 bp 0x2 sp 0x3 T0)", summary: nil,
+            kind: .fatalSignal, rawKind: "BUS", signal: "SIGBUS"),
+        .init(
+            header: "FPE on unknown address 0x55d0 (pc 0x55d0 bp 0x2 sp 0x3 T0)", summary: nil,
+            kind: .fatalSignal, rawKind: "FPE", signal: "SIGFPE"),
+        .init(
+            header: "memcpy-param-overlap: memory ranges [0x7ffc,0x7ffe) and [0x7ffd, 0x7fff) overlap",
+            summary: "memcpy-param-overlap /src/a.c:4 in main",
+            kind: .overlap, rawKind: "memcpy-param-overlap"),
+        .init(
+            header: "strcpy-param-overlap: memory ranges [0x1,0x5) and [0x2, 0x6) overlap", summary: nil,
+            kind: .overlap, rawKind: "strcpy-param-overlap"),
+        .init(
+            header: "alloc-dealloc-mismatch (malloc vs operator delete) on 0x602000000010",
+            summary: "alloc-dealloc-mismatch /src/a.cc:5 in operator delete(void*)",
+            kind: .mismatchedFree, rawKind: "alloc-dealloc-mismatch"),
+        .init(
+            header: "new-delete-type-mismatch on 0x603000000010 in thread T0:", summary: nil,
+            kind: .mismatchedFree, rawKind: "new-delete-type-mismatch"),
+        .init(
+            header: "stack-use-after-return on address 0x7f5e (pc 0x1 bp 0x2 sp 0x3)", summary: nil,
+            kind: .stackUseAfterReturn, rawKind: "stack-use-after-return"),
+        .init(
+            header: "dynamic-stack-buffer-overflow on address 0x7ffc at pc 0x1 bp 0x2 sp 0x3", summary: nil,
+            kind: .stackBufferOverflow, rawKind: "dynamic-stack-buffer-overflow"),
+        .init(
+            header: "use-after-poison on address 0x6190 at pc 0x1 bp 0x2 sp 0x3",
+            summary: "use-after-poison /src/a.c:9 in main",
+            kind: .other, rawKind: "use-after-poison"),
+        .init(
+            header: "container-overflow on address 0x6030 at pc 0x1 bp 0x2 sp 0x3", summary: nil,
+            kind: .other, rawKind: "container-overflow"),
+        .init(
+            header: "unknown-crash on address 0x6030 at pc 0x1 bp 0x2 sp 0x3", summary: nil,
+            kind: .other, rawKind: "unknown-crash"),
+        .init(
+            header:
+                "calloc parameters overflow: count * size (-1 * 1) cannot be represented in type size_t (thread T0)",
+            summary: "calloc-overflow /src/a.c:3 in main", kind: .other, rawKind: "calloc-overflow"),
+        .init(
+            header:
+                "requested allocation size 0xffffffffffffffff (0x800 after adjustments for alignment, red zones etc.) exceeds maximum supported size of 0x10000000000 (thread T0)",
+            summary: "allocation-size-too-big /src/a.c:3 in main", kind: .other, rawKind: "allocation-size-too-big"),
     ]
 
     @Test(arguments: nameCases)
@@ -262,40 +292,78 @@ struct SanitizerLogEdgeCaseTests {
     }
 
     static let frameCases: [FrameCase] = [
-        .init(line: "    #0 0x4c2a in malloc /path/file.c:12:3", function: "malloc", file: "/path/file.c", lineNumber: 12, object: nil, address: "0x4c2a"),
-        .init(line: "    #1 0x7f12 in foo (/lib/x.so+0x123)", function: "foo", file: nil, lineNumber: nil, object: "/lib/x.so", address: "0x7f12"),
-        .init(line: "    #2 0x7f13 (/lib/x.so+0x123)", function: nil, file: nil, lineNumber: nil, object: "/lib/x.so", address: "0x7f13"),
-        .init(line: "    #3 0x7f14 in __interceptor_malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69",
-              function: "__interceptor_malloc", file: "../../../../src/libsanitizer/asan/asan_malloc_linux.cpp", lineNumber: 69, object: nil, address: "0x7f14"),
-        .init(line: "    #4 0x55f in main (/tmp/bin+0xfedbd) (BuildId: 46c1a2f87abd8b35f750e5984d1f87ee99517590)",
-              function: "main", file: nil, lineNumber: nil, object: "/tmp/bin", address: "0x55f"),
-        .init(line: "    #5 0x7fa in __libc_start_main (/lib/x86_64-linux-gnu/libc.so.6+0x27249) (BuildId: 7c5e)",
-              function: "__libc_start_main", file: nil, lineNumber: nil, object: "/lib/x86_64-linux-gnu/libc.so.6", address: "0x7fa"),
-        .init(line: #"    #6 0x13e in malloc+0xb8 (C:\Program Files\app\app.exe+0x6b3298)"#, function: "malloc", file: nil, lineNumber: nil,
-              object: #"C:\Program Files\app\app.exe"#, address: "0x13e"),
-        .init(line: "    #7 0x7fe  (<unknown module>)", function: nil, file: nil, lineNumber: nil, object: nil, address: "0x7fe"),
-        .init(line: "    #8 0x7f3 in __interceptor_malloc ??:?", function: "__interceptor_malloc", file: nil, lineNumber: nil, object: nil, address: "0x7f3"),
-        .init(line: "    #9 0x7f4 in Builtin_impl /v8/src/builtins.cc:1115 (discriminator 1)", function: "Builtin_impl", file: "/v8/src/builtins.cc", lineNumber: 1115, object: nil, address: "0x7f4"),
-        .init(line: "    #10 0x55a in moq_ffi::tests::leak_x::h0123456789abcdef /src/lib.rs:12:5", function: "moq_ffi::tests::leak_x",
-              file: "/src/lib.rs", lineNumber: 12, object: nil, address: "0x55a", mangled: "moq_ffi::tests::leak_x::h0123456789abcdef"),
-        .init(line: "    #11 0x55b in <alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop::h0123456789abcdef /rustc/x/vec/mod.rs:3000:9",
-              function: "<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop", file: "/rustc/x/vec/mod.rs", lineNumber: 3000, object: nil,
-              address: "0x55b", mangled: "<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop::h0123456789abcdef"),
-        .init(line: "    #12 0x55c in _ZN7moq_ffi6client6create17h0123456789abcdefE (/t/libmoq_ffi.so+0x1234)", function: "moq_ffi::client::create",
-              file: nil, lineNumber: nil, object: "/t/libmoq_ffi.so", address: "0x55c", mangled: "_ZN7moq_ffi6client6create17h0123456789abcdefE"),
-        .init(line: "    #13 0x55d in _RNvCs1234_7moq_ffi11moq_connect /src/lib.rs:40", function: "moq_ffi::moq_connect",
-              file: "/src/lib.rs", lineNumber: 40, object: nil, address: "0x55d", mangled: "_RNvCs1234_7moq_ffi11moq_connect"),
-        .init(line: "    #14 0x55e in <&dyn core::ops::function::Fn<(), Output = i32> + core::marker::Sync as core::ops::function::FnOnce<()>>::call_once /rustc/x/function.rs:250:5",
-              function: "<&dyn core::ops::function::Fn<(), Output = i32> + core::marker::Sync as core::ops::function::FnOnce<()>>::call_once",
-              file: "/rustc/x/function.rs", lineNumber: 250, object: nil, address: "0x55e"),
-        .init(line: "    #15 0x55f in std::rt::lang_start::<()>::{closure#0}", function: "std::rt::lang_start::<()>::{closure#0}",
-              file: nil, lineNumber: nil, object: nil, address: "0x55f"),
-        .init(line: "\t#16 0x560 in operator delete(void*)", function: "operator delete(void*)", file: nil, lineNumber: nil, object: nil, address: "0x560"),
+        .init(
+            line: "    #0 0x4c2a in malloc /path/file.c:12:3", function: "malloc", file: "/path/file.c", lineNumber: 12,
+            object: nil, address: "0x4c2a"),
+        .init(
+            line: "    #1 0x7f12 in foo (/lib/x.so+0x123)", function: "foo", file: nil, lineNumber: nil,
+            object: "/lib/x.so", address: "0x7f12"),
+        .init(
+            line: "    #2 0x7f13 (/lib/x.so+0x123)", function: nil, file: nil, lineNumber: nil, object: "/lib/x.so",
+            address: "0x7f13"),
+        .init(
+            line: "    #3 0x7f14 in __interceptor_malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69",
+            function: "__interceptor_malloc", file: "../../../../src/libsanitizer/asan/asan_malloc_linux.cpp",
+            lineNumber: 69, object: nil, address: "0x7f14"),
+        .init(
+            line: "    #4 0x55f in main (/tmp/bin+0xfedbd) (BuildId: 46c1a2f87abd8b35f750e5984d1f87ee99517590)",
+            function: "main", file: nil, lineNumber: nil, object: "/tmp/bin", address: "0x55f"),
+        .init(
+            line: "    #5 0x7fa in __libc_start_main (/lib/x86_64-linux-gnu/libc.so.6+0x27249) (BuildId: 7c5e)",
+            function: "__libc_start_main", file: nil, lineNumber: nil, object: "/lib/x86_64-linux-gnu/libc.so.6",
+            address: "0x7fa"),
+        .init(
+            line: #"    #6 0x13e in malloc+0xb8 (C:\Program Files\app\app.exe+0x6b3298)"#, function: "malloc",
+            file: nil, lineNumber: nil,
+            object: #"C:\Program Files\app\app.exe"#, address: "0x13e"),
+        .init(
+            line: "    #7 0x7fe  (<unknown module>)", function: nil, file: nil, lineNumber: nil, object: nil,
+            address: "0x7fe"),
+        .init(
+            line: "    #8 0x7f3 in __interceptor_malloc ??:?", function: "__interceptor_malloc", file: nil,
+            lineNumber: nil, object: nil, address: "0x7f3"),
+        .init(
+            line: "    #9 0x7f4 in Builtin_impl /v8/src/builtins.cc:1115 (discriminator 1)", function: "Builtin_impl",
+            file: "/v8/src/builtins.cc", lineNumber: 1115, object: nil, address: "0x7f4"),
+        .init(
+            line: "    #10 0x55a in moq_ffi::tests::leak_x::h0123456789abcdef /src/lib.rs:12:5",
+            function: "moq_ffi::tests::leak_x",
+            file: "/src/lib.rs", lineNumber: 12, object: nil, address: "0x55a",
+            mangled: "moq_ffi::tests::leak_x::h0123456789abcdef"),
+        .init(
+            line:
+                "    #11 0x55b in <alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop::h0123456789abcdef /rustc/x/vec/mod.rs:3000:9",
+            function: "<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop", file: "/rustc/x/vec/mod.rs",
+            lineNumber: 3000, object: nil,
+            address: "0x55b", mangled: "<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop::h0123456789abcdef"),
+        .init(
+            line: "    #12 0x55c in _ZN7moq_ffi6client6create17h0123456789abcdefE (/t/libmoq_ffi.so+0x1234)",
+            function: "moq_ffi::client::create",
+            file: nil, lineNumber: nil, object: "/t/libmoq_ffi.so", address: "0x55c",
+            mangled: "_ZN7moq_ffi6client6create17h0123456789abcdefE"),
+        .init(
+            line: "    #13 0x55d in _RNvCs1234_7moq_ffi11moq_connect /src/lib.rs:40", function: "moq_ffi::moq_connect",
+            file: "/src/lib.rs", lineNumber: 40, object: nil, address: "0x55d",
+            mangled: "_RNvCs1234_7moq_ffi11moq_connect"),
+        .init(
+            line:
+                "    #14 0x55e in <&dyn core::ops::function::Fn<(), Output = i32> + core::marker::Sync as core::ops::function::FnOnce<()>>::call_once /rustc/x/function.rs:250:5",
+            function:
+                "<&dyn core::ops::function::Fn<(), Output = i32> + core::marker::Sync as core::ops::function::FnOnce<()>>::call_once",
+            file: "/rustc/x/function.rs", lineNumber: 250, object: nil, address: "0x55e"),
+        .init(
+            line: "    #15 0x55f in std::rt::lang_start::<()>::{closure#0}",
+            function: "std::rt::lang_start::<()>::{closure#0}",
+            file: nil, lineNumber: nil, object: nil, address: "0x55f"),
+        .init(
+            line: "\t#16 0x560 in operator delete(void*)", function: "operator delete(void*)", file: nil,
+            lineNumber: nil, object: nil, address: "0x560"),
     ]
 
     @Test(arguments: frameCases)
     func frameShapes(_ c: FrameCase) throws {
-        let text = "==1==ERROR: LeakSanitizer: detected memory leaks\nDirect leak of 8 byte(s) in 1 object(s) allocated from:\n\(c.line)\n\nSUMMARY: AddressSanitizer: 8 byte(s) leaked in 1 allocation(s).\n"
+        let text =
+            "==1==ERROR: LeakSanitizer: detected memory leaks\nDirect leak of 8 byte(s) in 1 object(s) allocated from:\n\(c.line)\n\nSUMMARY: AddressSanitizer: 8 byte(s) leaked in 1 allocation(s).\n"
         let out = SanitizerLogParser.parse(text: text)
         let frame = try #require(out.findings.first?.stack.first)
         #expect(frame.function == c.function)
@@ -307,7 +375,8 @@ struct SanitizerLogEdgeCaseTests {
     }
 
     @Test func crlfLinesAndThousandsOfFramesAreFine() {
-        var text = "==9==ERROR: LeakSanitizer: detected memory leaks\r\n\r\nDirect leak of 40 byte(s) in 2 object(s) allocated from:\r\n"
+        var text =
+            "==9==ERROR: LeakSanitizer: detected memory leaks\r\n\r\nDirect leak of 40 byte(s) in 2 object(s) allocated from:\r\n"
         for i in 0..<2000 { text += "    #\(i) 0x\(String(i, radix: 16)) in f\(i) /src/a.c:\(i + 1)\r\n" }
         text += "\r\nSUMMARY: AddressSanitizer: 40 byte(s) leaked in 2 allocation(s).\r\n"
         let out = SanitizerLogParser.parse(text: text)

@@ -84,69 +84,95 @@ struct SanitizerCapturedLogTests {
     }
 
     static let errorCases: [ErrorCase] = [
-        .init(file: "gcc-asan-heap-use-after-free.log", kind: .useAfterFree, rawKind: "heap-use-after-free",
-              top: "main", topLine: 6,
-              messageParts: ["READ of size 4 at 0x604000000018 thread T0", "8 bytes inside of 40-byte region"],
-              aux: ["freed by thread T0 here", "previously allocated by thread T0 here"],
-              auxTop: ["__interceptor_free", "__interceptor_malloc"]),
-        .init(file: "clang-asan-heap-use-after-free.log", kind: .useAfterFree, rawKind: "heap-use-after-free",
-              top: "main", topLine: 6,
-              messageParts: ["READ of size 4 at 0x7bfcf7be0018 thread T0", "8 bytes inside of 40-byte region"],
-              aux: ["freed by thread T0 here", "previously allocated by thread T0 here"],
-              auxTop: ["free", "malloc"]),
-        .init(file: "gcc-asan-heap-buffer-overflow.log", kind: .heapBufferOverflow, rawKind: "heap-buffer-overflow",
-              top: "main", topLine: 5,
-              messageParts: ["WRITE of size 4", "0 bytes to the right of 40-byte region"],
-              aux: ["allocated by thread T0 here"], auxTop: ["__interceptor_malloc"]),
-        .init(file: "clang-asan-heap-buffer-overflow.log", kind: .heapBufferOverflow, rawKind: "heap-buffer-overflow",
-              top: "main", topLine: 5,
-              messageParts: ["WRITE of size 4", "0 bytes after 40-byte region"],
-              aux: ["allocated by thread T0 here"], auxTop: ["malloc"]),
-        .init(file: "gcc-asan-stack-buffer-overflow.log", kind: .stackBufferOverflow, rawKind: "stack-buffer-overflow",
-              top: "main", topLine: 4,
-              messageParts: ["READ of size 4", "is located in stack of thread T0 at offset 64 in frame"],
-              aux: ["Address 0x7fff2474cdd0 is located in stack of thread T0 at offset 64 in frame"], auxTop: ["main"]),
-        .init(file: "clang-asan-stack-buffer-overflow.log", kind: .stackBufferOverflow, rawKind: "stack-buffer-overflow",
-              top: "main", topLine: 4,
-              messageParts: ["READ of size 4", "is located in stack of thread T0 at offset 64 in frame"],
-              aux: ["Address 0x7b084d800040 is located in stack of thread T0 at offset 64 in frame"], auxTop: ["main"]),
-        .init(file: "gcc-asan-global-buffer-overflow.log", kind: .globalBufferOverflow, rawKind: "global-buffer-overflow",
-              top: "main", topLine: 4,
-              messageParts: ["READ of size 4", "0 bytes to the right of global variable 'table'"], aux: []),
-        .init(file: "clang-asan-global-buffer-overflow.log", kind: .globalBufferOverflow, rawKind: "global-buffer-overflow",
-              top: "main", topLine: 4,
-              messageParts: ["READ of size 4", "0 bytes after global variable 'table'"], aux: []),
-        .init(file: "gcc-asan-stack-use-after-scope.log", kind: .stackUseAfterScope, rawKind: "stack-use-after-scope",
-              top: "main", topLine: 7,
-              messageParts: ["WRITE of size 4", "at offset 32 in frame"],
-              aux: ["Address 0x7ffd06c42110 is located in stack of thread T0 at offset 32 in frame"], auxTop: ["main"]),
-        .init(file: "clang-asan-stack-use-after-scope.log", kind: .stackUseAfterScope, rawKind: "stack-use-after-scope",
-              top: "main", topLine: 7,
-              messageParts: ["WRITE of size 4", "at offset 32 in frame"],
-              aux: ["Address 0x7b5b6a300020 is located in stack of thread T0 at offset 32 in frame"], auxTop: ["main"]),
-        .init(file: "gcc-asan-double-free.log", kind: .doubleFree, rawKind: "double-free",
-              top: "__interceptor_free", topLine: 52, mainFrameIndex: 1,
-              messageParts: ["attempting double-free on 0x602000000010 in thread T0", "0 bytes inside of 16-byte region"],
-              aux: ["freed by thread T0 here", "previously allocated by thread T0 here"],
-              auxTop: ["__interceptor_free", "__interceptor_malloc"]),
-        .init(file: "clang-asan-double-free.log", kind: .doubleFree, rawKind: "double-free",
-              top: "free", topLine: 51, mainFrameIndex: 1,
-              messageParts: ["attempting double-free on 0x7c182dbe0010 in thread T0", "0 bytes inside of 16-byte region"],
-              aux: ["freed by thread T0 here", "previously allocated by thread T0 here"], auxTop: ["free", "malloc"]),
-        .init(file: "gcc-asan-invalid-free.log", kind: .invalidFree, rawKind: "bad-free",
-              top: "__interceptor_free", topLine: 52, mainFrameIndex: 1,
-              messageParts: ["attempting free on address which was not malloc()-ed: 0x602000000018", "8 bytes inside of 16-byte region"],
-              aux: ["allocated by thread T0 here"], auxTop: ["__interceptor_malloc"]),
+        .init(
+            file: "gcc-asan-heap-use-after-free.log", kind: .useAfterFree, rawKind: "heap-use-after-free",
+            top: "main", topLine: 6,
+            messageParts: ["READ of size 4 at 0x604000000018 thread T0", "8 bytes inside of 40-byte region"],
+            aux: ["freed by thread T0 here", "previously allocated by thread T0 here"],
+            auxTop: ["__interceptor_free", "__interceptor_malloc"]),
+        .init(
+            file: "clang-asan-heap-use-after-free.log", kind: .useAfterFree, rawKind: "heap-use-after-free",
+            top: "main", topLine: 6,
+            messageParts: ["READ of size 4 at 0x7bfcf7be0018 thread T0", "8 bytes inside of 40-byte region"],
+            aux: ["freed by thread T0 here", "previously allocated by thread T0 here"],
+            auxTop: ["free", "malloc"]),
+        .init(
+            file: "gcc-asan-heap-buffer-overflow.log", kind: .heapBufferOverflow, rawKind: "heap-buffer-overflow",
+            top: "main", topLine: 5,
+            messageParts: ["WRITE of size 4", "0 bytes to the right of 40-byte region"],
+            aux: ["allocated by thread T0 here"], auxTop: ["__interceptor_malloc"]),
+        .init(
+            file: "clang-asan-heap-buffer-overflow.log", kind: .heapBufferOverflow, rawKind: "heap-buffer-overflow",
+            top: "main", topLine: 5,
+            messageParts: ["WRITE of size 4", "0 bytes after 40-byte region"],
+            aux: ["allocated by thread T0 here"], auxTop: ["malloc"]),
+        .init(
+            file: "gcc-asan-stack-buffer-overflow.log", kind: .stackBufferOverflow, rawKind: "stack-buffer-overflow",
+            top: "main", topLine: 4,
+            messageParts: ["READ of size 4", "is located in stack of thread T0 at offset 64 in frame"],
+            aux: ["Address 0x7fff2474cdd0 is located in stack of thread T0 at offset 64 in frame"], auxTop: ["main"]),
+        .init(
+            file: "clang-asan-stack-buffer-overflow.log", kind: .stackBufferOverflow, rawKind: "stack-buffer-overflow",
+            top: "main", topLine: 4,
+            messageParts: ["READ of size 4", "is located in stack of thread T0 at offset 64 in frame"],
+            aux: ["Address 0x7b084d800040 is located in stack of thread T0 at offset 64 in frame"], auxTop: ["main"]),
+        .init(
+            file: "gcc-asan-global-buffer-overflow.log", kind: .globalBufferOverflow, rawKind: "global-buffer-overflow",
+            top: "main", topLine: 4,
+            messageParts: ["READ of size 4", "0 bytes to the right of global variable 'table'"], aux: []),
+        .init(
+            file: "clang-asan-global-buffer-overflow.log", kind: .globalBufferOverflow,
+            rawKind: "global-buffer-overflow",
+            top: "main", topLine: 4,
+            messageParts: ["READ of size 4", "0 bytes after global variable 'table'"], aux: []),
+        .init(
+            file: "gcc-asan-stack-use-after-scope.log", kind: .stackUseAfterScope, rawKind: "stack-use-after-scope",
+            top: "main", topLine: 7,
+            messageParts: ["WRITE of size 4", "at offset 32 in frame"],
+            aux: ["Address 0x7ffd06c42110 is located in stack of thread T0 at offset 32 in frame"], auxTop: ["main"]),
+        .init(
+            file: "clang-asan-stack-use-after-scope.log", kind: .stackUseAfterScope, rawKind: "stack-use-after-scope",
+            top: "main", topLine: 7,
+            messageParts: ["WRITE of size 4", "at offset 32 in frame"],
+            aux: ["Address 0x7b5b6a300020 is located in stack of thread T0 at offset 32 in frame"], auxTop: ["main"]),
+        .init(
+            file: "gcc-asan-double-free.log", kind: .doubleFree, rawKind: "double-free",
+            top: "__interceptor_free", topLine: 52, mainFrameIndex: 1,
+            messageParts: [
+                "attempting double-free on 0x602000000010 in thread T0", "0 bytes inside of 16-byte region",
+            ],
+            aux: ["freed by thread T0 here", "previously allocated by thread T0 here"],
+            auxTop: ["__interceptor_free", "__interceptor_malloc"]),
+        .init(
+            file: "clang-asan-double-free.log", kind: .doubleFree, rawKind: "double-free",
+            top: "free", topLine: 51, mainFrameIndex: 1,
+            messageParts: [
+                "attempting double-free on 0x7c182dbe0010 in thread T0", "0 bytes inside of 16-byte region",
+            ],
+            aux: ["freed by thread T0 here", "previously allocated by thread T0 here"], auxTop: ["free", "malloc"]),
+        .init(
+            file: "gcc-asan-invalid-free.log", kind: .invalidFree, rawKind: "bad-free",
+            top: "__interceptor_free", topLine: 52, mainFrameIndex: 1,
+            messageParts: [
+                "attempting free on address which was not malloc()-ed: 0x602000000018",
+                "8 bytes inside of 16-byte region",
+            ],
+            aux: ["allocated by thread T0 here"], auxTop: ["__interceptor_malloc"]),
         // clang 21's runtime reports free(p + 8) of a live block as a double-free
         // (no "freed by" stack): the parser reports what the checker said.
-        .init(file: "clang-asan-invalid-free.log", kind: .doubleFree, rawKind: "double-free",
-              top: "free", topLine: 51, mainFrameIndex: 1,
-              messageParts: ["attempting double-free on 0x7badd31e0018", "8 bytes inside of 16-byte region"],
-              aux: ["allocated by thread T0 here"], auxTop: ["malloc"]),
-        .init(file: "gcc-asan-segv.log", kind: .fatalSignal, rawKind: "SEGV", top: "main", topLine: 4,
-              messageParts: ["SEGV on unknown address 0x000000000010", "The signal is caused by a READ memory access."], aux: []),
-        .init(file: "clang-asan-segv.log", kind: .fatalSignal, rawKind: "SEGV", top: "main", topLine: 4,
-              messageParts: ["SEGV on unknown address 0x000000000010", "The signal is caused by a READ memory access."], aux: []),
+        .init(
+            file: "clang-asan-invalid-free.log", kind: .doubleFree, rawKind: "double-free",
+            top: "free", topLine: 51, mainFrameIndex: 1,
+            messageParts: ["attempting double-free on 0x7badd31e0018", "8 bytes inside of 16-byte region"],
+            aux: ["allocated by thread T0 here"], auxTop: ["malloc"]),
+        .init(
+            file: "gcc-asan-segv.log", kind: .fatalSignal, rawKind: "SEGV", top: "main", topLine: 4,
+            messageParts: ["SEGV on unknown address 0x000000000010", "The signal is caused by a READ memory access."],
+            aux: []),
+        .init(
+            file: "clang-asan-segv.log", kind: .fatalSignal, rawKind: "SEGV", top: "main", topLine: 4,
+            messageParts: ["SEGV on unknown address 0x000000000010", "The signal is caused by a READ memory access."],
+            aux: []),
     ]
 
     @Test(arguments: errorCases)
@@ -179,7 +205,9 @@ struct SanitizerCapturedLogTests {
         }
     }
 
-    @Test(arguments: [("gcc-asan-recover-multiple.log", "to the right of"), ("clang-asan-recover-multiple.log", "after")])
+    @Test(arguments: [
+        ("gcc-asan-recover-multiple.log", "to the right of"), ("clang-asan-recover-multiple.log", "after"),
+    ])
     func recoverModeSeveralReportsOneProcess(file: String, wording: String) throws {
         // -fsanitize-recover=address, ASAN_OPTIONS=halt_on_error=0: the process
         // exits 0 after two error reports and a leak report.
@@ -215,9 +243,10 @@ struct SanitizerCapturedLogTests {
         #expect(f.message.contains("4 bytes inside of 16-byte region"))
         #expect(f.stack[0].function == "worker")
         #expect(f.stack[0].line == 10)
-        #expect(f.auxiliary.map(\.what) == [
-            "freed by thread T0 here", "previously allocated by thread T0 here", "Thread T1 created by T0 here",
-        ])
+        #expect(
+            f.auxiliary.map(\.what) == [
+                "freed by thread T0 here", "previously allocated by thread T0 here", "Thread T1 created by T0 here",
+            ])
         #expect(f.auxiliary[2].stack[0].function?.hasSuffix("pthread_create") == true)
         #expect(f.auxiliary[2].stack[1].function == "main")
         #expect(f.auxiliary[2].stack[1].line == 17)

@@ -18,24 +18,33 @@ import Testing
     @Test func withoutACacheOneShardPerCoreRoundRobin() {
         let planner = ShardPlanner(cores: 2, startupSeconds: ShardPlanner.valgrindStartupSeconds)
         let shards = planner.plan(binary: Self.bin, tests: Self.tests(5))
-        #expect(shards == [
-            Shard(binary: Self.bin, tests: ["tests::t00", "tests::t02", "tests::t04"]),
-            Shard(binary: Self.bin, tests: ["tests::t01", "tests::t03"]),
-        ])
+        #expect(
+            shards == [
+                Shard(binary: Self.bin, tests: ["tests::t00", "tests::t02", "tests::t04"]),
+                Shard(binary: Self.bin, tests: ["tests::t01", "tests::t03"]),
+            ])
         #expect(shards[0].ids == ["tests::t00", "tests::t02", "tests::t04"].map { TestID(binary: Self.bin, test: $0) })
         // Fewer tests than cores: one test per shard; none: no shard; duplicates listed once.
-        #expect(ShardPlanner(cores: 8, startupSeconds: 0.45).plan(binary: Self.bin, tests: ["a", "b", "a"]).map(\.tests) == [["a"], ["b"]])
+        #expect(
+            ShardPlanner(cores: 8, startupSeconds: 0.45).plan(binary: Self.bin, tests: ["a", "b", "a"]).map(\.tests)
+                == [["a"], ["b"]])
         #expect(planner.plan(binary: Self.bin, tests: []) == [])
         #expect(ShardPlanner(cores: 0, startupSeconds: 0.45).cores == 1)
     }
 
     /// Longest first on the least-loaded shard; each shard's tests in listing order.
     @Test func longestFirstBalancingFromTheCache() {
-        let timings = cache(["tests::t00": 1, "tests::t01": 7, "tests::t02": 2, "tests::t03": 4, "tests::t04": 3, "tests::t05": 3])
-        let shards = ShardPlanner(cores: 2, startupSeconds: 0.45).plan(binary: Self.bin, tests: Self.tests(6), timings: timings)
+        let timings = cache([
+            "tests::t00": 1, "tests::t01": 7, "tests::t02": 2, "tests::t03": 4, "tests::t04": 3, "tests::t05": 3,
+        ])
+        let shards = ShardPlanner(cores: 2, startupSeconds: 0.45).plan(
+            binary: Self.bin, tests: Self.tests(6), timings: timings)
         // LPT: t01 (7) → A, t03 (4) → B, t04 (3) → B = 7, t05 (3) → A = 10 (tie: lower shard),
         // t02 (2) → B = 9, t00 (1) → B = 10. Equal estimates: the shard holding the first listed test first.
-        #expect(shards.map(\.tests) == [["tests::t00", "tests::t02", "tests::t03", "tests::t04"], ["tests::t01", "tests::t05"]])
+        #expect(
+            shards.map(\.tests) == [
+                ["tests::t00", "tests::t02", "tests::t03", "tests::t04"], ["tests::t01", "tests::t05"],
+            ])
         #expect(shards.map(\.estimatedSeconds) == [10.45, 10.45])
         // Round-robin would have given 1+2+3=6 and 7+4+3=14.
     }
@@ -43,7 +52,8 @@ import Testing
     /// Tests the cache does not know count as the mean of those it does.
     @Test func unknownTestsCountAsTheMean() {
         let timings = cache(["tests::t00": 6, "tests::t01": 2])
-        let shards = ShardPlanner(cores: 2, startupSeconds: 0.01).plan(binary: Self.bin, tests: Self.tests(4), timings: timings)
+        let shards = ShardPlanner(cores: 2, startupSeconds: 0.01).plan(
+            binary: Self.bin, tests: Self.tests(4), timings: timings)
         // Durations 6, 2, 4, 4 → A: 6, B: 4, B: 8 → A: 6+2=8.
         #expect(shards.map(\.tests) == [["tests::t00", "tests::t01"], ["tests::t02", "tests::t03"]])
         #expect(shards.map(\.estimatedSeconds) == [8.01, 8.01])
@@ -58,8 +68,9 @@ import Testing
         #expect(one.count == 1)
         #expect(one[0].tests == Self.tests(48))
         // The same tests under a sanitizer (10 ms start-up): worth splitting.
-        #expect(ShardPlanner(cores: 2, startupSeconds: ShardPlanner.sanitizerStartupSeconds)
-            .plan(binary: Self.bin, tests: Self.tests(48), timings: tiny).map(\.tests.count) == [24, 24])
+        #expect(
+            ShardPlanner(cores: 2, startupSeconds: ShardPlanner.sanitizerStartupSeconds)
+                .plan(binary: Self.bin, tests: Self.tests(48), timings: tiny).map(\.tests.count) == [24, 24])
         #expect(planner.shardCount(tests: 48, work: 0.24) == 1)
         #expect(planner.shardCount(tests: 48, work: 0.9) == 2)
         #expect(ShardPlanner(cores: 4, startupSeconds: 0.45).shardCount(tests: 48, work: 1.0) == 2)
@@ -80,16 +91,24 @@ import Testing
     // MARK: JobQueue
 
     @Test func oneQueueLongestFirst() {
-        struct Job: Equatable { var name: String; var seconds: Double? }
+        struct Job: Equatable {
+            var name: String
+            var seconds: Double?
+        }
         let jobs = [
-            Job(name: "ctest t1", seconds: 0.5), Job(name: "lib shard 1", seconds: 4), Job(name: "new binary", seconds: nil),
-            Job(name: "feature set with_moq", seconds: 9), Job(name: "lib shard 2", seconds: 4), Job(name: "ctest t2", seconds: nil),
+            Job(name: "ctest t1", seconds: 0.5), Job(name: "lib shard 1", seconds: 4),
+            Job(name: "new binary", seconds: nil),
+            Job(name: "feature set with_moq", seconds: 9), Job(name: "lib shard 2", seconds: 4),
+            Job(name: "ctest t2", seconds: nil),
         ]
-        #expect(JobQueue.longestFirst(jobs, seconds: \.seconds).map(\.name) == [
-            "new binary", "ctest t2", "feature set with_moq", "lib shard 1", "lib shard 2", "ctest t1",
-        ])
+        #expect(
+            JobQueue.longestFirst(jobs, seconds: \.seconds).map(\.name) == [
+                "new binary", "ctest t2", "feature set with_moq", "lib shard 1", "lib shard 2", "ctest t1",
+            ])
         // Shards of two binaries go through the same queue by their estimates.
-        let a = ShardPlanner(cores: 2, startupSeconds: 0.45).plan(binary: "a", tests: ["x", "y"], timings: TimingCache(seconds: [TestID(binary: "a", test: "x"): 3, TestID(binary: "a", test: "y"): 1]))
+        let a = ShardPlanner(cores: 2, startupSeconds: 0.45).plan(
+            binary: "a", tests: ["x", "y"],
+            timings: TimingCache(seconds: [TestID(binary: "a", test: "x"): 3, TestID(binary: "a", test: "y"): 1]))
         let b = [Shard(binary: "b", tests: ["z"], estimatedSeconds: 2)]
         #expect(JobQueue.longestFirst(a + b, seconds: \.estimatedSeconds).map(\.tests) == [["x"], ["z"], ["y"]])
     }
@@ -116,7 +135,8 @@ import Testing
     }
 
     @Test func cacheFileRoundTripsSortedAndAtomically() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sched-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sched-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("target/moq-leakcheck/timings.json").path
         // Missing file: an empty cache.
@@ -128,40 +148,51 @@ import Testing
         try c.save(path: path)
         #expect(try TimingCache.load(path: path) == c)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text == """
-            {
-              "tests" : [
+        #expect(
+            text == """
                 {
-                  "binary" : "ctest:c_tests/t1",
-                  "seconds" : 1.5
-                },
-                {
-                  "binary" : "test:lifecycle[]",
-                  "seconds" : 2,
-                  "test" : "a"
-                },
-                {
-                  "binary" : "test:lifecycle[]",
-                  "seconds" : 0.25,
-                  "test" : "b"
+                  "tests" : [
+                    {
+                      "binary" : "ctest:c_tests/t1",
+                      "seconds" : 1.5
+                    },
+                    {
+                      "binary" : "test:lifecycle[]",
+                      "seconds" : 2,
+                      "test" : "a"
+                    },
+                    {
+                      "binary" : "test:lifecycle[]",
+                      "seconds" : 0.25,
+                      "test" : "b"
+                    }
+                  ],
+                  "version" : 1
                 }
-              ],
-              "version" : 1
-            }
 
-            """)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) == ["timings.json"])
+                """)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) == [
+                "timings.json"
+            ])
     }
 
     @Test func unusableCacheFileIsAOneLineError() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sched-bad-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sched-bad-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("timings.json").path
         try "{not json".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: TimingCacheError(path: path, reason: "is not a timing cache (malformed JSON)")) { try TimingCache.load(path: path) }
+        #expect(throws: TimingCacheError(path: path, reason: "is not a timing cache (malformed JSON)")) {
+            try TimingCache.load(path: path)
+        }
         try #"{"version": 2, "tests": []}"#.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: TimingCacheError(path: path, reason: "has version 2, expected 1")) { try TimingCache.load(path: path) }
-        #expect(TimingCacheError(path: "t.json", reason: "has version 2, expected 1").description == "timing cache t.json has version 2, expected 1")
+        #expect(throws: TimingCacheError(path: path, reason: "has version 2, expected 1")) {
+            try TimingCache.load(path: path)
+        }
+        #expect(
+            TimingCacheError(path: "t.json", reason: "has version 2, expected 1").description
+                == "timing cache t.json has version 2, expected 1")
     }
 }

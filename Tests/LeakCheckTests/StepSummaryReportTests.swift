@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 @Suite struct StepSummaryReportTests {
@@ -11,7 +12,8 @@ import Testing
         let i = try #require(report.runs[r].findings.firstIndex { $0.suppressedBy == nil })
         report.runs[r].findings[i].boundary = Boundary(
             function: "moq_connect", file: "/tmp/lc-render/a/moq_ffi/src/lib.rs", line: 132,
-            caller: CodeLocation(function: "errors::leak_error_message", file: "/tmp/lc-render/a/moq_ffi/tests/errors.rs", line: 74),
+            caller: CodeLocation(
+                function: "errors::leak_error_message", file: "/tmp/lc-render/a/moq_ffi/tests/errors.rs", line: 74),
             release: "moq_free_str")
         return report
     }
@@ -24,7 +26,8 @@ import Testing
     /// Golden: `Tests/Fixtures/reports/step-summary-leak-demo.md`. Re-record with
     /// `LEAKCHECK_RECORD_GOLDEN=1 swift test --filter StepSummaryReportTests` and review the diff.
     @Test func leakingRunMatchesTheGolden() throws {
-        let md = StepSummaryRenderer(path: "summary.md", reportFiles: Self.files).markdown(try Self.report(), context: ReportFixtures.context())
+        let md = StepSummaryRenderer(path: "summary.md", reportFiles: Self.files).markdown(
+            try Self.report(), context: ReportFixtures.context())
         let golden = Paths.fixture("reports/step-summary-leak-demo.md")
         if ProcessInfo.processInfo.environment["LEAKCHECK_RECORD_GOLDEN"] == "1" {
             try md.write(to: golden, atomically: true, encoding: .utf8)
@@ -54,7 +57,8 @@ import Testing
     }
 
     @Test func cleanRunSaysSoAndListsTheNoiseSuppressions() throws {
-        let md = StepSummaryRenderer(path: "s.md").markdown(try ReportFixtures.report("clean-valgrind-asan"), context: ReportFixtures.context())
+        let md = StepSummaryRenderer(path: "s.md").markdown(
+            try ReportFixtures.report("clean-valgrind-asan"), context: ReportFixtures.context())
         let lines = md.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "## moq-leakcheck: ✓ nothing fails the gate (exit 0)")
         #expect(!md.contains("Failing the gate"))
@@ -62,6 +66,9 @@ import Testing
         var broad = try ReportFixtures.report("clean-valgrind-asan")
         broad.suppressions[0].overBroad = true
         let flagged = StepSummaryRenderer(path: "s.md").markdown(broad, context: ReportFixtures.context())
-        #expect(flagged.split(separator: "\n").filter { $0.hasSuffix("| ‼ over-broad: hid findings in the crate's own code |") }.count == 1)
+        #expect(
+            flagged.split(separator: "\n").filter {
+                $0.hasSuffix("| ‼ over-broad: hid findings in the crate's own code |")
+            }.count == 1)
     }
 }

@@ -8,11 +8,13 @@ import Testing
 @Suite struct StreamParseTests {
     static let sanitizerLogs: [String] = {
         let dir = Paths.logs.appendingPathComponent("sanitizer").path
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".log") }.sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".log") }
+            .sorted()
     }()
     static let valgrindXMLs: [String] = {
         let dir = Paths.logs.appendingPathComponent("valgrind").path
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".xml") }.sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".xml") }
+            .sorted()
     }()
 
     @Test func fixtureListsAreComplete() {
@@ -84,7 +86,8 @@ import Testing
         let start = try #require(text.range(of: "<error>"))
         let end = try #require(text.range(of: "</error>"))
         let block = String(text[start.lowerBound..<end.upperBound])
-        let repeated = String(text[..<start.lowerBound]) + String(repeating: block + "\n", count: 30)
+        let repeated =
+            String(text[..<start.lowerBound]) + String(repeating: block + "\n", count: 30)
             + String(text[end.upperBound...])
         let path = try temporaryFile(repeated)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -130,7 +133,8 @@ import Testing
         let path = try temporaryFile(lines.joined(separator: "\n"))
         defer { try? FileManager.default.removeItem(atPath: path) }
         var batches: [String] = []
-        try StreamingLogParser.forEachBatch(fileAt: path, batchBytes: 1, boundary: StreamingLogParser.sanitizerBoundary) {
+        try StreamingLogParser.forEachBatch(fileAt: path, batchBytes: 1, boundary: StreamingLogParser.sanitizerBoundary)
+        {
             batches.append(String(decoding: $0, as: UTF8.self))
             return true
         }
@@ -140,7 +144,8 @@ import Testing
                 rule + "\n==1==ERROR: LeakSanitizer: detected memory leaks\nDirect leak of 8 byte(s)\n"
                     + "SUMMARY: AddressSanitizer: 8 byte(s) leaked in 1 allocation(s).\n",
                 "more noise\n",
-                "AddressSanitizer:DEADLYSIGNAL\n" + rule + "\n==2==ERROR: AddressSanitizer: SEGV on unknown address\ntail",
+                "AddressSanitizer:DEADLYSIGNAL\n" + rule
+                    + "\n==2==ERROR: AddressSanitizer: SEGV on unknown address\ntail",
             ])
         #expect(batches.joined() == lines.joined(separator: "\n"))
     }

@@ -8,7 +8,8 @@ import Testing
 @Suite struct StreamTextTests {
     static let textLogs: [String] = {
         let dir = Paths.logs.appendingPathComponent("valgrind").path
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".txt") }
+            .sorted()
     }()
 
     @Test func fixtureListIsComplete() {
@@ -23,7 +24,9 @@ import Testing
         var variants = [
             text, text.replacingOccurrences(of: "\n", with: "\r\n"), text.replacingOccurrences(of: "\n", with: "\r"),
         ]
-        for cut in [bytes.count / 3, 2 * bytes.count / 3] { variants.append(String(decoding: bytes[..<cut], as: UTF8.self)) }
+        for cut in [bytes.count / 3, 2 * bytes.count / 3] {
+            variants.append(String(decoding: bytes[..<cut], as: UTF8.self))
+        }
         for variant in variants {
             let path = try temporaryFile(variant)
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -53,14 +56,20 @@ import Testing
     @Test func lineReaderSplitsLikeLines() throws {
         let text = "a\r\nbb\rccc\n\n\r\r\ndddd\r\n\re\nf"
         var expected: [String] = []
-        Lines.forEach(text) { expected.append(String($0)); return true }
+        Lines.forEach(text) {
+            expected.append(String($0))
+            return true
+        }
         #expect(expected == ["a", "bb", "ccc", "", "", "", "dddd", "", "e", "f"])
         for ending in ["", "\n", "\r", "\r\n"] {
             let path = try temporaryFile(text + ending)
             defer { try? FileManager.default.removeItem(atPath: path) }
             for chunk in [1, 2, 3, 5, 64] {
                 var got: [String] = []
-                let summary = try LineReader.forEachLine(fileAt: path, chunkSize: chunk) { got.append(String($0)); return true }
+                let summary = try LineReader.forEachLine(fileAt: path, chunkSize: chunk) {
+                    got.append(String($0))
+                    return true
+                }
                 #expect(got == expected, "chunk \(chunk), ending \(ending.debugDescription)")
                 #expect(summary.bytes == (text + ending).utf8.count)
                 #expect(summary.terminated == !ending.isEmpty)
@@ -73,7 +82,10 @@ import Testing
         let path = try temporaryFile(String(repeating: "x", count: 10) + "\nyz")
         defer { try? FileManager.default.removeItem(atPath: path) }
         var got: [String] = []
-        try LineReader.forEachLine(fileAt: path, chunkSize: 3, maxLineBytes: 4) { got.append(String($0)); return true }
+        try LineReader.forEachLine(fileAt: path, chunkSize: 3, maxLineBytes: 4) {
+            got.append(String($0))
+            return true
+        }
         #expect(got == ["xxxx", "xxxx", "xx", "yz"])
     }
 

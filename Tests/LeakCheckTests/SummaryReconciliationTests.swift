@@ -79,7 +79,8 @@ import Testing
         #expect(!out.complete)
         #expect(
             out.incompleteReason
-                == "the loss records show 40 bytes in 1 blocks definitely lost, but valgrind's LEAK SUMMARY says 8 bytes in 1 blocks")
+                == "the loss records show 40 bytes in 1 blocks definitely lost, but valgrind's LEAK SUMMARY says 8 bytes in 1 blocks"
+        )
         #expect(out.findings.map(\.bytes) == [40])
     }
 
@@ -153,7 +154,9 @@ import Testing
             for name in try fm.contentsOfDirectory(atPath: Paths.corpus.appendingPathComponent(dir).path).sorted()
             where (name.hasSuffix(".exp") || name.hasSuffix(".xml")) && !placeholders.contains(name) {
                 let text = try Paths.corpusText("\(dir)/\(name)")
-                let out = text.contains("<valgrindoutput") ? ValgrindXMLParser.parse(text: text) : ValgrindTextParser.parse(text: text)
+                let out =
+                    text.contains("<valgrindoutput")
+                    ? ValgrindXMLParser.parse(text: text) : ValgrindTextParser.parse(text: text)
                 guard let summary = out.checkerSummary else { continue }
                 compared.append(name)
                 #expect(leakTotals(Totals(findings: out.findings)) == leakTotals(summary), "\(dir)/\(name)")
@@ -198,7 +201,8 @@ import Testing
         #expect(out.complete)
         #expect(gaps(out).isEmpty)
         // Shown children: not counted twice.
-        let shown = ValgrindXMLParser.parse(text: try Paths.fixtureText("logs/valgrind/leak-kinds-definite-with-indirect.xml"))
+        let shown = ValgrindXMLParser.parse(
+            text: try Paths.fixtureText("logs/valgrind/leak-kinds-definite-with-indirect.xml"))
         #expect(gaps(shown).isEmpty)
     }
 
@@ -215,7 +219,9 @@ import Testing
         #expect(gaps(out) == ["Leak_IndirectlyLost (summary only) 300/2", "Leak_StillReachable (summary only) 24/1"])
         // The (64 direct, 300 indirect) split explains the indirect gap, and says so.
         let indirect = try #require(out.findings.first { $0.summaryLeakKind == .indirectlyLost })
-        #expect(indirect.message.hasSuffix("; 300 of these bytes are the indirect part of the definitely/possibly lost records shown"))
+        #expect(
+            indirect.message.hasSuffix(
+                "; 300 of these bytes are the indirect part of the definitely/possibly lost records shown"))
         #expect(Policy().gates(indirect))
         let t = Totals(findings: out.findings)
         #expect(t.definitelyLost == Tally(bytes: 104, blocks: 2))
@@ -238,17 +244,20 @@ import Testing
 
     @Test func textRecordsAboveTheSummaryAreIncomplete() throws {
         var text = try Paths.fixtureText("logs/valgrind/client-leak-checks.txt")
-        text = text.replacingOccurrences(of: "definitely lost: 48 bytes in 2 blocks", with: "definitely lost: 40 bytes in 2 blocks")
+        text = text.replacingOccurrences(
+            of: "definitely lost: 48 bytes in 2 blocks", with: "definitely lost: 40 bytes in 2 blocks")
         let out = ValgrindTextParser.parse(text: text)
         #expect(!out.complete)
         #expect(
             out.incompleteReason
-                == "the loss records show 48 bytes in 2 blocks definitely lost, but valgrind's LEAK SUMMARY says 40 bytes in 2 blocks")
+                == "the loss records show 48 bytes in 2 blocks definitely lost, but valgrind's LEAK SUMMARY says 40 bytes in 2 blocks"
+        )
     }
 
     @Test func textErrorSummaryAboveTheRecordsShown() throws {
         var text = try Paths.fixtureText("logs/valgrind/invalid-read-after-block.txt")
-        text = text.replacingOccurrences(of: "ERROR SUMMARY: 1 errors from 1 contexts", with: "ERROR SUMMARY: 5 errors from 4 contexts")
+        text = text.replacingOccurrences(
+            of: "ERROR SUMMARY: 1 errors from 1 contexts", with: "ERROR SUMMARY: 5 errors from 4 contexts")
         let out = ValgrindTextParser.parse(text: text)
         #expect(out.complete)
         #expect(out.findings.map(\.rawKind) == ["InvalidRead", "errors (summary only)"])
@@ -256,9 +265,11 @@ import Testing
         #expect(Totals(findings: out.findings).errors == 4)
 
         let fewer = ValgrindTextParser.parse(
-            text: text.replacingOccurrences(of: "ERROR SUMMARY: 5 errors from 4 contexts", with: "ERROR SUMMARY: 0 errors from 0 contexts"))
+            text: text.replacingOccurrences(
+                of: "ERROR SUMMARY: 5 errors from 4 contexts", with: "ERROR SUMMARY: 0 errors from 0 contexts"))
         #expect(!fewer.complete)
-        #expect(fewer.incompleteReason == "the log shows 1 memory errors, but valgrind's ERROR SUMMARY counts 0 contexts")
+        #expect(
+            fewer.incompleteReason == "the log shows 1 memory errors, but valgrind's ERROR SUMMARY counts 0 contexts")
     }
 
     // MARK: LeakSanitizer

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import LeakCheck
 
 #if canImport(Glibc)
@@ -18,7 +19,9 @@ import Testing
     @Test func exitStatusAndArgvAreExact() throws {
         let out = tempPath("out")
         // argv is passed as is: no shell splits "a b".
-        let r = try Supervisor().run(ProcessSpec(executable: "sh", arguments: ["-c", "printf '%s|' \"$@\"; exit 7", "sh", "a b", "c"], stdoutPath: out))
+        let r = try Supervisor().run(
+            ProcessSpec(
+                executable: "sh", arguments: ["-c", "printf '%s|' \"$@\"; exit 7", "sh", "a b", "c"], stdoutPath: out))
         #expect(r.exitCode == 7 && r.signal == nil && !r.timedOut)
         #expect(try String(contentsOfFile: out, encoding: .utf8) == "a b|c|")
     }
@@ -62,7 +65,8 @@ import Testing
         let err = tempPath("err")
         let r = try Supervisor().run(
             ProcessSpec(
-                executable: "sh", arguments: ["-c", "head -c 8000000 /dev/zero; head -c 8000000 /dev/zero >&2"], stdoutPath: out,
+                executable: "sh", arguments: ["-c", "head -c 8000000 /dev/zero; head -c 8000000 /dev/zero >&2"],
+                stdoutPath: out,
                 stderrPath: err, timeout: 60))
         #expect(r.exitCode == 0)
         let outSize = try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int
@@ -89,7 +93,10 @@ import Testing
         // number of bodies running at once proves the jobs really overlap.
         let running = Mutex((now: 0, peak: 0))
         let r = parallelMap(Array(0..<6), jobs: 3) { _, i -> Int in
-            running.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+            running.withLock {
+                $0.now += 1
+                $0.peak = max($0.peak, $0.now)
+            }
             usleep(UInt32(200_000 - i * 30_000))
             running.withLock { $0.now -= 1 }
             return i * i
@@ -104,15 +111,20 @@ import Testing
         let run = RunResult(
             checker: .valgrind, executable: "/x/t", arguments: [],
             findings: [Finding(kind: .invalidRead, rawKind: "InvalidRead", message: "Invalid read of size 4")])
-        let report = Verdict.decide(runs: [run], suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false)
+        let report = Verdict.decide(
+            runs: [run], suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false)
         let obj = try JSONSerialization.jsonObject(with: JSONReport.encode(report)) as! [String: Any]
         #expect(obj["schemaVersion"] as? Int == 1)
         #expect(obj["status"] as? String == "findings")
         let r = (obj["runs"] as! [[String: Any]])[0]
-        for key in ["test", "signal", "exitCode"] { #expect(r.keys.contains(key) && r[key] is NSNull, "runs[0].\(key)") }
+        for key in ["test", "signal", "exitCode"] {
+            #expect(r.keys.contains(key) && r[key] is NSNull, "runs[0].\(key)")
+        }
         #expect(r["timedOut"] as? Bool == false)
         let f = (r["findings"] as! [[String: Any]])[0]
-        for key in ["bytes", "blocks", "suppressedBy"] { #expect(f.keys.contains(key) && f[key] is NSNull, "finding.\(key)") }
+        for key in ["bytes", "blocks", "suppressedBy"] {
+            #expect(f.keys.contains(key) && f[key] is NSNull, "finding.\(key)")
+        }
         #expect(f["kind"] as? String == "invalidRead")
         let totals = obj["totals"] as! [String: Any]
         #expect(totals["errors"] as? Int == 1)
@@ -120,7 +132,9 @@ import Testing
     }
 
     @Test func reportRoundTripsThroughDecoding() throws {
-        let f = Finding(kind: .definitelyLost, rawKind: "Leak_DefinitelyLost", bytes: 40, blocks: 1, indirectBytes: 16, message: "m", stack: [Frame(function: "malloc")])
+        let f = Finding(
+            kind: .definitelyLost, rawKind: "Leak_DefinitelyLost", bytes: 40, blocks: 1, indirectBytes: 16,
+            message: "m", stack: [Frame(function: "malloc")])
         let data = try JSONEncoder().encode(f)
         let back = try JSONDecoder().decode(Finding.self, from: data)
         #expect(back == f)

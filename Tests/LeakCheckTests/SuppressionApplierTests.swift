@@ -38,28 +38,35 @@ import Testing
             Self.leak(.possiblyLost, ["malloc", "std_noise", "main"], bytes: 48),
             Self.leak(.definitelyLost, ["malloc", "moq_ffi::make", "main"], bytes: 40),
             Self.leak(.stillReachable, ["malloc", "std_noise"], bytes: 544),
-            Finding(kind: .invalidRead, rawKind: "InvalidRead", message: "Invalid read of size 4", stack: [Frame(function: "moq_ffi::read")]),
+            Finding(
+                kind: .invalidRead, rawKind: "InvalidRead", message: "Invalid read of size 4",
+                stack: [Frame(function: "moq_ffi::read")]),
         ]
-        let applied = SuppressionApplier.apply(SuppressionMatcher(entries), to: findings, checker: .valgrind, ownCode: Self.own)
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(entries), to: findings, checker: .valgrind, ownCode: Self.own)
         #expect(applied.findings.map(\.suppressedBy) == ["noise", nil, "noise", "read"])
         #expect(applied.findings.map(\.suppressionSource) == ["a.supp:1", nil, "a.supp:1", "a.supp:17"])
         #expect(applied.findings.map(\.suppressionOverBroad) == [false, nil, false, true])
         // `fun:moq_ffi::*` takes the own frame with a wildcard: over-broad.
         // Helgrind's entry can never apply to memcheck findings: it is not listed.
-        #expect(applied.usage == [
-            SuppressionUsage(name: "noise", source: "a.supp:1", count: 2, bytes: 592, overBroad: false),
-            SuppressionUsage(name: "unused", source: "a.supp:7", count: 0, bytes: 0, overBroad: false),
-            SuppressionUsage(name: "read", source: "a.supp:17", count: 1, bytes: 0, overBroad: true),
-        ])
+        #expect(
+            applied.usage == [
+                SuppressionUsage(name: "noise", source: "a.supp:1", count: 2, bytes: 592, overBroad: false),
+                SuppressionUsage(name: "unused", source: "a.supp:7", count: 0, bytes: 0, overBroad: false),
+                SuppressionUsage(name: "read", source: "a.supp:17", count: 1, bytes: 0, overBroad: true),
+            ])
         let totals = Totals(findings: applied.findings)
         #expect(totals.definitelyLost == Tally(bytes: 40, blocks: 1))
         #expect(totals.suppressed == Tally(bytes: 592, blocks: 2))
         #expect(totals.suppressedErrors == 1)
         // Without own-code knowledge nothing can be called over-broad.
-        let blind = SuppressionApplier.apply(SuppressionMatcher(entries), to: findings, checker: .valgrind, ownCode: nil)
+        let blind = SuppressionApplier.apply(
+            SuppressionMatcher(entries), to: findings, checker: .valgrind, ownCode: nil)
         #expect(blind.findings[3].suppressionOverBroad == false)
         // Sanitizer runs only list `leak:` entries of sanitizer files.
-        #expect(SuppressionApplier.apply(SuppressionMatcher(entries), to: findings, checker: .asan, ownCode: nil).usage.isEmpty)
+        #expect(
+            SuppressionApplier.apply(SuppressionMatcher(entries), to: findings, checker: .asan, ownCode: nil).usage
+                .isEmpty)
     }
 
     @Test func alreadySuppressedFindingsAreLeftAlone() throws {
@@ -78,16 +85,23 @@ import Testing
     @Test func lsanStdThreadPatternHidesTheTestBodyAndIsOverBroad() throws {
         let rustc = "/rustc/e50aa6fba4e63ab34c72bf9acfd2c307c1155d1a/library"
         let stack = [
-            Frame(function: "malloc", file: "/rustc/llvm/src/llvm-project/compiler-rt/lib/asan/asan_malloc_linux.cpp", line: 67),
+            Frame(
+                function: "malloc", file: "/rustc/llvm/src/llvm-project/compiler-rt/lib/asan/asan_malloc_linux.cpp",
+                line: 67),
             Frame(function: "alloc::alloc::alloc", file: "\(rustc)/alloc/src/alloc.rs", line: 101),
             Frame(function: "<alloc::boxed::Box<[u8; 40]>>::new", file: "\(rustc)/alloc/src/boxed.rs", line: 286),
             Frame(function: "moq_ffi::tests::leaks_forty_bytes", file: "/tmp/supp/moq_ffi/src/lib.rs", line: 8),
             Frame(function: "test::run_test_in_process", file: "\(rustc)/test/src/lib.rs", line: 747),
-            Frame(function: "std::thread::lifecycle::spawn_unchecked::<test::run_test::{closure#1}, ()>::{closure#1}", file: "\(rustc)/std/src/thread/lifecycle.rs", line: 68),
-            Frame(function: "<std::sys::thread::unix::Thread>::new::thread_start", file: "\(rustc)/std/src/sys/thread/unix.rs", line: 118),
+            Frame(
+                function: "std::thread::lifecycle::spawn_unchecked::<test::run_test::{closure#1}, ()>::{closure#1}",
+                file: "\(rustc)/std/src/thread/lifecycle.rs", line: 68),
+            Frame(
+                function: "<std::sys::thread::unix::Thread>::new::thread_start",
+                file: "\(rustc)/std/src/sys/thread/unix.rs", line: 118),
             Frame(function: "start_thread", file: "nptl/./nptl/pthread_create.c", line: 442),
         ]
-        let leak = Finding(kind: .definitelyLost, rawKind: "Direct leak", bytes: 40, blocks: 1, message: "", stack: stack)
+        let leak = Finding(
+            kind: .definitelyLost, rawKind: "Direct leak", bytes: 40, blocks: 1, message: "", stack: stack)
         let entries = try SuppressionParser.parse(text: "leak:std::thread\nleak:^moq_ffi::cache\n", file: "guide.lsan")
         let own = OwnCode(crateNames: ["moq_ffi"], sourceRoots: ["/tmp/supp/moq_ffi/"])
         let applied = SuppressionApplier.apply(SuppressionMatcher(entries), to: [leak], checker: .asan, ownCode: own)

@@ -51,9 +51,11 @@ import Testing
         #expect(SuppressionMatcher.valgrindCoverage(patterns, twice, steps: &steps) == [0, 1, 1, 2, 3])
         #expect(SuppressionMatcher.valgrindCoverage([.ellipsis], [], steps: &steps) == [])
         #expect(SuppressionMatcher.valgrindCoverage([.fun("a")], [], steps: &steps) == nil)
-        let m = try #require(SuppressionMatcher.match(
-            try SuppressionParser.parse(text: "{\n t\n Memcheck:Leak\n fun:malloc\n ...\n fun:make_thing\n fun:main\n}\n", file: "t")[0],
-            Self.leak(stack), checker: .valgrind))
+        let m = try #require(
+            SuppressionMatcher.match(
+                try SuppressionParser.parse(
+                    text: "{\n t\n Memcheck:Leak\n fun:malloc\n ...\n fun:make_thing\n fun:main\n}\n", file: "t")[0],
+                Self.leak(stack), checker: .valgrind))
         #expect(m.coveredBy == [0, 1, 1, 2, 3, nil])
     }
 

@@ -16,10 +16,20 @@ import Testing
 
     @Test func shippedFilesExistAndParse() throws {
         let files = DefaultSuppressions.files(toolRoot: Paths.repoRoot.path + "/")
-        #expect(files == [Paths.repoRoot.path + "/suppressions/rust-std.supp", Paths.repoRoot.path + "/suppressions/rust-std.lsan"])
-        #expect(DefaultSuppressions.files(toolRoot: "/opt/moq") == ["/opt/moq/suppressions/rust-std.supp", "/opt/moq/suppressions/rust-std.lsan"])
+        #expect(
+            files == [
+                Paths.repoRoot.path + "/suppressions/rust-std.supp",
+                Paths.repoRoot.path + "/suppressions/rust-std.lsan",
+            ])
+        #expect(
+            DefaultSuppressions.files(toolRoot: "/opt/moq") == [
+                "/opt/moq/suppressions/rust-std.supp", "/opt/moq/suppressions/rust-std.lsan",
+            ])
         let entries = try Self.defaults
-        #expect(entries.map(\.name) == ["rust-std-main-thread-handle", "rust-std-stack-overflow-thread-info", "glibc-thread-tls-at-exit"])
+        #expect(
+            entries.map(\.name) == [
+                "rust-std-main-thread-handle", "rust-std-stack-overflow-thread-info", "glibc-thread-tls-at-exit",
+            ])
         // No entry starts with `...`: each is anchored on the allocator.
         #expect(entries.allSatisfy { $0.frames.first != .ellipsis })
     }
@@ -32,11 +42,17 @@ import Testing
         #expect(findings.map(\.kind) == [.possiblyLost, .stillReachable])
         #expect(findings.map(\.bytes) == [48, 544])
         let own = OwnCode(crateNames: ["clean_mt"], sourceRoots: ["/tmp/supp/clean_mt/"])
-        let applied = SuppressionApplier.apply(SuppressionMatcher(try Self.defaults), to: findings, checker: .valgrind, ownCode: own)
-        #expect(applied.findings.map(\.suppressedBy) == ["rust-std-main-thread-handle", "rust-std-stack-overflow-thread-info"])
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(try Self.defaults), to: findings, checker: .valgrind, ownCode: own)
+        #expect(
+            applied.findings.map(\.suppressedBy) == [
+                "rust-std-main-thread-handle", "rust-std-stack-overflow-thread-info",
+            ])
         #expect(applied.findings.allSatisfy { $0.suppressionOverBroad == false })
         let totals = Totals(findings: applied.findings)
-        #expect(totals.possiblyLost == .zero && totals.stillReachable == .zero && totals.suppressed == Tally(bytes: 592, blocks: 2))
+        #expect(
+            totals.possiblyLost == .zero && totals.stillReachable == .zero
+                && totals.suppressed == Tally(bytes: 592, blocks: 2))
         #expect(applied.usage.map(\.count) == [1, 1, 0])
         #expect(applied.usage.map(\.bytes) == [48, 544, 0])
     }
@@ -45,7 +61,8 @@ import Testing
     @Test(arguments: ["rust-test-leak.xml", "rust-test-leak-nightly.xml"])
     func defaultsKeepATestBodyLeak(fixture: String) throws {
         let findings = try ValgrindXMLFixture.findings("suppressions/" + fixture)
-        let applied = SuppressionApplier.apply(SuppressionMatcher(try Self.defaults), to: findings, checker: .valgrind, ownCode: nil)
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(try Self.defaults), to: findings, checker: .valgrind, ownCode: nil)
         let leak = try #require(applied.findings.first { $0.kind == .definitelyLost })
         #expect(leak.bytes == 40 && leak.suppressedBy == nil)
         #expect(leak.stack.contains { $0.function == "moq_ffi::tests::leaks_forty_bytes" })
@@ -68,10 +85,14 @@ import Testing
     func threadAliveAtExit(fixture: String) throws {
         let findings = try ValgrindXMLFixture.findings("suppressions/" + fixture)
         let own = OwnCode(crateNames: ["detached"], sourceRoots: ["/tmp/supp/detached/"])
-        let applied = SuppressionApplier.apply(SuppressionMatcher(try Self.defaults), to: findings, checker: .valgrind, ownCode: own)
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(try Self.defaults), to: findings, checker: .valgrind, ownCode: own)
         let dtv = try #require(applied.findings.first { $0.bytes == 288 })
         #expect(dtv.kind == .possiblyLost)
-        #expect(dtv.stack.prefix(6).map(\.function) == ["calloc", "calloc", "allocate_dtv", "_dl_allocate_tls", "allocate_stack", "pthread_create@@GLIBC_2.34"])
+        #expect(
+            dtv.stack.prefix(6).map(\.function) == [
+                "calloc", "calloc", "allocate_dtv", "_dl_allocate_tls", "allocate_stack", "pthread_create@@GLIBC_2.34",
+            ])
         #expect(dtv.suppressedBy == "glibc-thread-tls-at-exit" && dtv.suppressionOverBroad == true)
         let unsuppressed = applied.findings.filter { $0.suppressedBy == nil }
         #expect(unsuppressed.allSatisfy { $0.kind == .stillReachable })

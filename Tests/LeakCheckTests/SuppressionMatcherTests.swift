@@ -6,8 +6,11 @@ import Testing
     typealias S = SuppressionTestStacks
 
     static func leak(_ kind: FindingKind = .definitelyLost, _ stack: [Frame], bytes: Int = 40) -> Finding {
-        let raw = ["definitelyLost": "Leak_DefinitelyLost", "indirectlyLost": "Leak_IndirectlyLost",
-                   "possiblyLost": "Leak_PossiblyLost", "stillReachable": "Leak_StillReachable"][kind.rawValue] ?? ""
+        let raw =
+            [
+                "definitelyLost": "Leak_DefinitelyLost", "indirectlyLost": "Leak_IndirectlyLost",
+                "possiblyLost": "Leak_PossiblyLost", "stillReachable": "Leak_StillReachable",
+            ][kind.rawValue] ?? ""
         return Finding(kind: kind, rawKind: raw, bytes: bytes, blocks: 1, message: "", stack: stack)
     }
 
@@ -18,7 +21,8 @@ import Testing
     }
 
     static func valgrind(_ body: String) throws -> Suppression {
-        try SuppressionParser.parse(text: "{\n t\n \(body.replacingOccurrences(of: "\n", with: "\n "))\n}\n", file: "t.supp")[0]
+        try SuppressionParser.parse(
+            text: "{\n t\n \(body.replacingOccurrences(of: "\n", with: "\n "))\n}\n", file: "t.supp")[0]
     }
 
     static func matches(_ s: Suppression, _ f: Finding, _ checker: Checker = .valgrind) -> Bool {
@@ -81,7 +85,9 @@ import Testing
             let p = (0..<Int.random(in: 0...7, using: &rng)).map { _ in patternAlphabet.randomElement(using: &rng)! }
             let s = (0..<Int.random(in: 0...8, using: &rng)).map { _ in stringAlphabet.randomElement(using: &rng)! }
             let got = Wildcard.valgrind(String(decoding: p, as: UTF8.self), String(decoding: s, as: UTF8.self))
-            #expect(got == Self.reference(p, s), "pattern \(String(decoding: p, as: UTF8.self)) string \(String(decoding: s, as: UTF8.self))")
+            #expect(
+                got == Self.reference(p, s),
+                "pattern \(String(decoding: p, as: UTF8.self)) string \(String(decoding: s, as: UTF8.self))")
         }
     }
 
@@ -144,14 +150,17 @@ import Testing
         #expect(Self.matches(v0, Self.leak(.definitelyLost, S.testBodyLeakNightly)))
         // Without a mangled name the function is used; with neither, valgrind's `???`.
         let unknown = [Frame(object: "/lib/libx.so"), Frame(function: "main")]
-        #expect(Self.matches(try Self.valgrind("Memcheck:Leak\nfun:???\nfun:main"), Self.leak(.definitelyLost, unknown)))
+        #expect(
+            Self.matches(try Self.valgrind("Memcheck:Leak\nfun:???\nfun:main"), Self.leak(.definitelyLost, unknown)))
         #expect(Self.matches(try Self.valgrind("Memcheck:Leak\nfun:*\nfun:main"), Self.leak(.definitelyLost, unknown)))
     }
 
     @Test func objAndSrcLines() throws {
         let stack = [
             Frame(function: "calloc", object: "/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so"),
-            Frame(function: "SSL_new", file: "/build/openssl/ssl/ssl_lib.c", line: 733, object: "/usr/lib/x86_64-linux-gnu/libssl.so.3"),
+            Frame(
+                function: "SSL_new", file: "/build/openssl/ssl/ssl_lib.c", line: 733,
+                object: "/usr/lib/x86_64-linux-gnu/libssl.so.3"),
             Frame(function: "main", file: "/src/app/main.c", line: 12, object: "/src/app/a.out"),
         ]
         let f = Self.leak(.definitelyLost, stack)
@@ -172,7 +181,8 @@ import Testing
         let write1 = finding(.invalidWrite, "InvalidWrite", "Invalid write of size 1")
         let free = finding(.invalidFree, "InvalidFree", "Invalid free() / delete / delete[] / realloc()")
         let mismatched = finding(.mismatchedFree, "MismatchedFree", "Mismatched free() / delete / delete []")
-        let cond = finding(.uninitialisedValue, "UninitCondition", "Conditional jump or move depends on uninitialised value(s)")
+        let cond = finding(
+            .uninitialisedValue, "UninitCondition", "Conditional jump or move depends on uninitialised value(s)")
         let value8 = finding(.uninitialisedValue, "UninitValue", "Use of uninitialised value of size 8")
         let param = finding(.syscallParam, "SyscallParam", "Syscall param write(buf) points to uninitialised byte(s)")
         let overlap = finding(.overlap, "Overlap", "Source and destination overlap in memcpy(0x1, 0x2, 8)")
@@ -240,8 +250,12 @@ import Testing
 
     @Test func leakPatternMatchesFunctionFileOrModuleOfAnyFrame() throws {
         let stack = [
-            Frame(function: "malloc", file: "/rustc/llvm/src/llvm-project/compiler-rt/lib/asan/asan_malloc_linux.cpp", line: 67, object: "/tmp/t/moq_ffi-5cb6"),
-            Frame(function: "moq_ffi::cache::fill", file: "/work/moq_ffi/src/cache.rs", line: 9, object: "/tmp/t/moq_ffi-5cb6"),
+            Frame(
+                function: "malloc", file: "/rustc/llvm/src/llvm-project/compiler-rt/lib/asan/asan_malloc_linux.cpp",
+                line: 67, object: "/tmp/t/moq_ffi-5cb6"),
+            Frame(
+                function: "moq_ffi::cache::fill", file: "/work/moq_ffi/src/cache.rs", line: 9,
+                object: "/tmp/t/moq_ffi-5cb6"),
             Frame(function: "SSL_new", file: nil, line: nil, object: "/usr/lib/x86_64-linux-gnu/libssl.so.3"),
             Frame(function: "main", file: "/work/moq_ffi/src/main.rs", line: 3, object: "/tmp/t/moq_ffi-5cb6"),
         ]

@@ -17,7 +17,8 @@ import Testing
 
     static func entry(_ lines: String) throws -> Suppression {
         let body = lines.split(separator: "\n").map { "   \($0)\n" }.joined()
-        return try #require(try SuppressionParser.parse(text: "{\n   e\n   Memcheck:Leak\n\(body)}\n", file: "e.supp").first)
+        return try #require(
+            try SuppressionParser.parse(text: "{\n   e\n   Memcheck:Leak\n\(body)}\n", file: "e.supp").first)
     }
 
     /// Whether the entry matches the leak, and if so whether it is over-broad.
@@ -55,7 +56,8 @@ import Testing
 
     @Test func nightlyV0SymbolsWithDisambiguatorsLeftOpenArePrecise() throws {
         let nightly = Self.leak(S.testBodyLeakNightly)
-        #expect(Self.verdict(try Self.entry("...\nfun:_RNvNtCs*_7moq_ffi5testss_17leaks_forty_bytes"), nightly) == false)
+        #expect(
+            Self.verdict(try Self.entry("...\nfun:_RNvNtCs*_7moq_ffi5testss_17leaks_forty_bytes"), nightly) == false)
         #expect(Self.verdict(try Self.entry("...\nfun:_RNvNtCs*_7moq_ffi*"), nightly) == true)
     }
 
@@ -64,8 +66,11 @@ import Testing
     @Test func noOwnFramesNoOverBroad() throws {
         let noise = Self.leak(S.mainThreadHandleStable, .possiblyLost, bytes: 48)
         #expect(Self.verdict(try Self.entry("fun:*"), noise) == false)
-        let m = try #require(SuppressionMatcher.match(try Self.entry("fun:*"), Self.leak(S.testBodyLeakStable), checker: .valgrind))
-        let applied = SuppressionApplier.apply(SuppressionMatcher([m.suppression]), to: [Self.leak(S.testBodyLeakStable)], checker: .valgrind, ownCode: nil)
+        let m = try #require(
+            SuppressionMatcher.match(try Self.entry("fun:*"), Self.leak(S.testBodyLeakStable), checker: .valgrind))
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher([m.suppression]), to: [Self.leak(S.testBodyLeakStable)], checker: .valgrind, ownCode: nil
+        )
         #expect(applied.findings[0].suppressionOverBroad == false)
     }
 
@@ -78,7 +83,8 @@ import Testing
         let guide = try SuppressionParser.parseFile(guidePath)
         let findings = try ValgrindXMLFixture.findings("suppressions/" + fixture)
         #expect(findings.map(\.bytes) == [40, 48, 544])
-        let applied = SuppressionApplier.apply(SuppressionMatcher(guide), to: findings, checker: .valgrind, ownCode: Self.moqFFI)
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(guide), to: findings, checker: .valgrind, ownCode: Self.moqFFI)
         #expect(applied.findings.map(\.suppressedBy) == ["std_thread", "rust_runtime_init", "std_thread"])
         #expect(applied.findings.map(\.suppressionOverBroad) == [true, false, false])
         #expect(applied.usage.filter(\.overBroad).map(\.name) == ["std_thread"])
@@ -95,9 +101,13 @@ import Testing
     ])
     func lsanPatterns(line: String, overBroad: Bool) throws {
         let stack = [
-            Frame(function: "malloc", file: "/rustc/llvm/src/llvm-project/compiler-rt/lib/asan/asan_malloc_linux.cpp", line: 67),
+            Frame(
+                function: "malloc", file: "/rustc/llvm/src/llvm-project/compiler-rt/lib/asan/asan_malloc_linux.cpp",
+                line: 67),
             Frame(function: "moq_ffi::tests::leaks_forty_bytes", file: "/tmp/supp/moq_ffi/src/lib.rs", line: 8),
-            Frame(function: "std::thread::lifecycle::spawn_unchecked::<test::run_test::{closure#1}, ()>::{closure#1}", file: "/rustc/e50aa6fb/library/std/src/thread/lifecycle.rs", line: 68),
+            Frame(
+                function: "std::thread::lifecycle::spawn_unchecked::<test::run_test::{closure#1}, ()>::{closure#1}",
+                file: "/rustc/e50aa6fb/library/std/src/thread/lifecycle.rs", line: 68),
         ]
         let s = try #require(try SuppressionParser.parse(text: line, file: "l.lsan").first)
         #expect(Self.verdict(s, Self.leak(stack), checker: .asan) == overBroad)

@@ -10,10 +10,11 @@ import Testing
         let path = Self.dir + "/guide-broken.supp"
         let entries = try SuppressionParser.parseFile(path)
         #expect(entries.count == 8)
-        #expect(entries.map(\.name) == [
-            "rust_runtime_init", "tokio_runtime", "std_thread", "once_cell_lazy", "openssl_init",
-            "rustls_init", "quinn_runtime", "async_background",
-        ])
+        #expect(
+            entries.map(\.name) == [
+                "rust_runtime_init", "tokio_runtime", "std_thread", "once_cell_lazy", "openssl_init",
+                "rustls_init", "quinn_runtime", "async_background",
+            ])
         #expect(entries.allSatisfy { $0.format == .valgrind && $0.tool == "Memcheck" && $0.kind == "Leak" })
         #expect(entries.allSatisfy { $0.matchLeakKinds == nil && $0.frames.count == 2 && $0.frames[0] == .ellipsis })
         #expect(entries[2].frames[1] == .fun("*std*thread*"))
@@ -52,7 +53,11 @@ import Testing
         #expect(e.count == 3)
         #expect(e[0].line == 2)
         #expect(e[0].matchLeakKinds == [.definitelyLost, .possiblyLost])
-        #expect(e[0].frames == [.fun("malloc"), .ellipsis, .obj("/usr/lib/libfoo.so*"), .src(file: "foo.c", line: 12), .src(file: "bar.c", line: nil)])
+        #expect(
+            e[0].frames == [
+                .fun("malloc"), .ellipsis, .obj("/usr/lib/libfoo.so*"), .src(file: "foo.c", line: 12),
+                .src(file: "bar.c", line: nil),
+            ])
         #expect(e[1].kind == "Param" && e[1].extra == "write(buf)" && e[1].frames == [.fun("write")])
         #expect(e[2].tools == ["Memcheck", "Helgrind"] && e[2].kind == "Addr4")
     }
@@ -61,21 +66,28 @@ import Testing
     /// body is checked like any other: Helgrind and DRD read no extra line, and
     /// Helgrind itself stops on one (see check/README.md).
     @Test func otherToolsEntriesAreReadAndTheirBodiesChecked() throws {
-        let text = "{\n helgrind\n Helgrind:Race\n fun:pthread_mutex_lock\n}\n{\n mine\n Memcheck:Leak\n fun:malloc\n}\n"
+        let text =
+            "{\n helgrind\n Helgrind:Race\n fun:pthread_mutex_lock\n}\n{\n mine\n Memcheck:Leak\n fun:malloc\n}\n"
         let e = try SuppressionParser.parse(text: text, file: "f")
         #expect(e.map(\.name) == ["helgrind", "mine"])
         #expect(e[0].frames == [.fun("pthread_mutex_lock")])
         #expect(e[0].tools == ["Helgrind"] && e[0].kind == "Race")
         let extra = "{\n helgrind\n Helgrind:Race\n some-helgrind-extra\n fun:pthread_mutex_lock\n}\n"
-        #expect(throws: SuppressionFileError(file: "f", line: 4, "unknown line 'some-helgrind-extra' in entry 'helgrind': expected fun:, obj:, src: or ...")) {
+        #expect(
+            throws: SuppressionFileError(
+                file: "f", line: 4,
+                "unknown line 'some-helgrind-extra' in entry 'helgrind': expected fun:, obj:, src: or ...")
+        ) {
             try SuppressionParser.parse(text: extra, file: "f")
         }
     }
 
     @Test func matchLeakKindsAllAndNone() throws {
-        let all = try SuppressionParser.parse(text: "{\n a\n Memcheck:Leak\n match-leak-kinds: all\n fun:m\n}\n", file: "f")
+        let all = try SuppressionParser.parse(
+            text: "{\n a\n Memcheck:Leak\n match-leak-kinds: all\n fun:m\n}\n", file: "f")
         #expect(all[0].matchLeakKinds == [.definitelyLost, .indirectlyLost, .possiblyLost, .stillReachable])
-        let none = try SuppressionParser.parse(text: "{\n a\n Memcheck:Leak\n match-leak-kinds: none\n fun:m\n}\n", file: "f")
+        let none = try SuppressionParser.parse(
+            text: "{\n a\n Memcheck:Leak\n match-leak-kinds: none\n fun:m\n}\n", file: "f")
         #expect(none[0].matchLeakKinds == [])
     }
 
@@ -95,20 +107,44 @@ import Testing
 
     @Test(arguments: [
         ("missing-name.supp", "2: entry has no name"),
-        ("name-is-tool-line.supp", "2: entry has no name: 'Memcheck:Leak' is the 'Tool:Kind' line, the name line must come first"),
+        (
+            "name-is-tool-line.supp",
+            "2: entry has no name: 'Memcheck:Leak' is the 'Tool:Kind' line, the name line must come first"
+        ),
         ("missing-tool-kind.supp", "3: entry 'no_tool' has no 'Tool:Kind' line (e.g. Memcheck:Leak)"),
-        ("tool-kind-without-colon.supp", "3: expected 'Tool:Kind' (e.g. Memcheck:Leak) in entry 'no_colon', found 'MemcheckLeak'"),
-        ("unknown-kind.supp", "3: unknown Memcheck suppression kind 'Leek', did you mean Memcheck:Leak? (expected Leak, Addr1/2/4/8/16/32, Value1/2/4/8/16/32, Cond, Free, Param, Overlap, Jump, User, CoreMem, FishyValue, ReallocZero)"),
-        ("unknown-line-prefix.supp", "5: unknown line 'func:free' in entry 'bad_line': expected fun:, obj:, src: or ..."),
+        (
+            "tool-kind-without-colon.supp",
+            "3: expected 'Tool:Kind' (e.g. Memcheck:Leak) in entry 'no_colon', found 'MemcheckLeak'"
+        ),
+        (
+            "unknown-kind.supp",
+            "3: unknown Memcheck suppression kind 'Leek', did you mean Memcheck:Leak? (expected Leak, Addr1/2/4/8/16/32, Value1/2/4/8/16/32, Cond, Free, Param, Overlap, Jump, User, CoreMem, FishyValue, ReallocZero)"
+        ),
+        (
+            "unknown-line-prefix.supp",
+            "5: unknown line 'func:free' in entry 'bad_line': expected fun:, obj:, src: or ..."
+        ),
         ("unterminated.supp", "2: unterminated entry: '{' has no matching '}' before the end of the file"),
-        ("unterminated-before-next.supp", "1: unterminated entry: '{' has no matching '}' before the next '{' at line 5"),
+        (
+            "unterminated-before-next.supp",
+            "1: unterminated entry: '{' has no matching '}' before the next '{' at line 5"
+        ),
         ("empty-frames.supp", "1: entry 'no_frames' has no frame lines (fun:, obj:, src: or ...)"),
         ("only-ellipsis.supp", "1: entry 'only_dots' needs at least one frame line that is not '...'"),
         ("close-without-open.supp", "6: '}' without a matching '{'"),
-        ("bad-leak-kind.supp", "4: unknown leak kind 'lost' in match-leak-kinds (expected definite, indirect, possible, reachable, all or none)"),
-        ("param-without-extra.supp", "4: Param entry 'param_without_extra' needs its extra line (e.g. write(buf)) before the frames"),
+        (
+            "bad-leak-kind.supp",
+            "4: unknown leak kind 'lost' in match-leak-kinds (expected definite, indirect, possible, reachable, all or none)"
+        ),
+        (
+            "param-without-extra.supp",
+            "4: Param entry 'param_without_extra' needs its extra line (e.g. write(buf)) before the frames"
+        ),
         ("stray-line.supp", "1: expected '{' or end of file, found 'fun:malloc'"),
-        ("unknown-lsan-kind.lsan", "4: unknown suppression kind 'leek', did you mean leak? (expected leak, interceptor_name, interceptor_via_fun, interceptor_via_lib, odr_violation, called_from_lib, race, … )"),
+        (
+            "unknown-lsan-kind.lsan",
+            "4: unknown suppression kind 'leek', did you mean leak? (expected leak, interceptor_name, interceptor_via_fun, interceptor_via_lib, odr_violation, called_from_lib, race, … )"
+        ),
         ("lsan-no-colon.lsan", "2: expected 'kind:pattern' (e.g. leak:my_function), found 'just_a_word'"),
     ])
     func malformedFilesReportFileLineAndWhat(name: String, expected: String) {
@@ -149,7 +185,11 @@ import Testing
         #expect(e[0].kind == "leak" && e[0].pattern == "^moq_ffi::cache$" && e[0].name == "leak:^moq_ffi::cache$")
         #expect(e[0].source == "s.lsan:2")
         #expect(e[1].pattern == "libfoo.so" && e[1].line == 3)
-        #expect(e.map(\.kind) == ["leak", "leak", "interceptor_via_fun", "interceptor_via_lib", "odr_violation", "called_from_lib", "interceptor_name", "race"])
+        #expect(
+            e.map(\.kind) == [
+                "leak", "leak", "interceptor_via_fun", "interceptor_via_lib", "odr_violation", "called_from_lib",
+                "interceptor_name", "race",
+            ])
     }
 
     @Test func checkReportsErrorsDuplicatesAndPatternsThatHideEverything() throws {
@@ -163,9 +203,14 @@ import Testing
         #expect(messages.contains("\(dup):6: warning: duplicate suppression name 'dup' (first at \(dup):1)"))
         #expect(messages.contains("\(bad):2: unterminated entry: '{' has no matching '}' before the end of the file"))
         #expect(messages.contains("\(tmp):1: warning: 'leak:' matches every leak"))
-        #expect(messages.contains("\(tmp):2: warning: 'leak: foo': the pattern starts with a space, which LSan matches literally"))
+        #expect(
+            messages.contains(
+                "\(tmp):2: warning: 'leak: foo': the pattern starts with a space, which LSan matches literally"))
         #expect(messages.contains("\(tmp):4: warning: duplicate entry 'leak:ok' (first at \(tmp):3)"))
-        #expect(messages.contains { $0.hasPrefix("\(guide):18: warning: 'std_thread' starts with '...' followed only by wildcard patterns") })
+        #expect(
+            messages.contains {
+                $0.hasPrefix("\(guide):18: warning: 'std_thread' starts with '...' followed only by wildcard patterns")
+            })
         let split = SuppressionParser.checkResult(files: [dup, bad, tmp, guide])
         #expect(split.errors == ["\(bad):2: unterminated entry: '{' has no matching '}' before the end of the file"])
         #expect(split.warnings.count == messages.count - 1)

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 
 @testable import LeakCheck
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The guide's suppressions, our defaults and over-broad detection, on stacks
 /// captured from real Rust test binaries under valgrind 3.19.
@@ -30,7 +31,8 @@ import Testing
         #expect(hit.name == "std_thread")
         #expect(hit.source == "\(Self.guidePath):18")
 
-        let applied = SuppressionApplier.apply(SuppressionMatcher(guide), to: [leak], checker: .valgrind, ownCode: Self.moqFFI)
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(guide), to: [leak], checker: .valgrind, ownCode: Self.moqFFI)
         #expect(applied.findings[0].suppressedBy == "std_thread")
         #expect(applied.findings[0].suppressionSource == "\(Self.guidePath):18")
         #expect(applied.findings[0].suppressionOverBroad == true)
@@ -76,7 +78,9 @@ import Testing
         for stack in [S.testBodyLeakStable, S.testBodyLeakNightly] {
             #expect(SuppressionMatcher(narrow).match(Self.testBodyLeak(stack), checker: .valgrind) == nil)
         }
-        let handle = Finding(kind: .possiblyLost, rawKind: "Leak_PossiblyLost", bytes: 48, blocks: 1, message: "", stack: S.mainThreadHandleStable)
+        let handle = Finding(
+            kind: .possiblyLost, rawKind: "Leak_PossiblyLost", bytes: 48, blocks: 1, message: "",
+            stack: S.mainThreadHandleStable)
         #expect(SuppressionMatcher(narrow).match(handle, checker: .valgrind)?.name == "main-thread-handle")
     }
 
@@ -94,12 +98,27 @@ import Testing
         // By mangled name alone, legacy and v0.
         #expect(Self.moqFFI.contains(Frame(mangled: "_ZN7moq_ffi5tests17leaks_forty_bytes17hf88fc1fe7546e362E")))
         #expect(Self.moqFFI.contains(Frame(mangled: "_RNvNtCsipFmrgotuCo_7moq_ffi5testss_17leaks_forty_bytes")))
-        #expect(Self.moqFFI.contains(Frame(mangled: "_RNvYNCNvNtCsipFmrgotuCo_7moq_ffi5tests17leaks_forty_bytes0INtNtNtCs8NwYtU1Mohg_4core3ops8function6FnOnceuE9call_onceB8_")))
-        #expect(!Self.moqFFI.contains(Frame(mangled: "_RINvNtCsi4IsKQVxMg0_3std2rt10lang_startuECs9EAO4O8n6qj_7moq_ffi")))
-        #expect(Self.moqFFI.contains(Frame(mangled: "_ZN79_$LT$moq_ffi..Client$u20$as$u20$core..ops..drop..Drop$GT$4drop17h0123456789abcdefE")))
+        #expect(
+            Self.moqFFI.contains(
+                Frame(
+                    mangled:
+                        "_RNvYNCNvNtCsipFmrgotuCo_7moq_ffi5tests17leaks_forty_bytes0INtNtNtCs8NwYtU1Mohg_4core3ops8function6FnOnceuE9call_onceB8_"
+                )))
+        #expect(
+            !Self.moqFFI.contains(Frame(mangled: "_RINvNtCsi4IsKQVxMg0_3std2rt10lang_startuECs9EAO4O8n6qj_7moq_ffi")))
+        #expect(
+            Self.moqFFI.contains(
+                Frame(
+                    mangled: "_ZN79_$LT$moq_ffi..Client$u20$as$u20$core..ops..drop..Drop$GT$4drop17h0123456789abcdefE"))
+        )
         // By demangled path, including impls.
         #expect(Self.moqFFI.contains(Frame(function: "<moq_ffi::Client>::new")))
-        #expect(Self.moqFFI.contains(Frame(function: "<moq_ffi::tests::leaks_forty_bytes::{closure#0} as core::ops::function::FnOnce<()>>::call_once")))
+        #expect(
+            Self.moqFFI.contains(
+                Frame(
+                    function:
+                        "<moq_ffi::tests::leaks_forty_bytes::{closure#0} as core::ops::function::FnOnce<()>>::call_once"
+                )))
         #expect(!Self.moqFFI.contains(Frame(function: "<std::thread::thread::Thread>::new")))
         #expect(!Self.moqFFI.contains(Frame(function: "moq_ffi_extra::f")))
         // Inlined frames carry no path: the source file decides; registry and rustc sources never count.
@@ -142,14 +161,19 @@ final class ValgrindXMLFixture: NSObject, XMLParserDelegate {
 
     static func findings(_ relative: String) throws -> [Finding] {
         let url = Paths.fixture(relative)
-        guard let parser = XMLParser(contentsOf: url) else { throw FixtureMissing(path: url.path, hint: "fixture missing") }
+        guard let parser = XMLParser(contentsOf: url) else {
+            throw FixtureMissing(path: url.path, hint: "fixture missing")
+        }
         let reader = ValgrindXMLFixture()
         parser.delegate = reader
         guard parser.parse() else { throw FixtureMissing(path: url.path, hint: "not well-formed XML") }
         return reader.findings
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         path.append(name)
         text = ""
         switch name {
@@ -180,10 +204,11 @@ final class ValgrindXMLFixture: NSObject, XMLParserDelegate {
         case ("suppression", "sframe"): sframes.append(sfun)
         case (_, "error"):
             for i in frames.indices where i < sframes.count { frames[i].mangled = sframes[i] }
-            let k: FindingKind = [
-                "Leak_DefinitelyLost": .definitelyLost, "Leak_IndirectlyLost": .indirectlyLost,
-                "Leak_PossiblyLost": .possiblyLost, "Leak_StillReachable": .stillReachable,
-            ][kind] ?? .other
+            let k: FindingKind =
+                [
+                    "Leak_DefinitelyLost": .definitelyLost, "Leak_IndirectlyLost": .indirectlyLost,
+                    "Leak_PossiblyLost": .possiblyLost, "Leak_StillReachable": .stillReachable,
+                ][kind] ?? .other
             findings.append(Finding(kind: k, rawKind: kind, bytes: bytes, blocks: 1, message: what, stack: frames))
         default: break
         }

@@ -29,7 +29,9 @@ import Testing
     static func log() -> String { NSTemporaryDirectory() + "lc-buildprogress-\(UUID().uuidString).stderr" }
 
     static func append(_ text: String, to path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         let h = try #require(FileHandle(forWritingAtPath: path))
         try h.seekToEnd()
         h.write(Data(text.utf8))
@@ -80,7 +82,9 @@ import Testing
         let line = try #require(events.first)
         #expect(line.hasPrefix("line cargo build: 0."))
         #expect(line.hasSuffix(" s, 4 test executables"))
-        #expect(BuildProgress.summary("cargo build", seconds: 12.34, detail: "4 test executables") == "cargo build: 12.3 s, 4 test executables")
+        #expect(
+            BuildProgress.summary("cargo build", seconds: 12.34, detail: "4 test executables")
+                == "cargo build: 12.3 s, 4 test executables")
         #expect(BuildProgress.summary("cmake build", seconds: 0.96, detail: nil) == "cmake build: 1.0 s")
     }
 
@@ -105,7 +109,10 @@ import Testing
         #expect(BuildProgress.lastLine("a\nb\n", carry: "") == ("b", ""))
         #expect(BuildProgress.lastLine("a\nb", carry: "") == ("a", "b"))
         #expect(BuildProgress.lastLine("c\n  \n", carry: "b") == ("bc", ""))
-        #expect(BuildProgress.lastLine("Building [=>  ] 1/4\rBuilding [==> ] 2/4\r", carry: "") == ("Building [==> ] 2/4", ""))
+        #expect(
+            BuildProgress.lastLine("Building [=>  ] 1/4\rBuilding [==> ] 2/4\r", carry: "") == (
+                "Building [==> ] 2/4", ""
+            ))
         #expect(BuildProgress.lastLine("", carry: "x") == (nil, "x"))
     }
 }

@@ -93,7 +93,8 @@ import Testing
     /// A warning is painted yellow: possibly lost is not gating by default.
     @Test func warningMarkIsYellow() throws {
         var report = try Self.marked()
-        let i = try #require(report.runs.firstIndex { $0.checker == .valgrind && $0.findings.contains { $0.kind == .possiblyLost } })
+        let i = try #require(
+            report.runs.firstIndex { $0.checker == .valgrind && $0.findings.contains { $0.kind == .possiblyLost } })
         let j = try #require(report.runs[i].findings.firstIndex { $0.kind == .possiblyLost })
         report.runs[i].findings[j].suppressedBy = nil
         let lines = Self.summary(report, colour: true).components(separatedBy: "\n")
@@ -126,7 +127,9 @@ import Testing
         var again = run
         again.test = "leak_error_message_again"
         for i in again.findings.indices { again.findings[i].test = "leak_error_message_again" }
-        let pairs = [run, again].flatMap { r in r.findings.filter { $0.kind == .definitelyLost }.map { (run: r, finding: $0) } }
+        let pairs = [run, again].flatMap { r in
+            r.findings.filter { $0.kind == .definitelyLost }.map { (run: r, finding: $0) }
+        }
         let groups = TextReport.occurrences(pairs)
         #expect(groups.count == 1)
         let g = try #require(groups.first)
@@ -135,7 +138,8 @@ import Testing
         #expect(g.runs.count == 2)
         #expect(
             TextReport.lead(g, withCheckers: true)
-                == "definitely lost: 37 bytes in 1 blocks — in tests leak_error_message, leak_error_message_again (valgrind, asan)")
+                == "definitely lost: 37 bytes in 1 blocks — in tests leak_error_message, leak_error_message_again (valgrind, asan)"
+        )
     }
 
     /// A finding one checker alone saw names the checker and the known reason.
@@ -144,8 +148,10 @@ import Testing
             try CrossCheckerTests.run(.valgrind, "valgrind-stack.xml", exitCode: 0),
             try CrossCheckerTests.run(.asan, "asan-stack.log", exitCode: 1),
         ])
-        let report = Verdict.decide(runs: runs, suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false)
-        let lines = TextReport.summary(report, policy: Policy(), selector: FrameSelector()).components(separatedBy: "\n")
+        let report = Verdict.decide(
+            runs: runs, suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false)
+        let lines = TextReport.summary(report, policy: Policy(), selector: FrameSelector()).components(
+            separatedBy: "\n")
         let lead = try #require(lines.first { $0.hasPrefix("  ✗ ") })
         #expect(lead.hasPrefix("  ✗ stack buffer overflow: READ of size 4 at "))
         #expect(lead.hasSuffix(" (asan only: valgrind memcheck checks heap blocks only, not stack or global arrays)"))
@@ -155,7 +161,9 @@ import Testing
     /// figures at the top stay the file's own checker's.
     @Test func fullReportsListEachSiteOnceWithItsCheckers() throws {
         let report = try Self.marked()
-        for (checkers, suppressed) in [([Checker.valgrind], "11,952 bytes in 32 blocks"), ([.asan, .lsan], "0 bytes in 0 blocks")] {
+        for (checkers, suppressed) in [
+            ([Checker.valgrind], "11,952 bytes in 32 blocks"), ([.asan, .lsan], "0 bytes in 0 blocks"),
+        ] {
             let text = TextReport.full(
                 report, checkers: checkers, policy: Policy(), title: "t", selector: ReportFixtures.selector())
             let lines = text.components(separatedBy: "\n")
@@ -164,7 +172,9 @@ import Testing
             #expect(lines.contains("        suppressed: \(suppressed)"))
             // valgrind splits direct and indirect bytes of a record (`+88 indirect`); LSan does not.
             #expect(
-                lines.filter { $0.hasPrefix("✗ ") && $0.contains(" lost: ") }.map { $0.components(separatedBy: "  [")[0] }
+                lines.filter { $0.hasPrefix("✗ ") && $0.contains(" lost: ") }.map {
+                    $0.components(separatedBy: "  [")[0]
+                }
                     == (checkers == [.valgrind]
                         ? [
                             "✗ definitely lost: 24 bytes in 1 blocks — in test tests::leak_client_never_destroyed",

@@ -29,7 +29,9 @@ import Testing
     /// Every cut from the start of the `==PID==ERROR:` line to the end of the
     /// report is incomplete (the issue found 209 clean verdicts among such cuts).
     @Test func everyCutInsideALeakReportIsIncomplete() throws {
-        for name in ["clang-lsan-direct-indirect.log", "gcc-asan-direct-indirect.log", "clang-asan-heap-use-after-free.log"] {
+        for name in [
+            "clang-lsan-direct-indirect.log", "gcc-asan-direct-indirect.log", "clang-asan-heap-use-after-free.log",
+        ] {
             let full = try sanitizer(name)
             let start = try byteOffset(of: "==ERROR:", in: full) - 6
             let end = try byteOffset(of: "SUMMARY: ", in: full)
@@ -46,7 +48,9 @@ import Testing
             let full = try sanitizer(name)
             let out = SanitizerLogParser.parse(text: prefix(full, try byteOffset(of: "=====", in: full)))
             #expect(!out.complete, "\(name)")
-            #expect(out.incompleteReason == "the log ends after AddressSanitizer:DEADLYSIGNAL, before the report it announces")
+            #expect(
+                out.incompleteReason
+                    == "the log ends after AddressSanitizer:DEADLYSIGNAL, before the report it announces")
             #expect(SanitizerLogParser.parse(text: full).complete)
         }
     }
@@ -55,7 +59,9 @@ import Testing
         let full = try sanitizer("clang-asan-heap-use-after-free.log")
         let out = SanitizerLogParser.parse(text: prefix(full, try byteOffset(of: "previously allocated by", in: full)))
         #expect(!out.complete)
-        #expect(out.incompleteReason == "the AddressSanitizer report (process 5083) is cut short: the log ends before its SUMMARY")
+        #expect(
+            out.incompleteReason
+                == "the AddressSanitizer report (process 5083) is cut short: the log ends before its SUMMARY")
         #expect(out.findings.map(\.kind) == [.useAfterFree])
         #expect(out.findings[0].auxiliary.map(\.what) == ["freed by thread T0 here"])
     }
@@ -68,7 +74,10 @@ import Testing
         // Cut inside the SUMMARY line: not whole, though the figures read as numbers.
         let inSummary = SanitizerLogParser.parse(text: prefix(full, try byteOffset(of: "allocation(s).", in: full) + 4))
         #expect(!inSummary.complete)
-        #expect(inSummary.incompleteReason == "the log ends inside a line that starts a sanitizer report (SUMMARY: LeakSanitizer: 131 byte(s) leak)")
+        #expect(
+            inSummary.incompleteReason
+                == "the log ends inside a line that starts a sanitizer report (SUMMARY: LeakSanitizer: 131 byte(s) leak)"
+        )
         #expect(!SanitizerLogParser.parse(text: prefix(full, try byteOffset(of: "SUMMARY: ", in: full) + 12)).complete)
         // A finished ASan report whose last line (ABORTING) has no newline.
         let asan = try sanitizer("gcc-asan-heap-buffer-overflow.log")
@@ -78,7 +87,10 @@ import Testing
     // MARK: Line endings
 
     @Test func sanitizerLogsReadTheSameWithAnyLineEnding() throws {
-        for name in ["clang-lsan-direct-indirect.log", "gcc-asan-heap-use-after-free.log", "rust-nightly-asan-cargo-test-leak.log"] {
+        for name in [
+            "clang-lsan-direct-indirect.log", "gcc-asan-heap-use-after-free.log",
+            "rust-nightly-asan-cargo-test-leak.log",
+        ] {
             let lf = try sanitizer(name)
             let base = SanitizerLogParser.parse(text: lf)
             #expect(base.complete)
@@ -90,7 +102,8 @@ import Testing
                 #expect(out.checkerSummary == base.checkerSummary)
             }
         }
-        let cr = SanitizerLogParser.parse(text: try sanitizer("clang-lsan-direct-indirect.log").replacingOccurrences(of: "\n", with: "\r"))
+        let cr = SanitizerLogParser.parse(
+            text: try sanitizer("clang-lsan-direct-indirect.log").replacingOccurrences(of: "\n", with: "\r"))
         #expect(cr.findings.map(\.bytes) == [24, 7, 100])
         #expect(cr.sanitizerLeakSummary == Tally(bytes: 131, blocks: 3))
     }

@@ -127,9 +127,10 @@ import Testing
             let frame = try #require(out.findings.first?.stack.first)
             #expect(frame.line == nil)
             #expect(frame.address == "0x........")
-            #expect(out.findings[4].auxiliary.map(\.what) == [
-                "Address 0x........ is on thread 1's stack", "in frame #1, created by frame3 (xml1.c:7)",
-            ])
+            #expect(
+                out.findings[4].auxiliary.map(\.what) == [
+                    "Address 0x........ is on thread 1's stack", "in frame #1, created by frame3 (xml1.c:7)",
+                ])
             // `<leak_summary>...</leak_summary>` (filtered) gives no summary.
             #expect(out.checkerSummary == nil)
         }

@@ -37,9 +37,10 @@ import Testing
         #expect(root.kind == .definitelyLost)
         #expect(root.bytes == 64)
         #expect(root.indirectBytes == 300)
-        #expect(root.stack.map(\.display) == [
-            "malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)", "main (leak_kinds.c:7)",
-        ])
+        #expect(
+            root.stack.map(\.display) == [
+                "malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)", "main (leak_kinds.c:7)",
+            ])
         // Fingerprints match the XML parse of the same program's run (frames by name and file name).
         let xml = try ValgrindXMLParser.parse(
             fileAt: Paths.fixture("logs/valgrind/leak-kinds-definite-with-indirect.xml").path)
@@ -56,9 +57,10 @@ import Testing
         #expect(try parse("invalid-write-after-block.txt").findings.map(\.kind) == [.invalidWrite])
         let uaf = try parse("use-after-free-read.txt")
         #expect(uaf.findings.map(\.kind) == [.useAfterFree])
-        #expect(uaf.findings[0].auxiliary.map(\.what) == [
-            "Address 0x4a40044 is 4 bytes inside a block of size 16 free'd", "Block was alloc'd at",
-        ])
+        #expect(
+            uaf.findings[0].auxiliary.map(\.what) == [
+                "Address 0x4a40044 is 4 bytes inside a block of size 16 free'd", "Block was alloc'd at",
+            ])
         #expect(try parse("double-free.txt").findings.map(\.kind) == [.doubleFree])
         #expect(try parse("invalid-free-global.txt").findings.map(\.kind) == [.invalidFree])
         let uninit = try parse("uninit-conditional-jump.txt")

@@ -47,7 +47,8 @@ import Testing
         #expect(root.indirectBytes == 300)
         #expect(root.blocks == 1)
         #expect(root.totalBytes == 364)  // = <leakedbytes>
-        #expect(root.message == "364 (64 direct, 300 indirect) bytes in 1 blocks are definitely lost in loss record 6 of 6")
+        #expect(
+            root.message == "364 (64 direct, 300 indirect) bytes in 1 blocks are definitely lost in loss record 6 of 6")
         #expect(root.thread == "1")
         // Summing records gives valgrind's own LEAK SUMMARY (from the text run of the same program).
         let t = Totals(findings: out.findings)
@@ -91,9 +92,10 @@ import Testing
         let uaf = try parse("use-after-free-read.xml")
         #expect(uaf.findings.map(\.kind) == [.useAfterFree])
         #expect(uaf.findings[0].rawKind == "InvalidRead")
-        #expect(uaf.findings[0].auxiliary.map(\.what) == [
-            "Address 0x4a40044 is 4 bytes inside a block of size 16 free'd", "Block was alloc'd at",
-        ])
+        #expect(
+            uaf.findings[0].auxiliary.map(\.what) == [
+                "Address 0x4a40044 is 4 bytes inside a block of size 16 free'd", "Block was alloc'd at",
+            ])
         #expect(uaf.findings[0].auxiliary.map { $0.stack.count } == [2, 2])
         let df = try parse("double-free.xml")
         #expect(df.findings.map(\.kind) == [.doubleFree])
@@ -147,7 +149,10 @@ import Testing
         // Entities in <fn> and <fun> are decoded.
         #expect(leak.stack.contains { $0.function == "new<rust_box_leak::Payload>" })
         #expect(leak.stack.contains { $0.mangled == "new<rust_box_leak::Payload>" })
-        #expect(leak.stack.contains { $0.function?.hasPrefix("do_call<&(dyn core::ops::function::Fn<(), Output=i32>") == true })
+        #expect(
+            leak.stack.contains {
+                $0.function?.hasPrefix("do_call<&(dyn core::ops::function::Fn<(), Output=i32>") == true
+            })
         // Every stack frame got the sframe at its index.
         #expect(leak.stack.allSatisfy { $0.mangled != nil })
         #expect(leak.stack.last?.mangled == "main")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeakCheck
 
 /// One verdict, rendered everywhere: the status and exit code are decided once
@@ -62,7 +63,8 @@ import Testing
         let path = NSTemporaryDirectory() + "summary-\(UUID().uuidString).md"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try "## earlier step\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let r = OutputPipeline.write([Append(path: path)], decide: { _ in clean() }, context: RenderContext(policy: Policy()))
+        let r = OutputPipeline.write(
+            [Append(path: path)], decide: { _ in clean() }, context: RenderContext(policy: Policy()))
         #expect(r.errors == [])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "## earlier step\n## moq-leakcheck\n")
     }
@@ -72,7 +74,10 @@ import Testing
         var run = RunResult(checker: .valgrind, executable: "t", arguments: [], findings: [leak])
         var report = Verdict.decide(
             runs: [run], suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false)
-        #expect((report.status, report.exitCode, report.totals.definitelyLost) == (.findings, 1, Tally(bytes: 40, blocks: 1)))
+        #expect(
+            (report.status, report.exitCode, report.totals.definitelyLost) == (
+                .findings, 1, Tally(bytes: 40, blocks: 1)
+            ))
         // A finding added later changes the totals with no recompute call: nothing is stored beside them.
         run.findings.append(leak)
         #expect(run.totals.definitelyLost == Tally(bytes: 80, blocks: 2))
@@ -117,11 +122,13 @@ import Testing
         b.suppressionOverBroad = true
         let rows = SuppressionUsageTable.compute(
             suppressions: entries, findings: [a, b], checkerCounts: ["used": 4, "glibc-noise": 2])
-        #expect(rows == [
-            SuppressionUsage(name: "used", source: "\(file):1", count: 4, bytes: 148, overBroad: true, checkerCount: 4),
-            SuppressionUsage(name: "unused", source: "\(file):7", count: 0, bytes: 0),
-            SuppressionUsage(name: "glibc-noise", source: "(applied by the checker)", checkerCount: 2),
-        ])
+        #expect(
+            rows == [
+                SuppressionUsage(
+                    name: "used", source: "\(file):1", count: 4, bytes: 148, overBroad: true, checkerCount: 4),
+                SuppressionUsage(name: "unused", source: "\(file):7", count: 0, bytes: 0),
+                SuppressionUsage(name: "glibc-noise", source: "(applied by the checker)", checkerCount: 2),
+            ])
     }
 }
 
@@ -158,7 +165,8 @@ import Testing
         let all = try Application.loadSuppressions(
             options, target: .cargo(manifest: dir + "/Cargo.toml", crateDir: dir), diagnostics: Diagnostics())
         #expect(all.map(\.name) == ["guide_entry"])
-        let none = try Application.loadSuppressions(options, target: .command(["/bin/true"]), diagnostics: Diagnostics())
+        let none = try Application.loadSuppressions(
+            options, target: .command(["/bin/true"]), diagnostics: Diagnostics())
         #expect(none.isEmpty)
     }
 }

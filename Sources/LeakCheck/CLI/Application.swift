@@ -58,7 +58,8 @@ public enum Application {
                 }
             }
             target = options.subcommand == .parse ? nil : try resolveTarget(options)
-            sources = options.subcommand == .parse ? [] : try Self.sources(options, target: target, environment: environment)
+            sources =
+                options.subcommand == .parse ? [] : try Self.sources(options, target: target, environment: environment)
             suppressions = try loadSuppressions(options, target: target, diagnostics: diagnostics)
             boundaries = try boundaryFinder(options, target: target, sources: sources)
             baseline = try options.baselinePath.map(BaselineComparison.load)
@@ -81,8 +82,11 @@ public enum Application {
 
     /// The output files the flags ask for, checked before anything runs.
     static func outputFlags(_ options: Options) -> [(String, String)] {
-        [("--json", options.jsonPath), ("--junit", options.junitPath), ("--gen-suppressions", options.genSuppressionsPath)]
-            .compactMap { flag, path in path.map { (flag, $0) } }
+        [
+            ("--json", options.jsonPath), ("--junit", options.junitPath),
+            ("--gen-suppressions", options.genSuppressionsPath),
+        ]
+        .compactMap { flag, path in path.map { (flag, $0) } }
     }
 
     /// Writes every output from the one verdict, then prints the summary and
@@ -131,11 +135,14 @@ public enum Application {
             for line in annotations.lines { console.out(line) }
             if annotations.notAnnotated > 0 {
                 console.progress(
-                    "note: \(annotations.notAnnotated) more findings were not annotated (GitHub shows 10 per step): see the reports")
+                    "note: \(annotations.notAnnotated) more findings were not annotated (GitHub shows 10 per step): see the reports"
+                )
             }
         }
         if console.verbosity > .quiet || report.exitCode != 0 {
-            console.out(TextReport.summary(report, policy: context.policy, selector: renderContext.selector, colour: console.useColour))
+            console.out(
+                TextReport.summary(
+                    report, policy: context.policy, selector: renderContext.selector, colour: console.useColour))
             let failed = Set(written.errors.map { $0 })
             let files = renderers.filter { r in !failed.contains { $0.hasPrefix(r.name + ":") } }.map {
                 NextSteps.ReportFile($0.label, $0.path)
@@ -159,7 +166,8 @@ public enum Application {
     static func resolveTarget(_ options: Options) throws -> Target? {
         if !options.command.isEmpty {
             if options.manifestPath != nil || !options.ctestDirs.isEmpty || options.cmakeSource != nil {
-                throw UsageError("a command after -- cannot be combined with --manifest-path, --ctest or --cmake-source")
+                throw UsageError(
+                    "a command after -- cannot be combined with --manifest-path, --ctest or --cmake-source")
             }
             guard ExecutableLocator.resolve(options.command[0]) != nil else {
                 throw UsageError("\(options.command[0]): no such executable")
@@ -181,7 +189,8 @@ public enum Application {
         }
         if let m = options.manifestPath { throw UsageError("--manifest-path \(m): no such Cargo.toml") }
         throw UsageError(
-            "no Cargo.toml here or in ./moq_ffi: pass --manifest-path PATH, --ctest BUILD_DIR, or a program to run after --")
+            "no Cargo.toml here or in ./moq_ffi: pass --manifest-path PATH, --ctest BUILD_DIR, or a program to run after --"
+        )
     }
 
     /// The sources of one run: the crate (or the command), then every CTest tree.
@@ -204,12 +213,15 @@ public enum Application {
             sources.append(CTestSource(tree: .existing(absolute(dir)), selection: options.ctestArgs))
         }
         if let dir = options.cmakeSource {
-            guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("CMakeLists.txt")) else {
+            guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("CMakeLists.txt"))
+            else {
                 throw UsageError("--cmake-source \(dir): no CMakeLists.txt there")
             }
             var buildsCrate = false
             if case .cargo = target { buildsCrate = true }
-            if !buildsCrate, let arg = options.cmakeArgs.first(where: { $0.contains(CMakeInvocation.crateLibDirPlaceholder) }) {
+            if !buildsCrate,
+                let arg = options.cmakeArgs.first(where: { $0.contains(CMakeInvocation.crateLibDirPlaceholder) })
+            {
                 throw UsageError(CMakeArgumentError.noCrateLibrary(argument: arg).description)
             }
             sources.append(
@@ -223,7 +235,8 @@ public enum Application {
     /// The crate's C ABI, to name the boundary a leak crossed: its exported
     /// functions and header (`include/*.h` beside Cargo.toml, or `--ffi-header`).
     /// Caller code is the crate's tests and the C suites' sources.
-    static func boundaryFinder(_ options: Options, target: Target?, sources: [any TestSource]) throws -> BoundaryFinder? {
+    static func boundaryFinder(_ options: Options, target: Target?, sources: [any TestSource]) throws -> BoundaryFinder?
+    {
         guard case .cargo(_, let crateDir) = target else { return nil }
         for h in options.ffiHeaders where !FileManager.default.isReadableFile(atPath: h) {
             throw UsageError("--ffi-header \(h): cannot read the file")
@@ -235,7 +248,9 @@ public enum Application {
         var roots = [crateDir + "/tests/", crateDir + "/src/tests.rs", crateDir + "/examples/"]
         for case let s as CTestSource in sources {
             if case .source(let dir, _, _) = s.tree { roots.append(dir + "/") }
-            if case .existing(let dir) = s.tree, let home = CTestSource.cmakeHomeDirectory(buildDir: dir) { roots.append(home + "/") }
+            if case .existing(let dir) = s.tree, let home = CTestSource.cmakeHomeDirectory(buildDir: dir) {
+                roots.append(home + "/")
+            }
         }
         let files = CallerCode.files(under: roots)
         return BoundaryFinder(
@@ -249,7 +264,8 @@ public enum Application {
 
     /// Default files (unless --no-default-suppressions), the guide's
     /// `tools/valgrind-suppressions.supp` beside the crate, then the user's.
-    static func loadSuppressions(_ options: Options, target: Target?, diagnostics: Diagnostics) throws -> [Suppression] {
+    static func loadSuppressions(_ options: Options, target: Target?, diagnostics: Diagnostics) throws -> [Suppression]
+    {
         var files: [String] = []
 
         if case .cargo(_, let crateDir) = target {
@@ -277,8 +293,10 @@ public enum ToolRoot {
     public static func locate() -> String? {
         let fm = FileManager.default
         if let home = ProcessInfo.processInfo.environment["MOQ_LEAKCHECK_HOME"], !home.isEmpty { return home }
-        var dir = URL(fileURLWithPath: (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-            .deletingLastPathComponent()
+        var dir = URL(
+            fileURLWithPath: (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        )
+        .deletingLastPathComponent()
         for _ in 0..<6 {
             if fm.fileExists(atPath: dir.appendingPathComponent("suppressions").path),
                 fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path)

@@ -22,7 +22,9 @@ public enum Doctor {
 
     /// Every check, in display order. `toolRoot` is kept for callers; the default
     /// suppressions are built in (or MOQ_LEAKCHECK_HOME's) and no longer depend on it.
-    public static func checks(environment: [String: String] = ProcessInfo.processInfo.environment, toolRoot: String?) -> [Check] {
+    public static func checks(environment: [String: String] = ProcessInfo.processInfo.environment, toolRoot: String?)
+        -> [Check]
+    {
         func version(_ exe: String, _ args: [String], line: Int = 0) -> String? {
             guard ExecutableLocator.resolve(exe, environment: environment) != nil,
                 let r = Capture.run(exe, args, environment: environment, timeout: 60), r.outcome.succeeded
@@ -33,7 +35,9 @@ public enum Doctor {
         var checks: [Check] = []
         let vg = version("valgrind", ["--version"])
         checks.append(
-            Check(name: "valgrind", found: vg != nil, detail: vg ?? "not found", hint: "apt-get install valgrind", required: true))
+            Check(
+                name: "valgrind", found: vg != nil, detail: vg ?? "not found", hint: "apt-get install valgrind",
+                required: true))
         let cargo = version("cargo", ["--version"])
         checks.append(
             Check(
@@ -47,10 +51,16 @@ public enum Doctor {
                 hint: "rustup toolchain install nightly"))
         let host =
             ExecutableLocator.resolve("rustc", environment: environment) == nil
-            ? nil : Capture.run("rustc", ["-vV"], environment: environment).flatMap { RustcInfo.hostTriple(fromVerboseVersion: $0.output) }
+            ? nil
+            : Capture.run("rustc", ["-vV"], environment: environment).flatMap {
+                RustcInfo.hostTriple(fromVerboseVersion: $0.output)
+            }
         checks.append(
-            Check(name: "rustc host", found: host != nil, detail: host ?? "unknown", hint: "install Rust with rustup", required: true))
-        let sanitizerPath = nightly != nil ? "cargo +nightly" : cargo != nil ? "stable cargo with RUSTC_BOOTSTRAP=1" : nil
+            Check(
+                name: "rustc host", found: host != nil, detail: host ?? "unknown", hint: "install Rust with rustup",
+                required: true))
+        let sanitizerPath =
+            nightly != nil ? "cargo +nightly" : cargo != nil ? "stable cargo with RUSTC_BOOTSTRAP=1" : nil
         checks.append(
             Check(
                 name: "Rust sanitizer builds", found: sanitizerPath != nil, detail: sanitizerPath ?? "no cargo",
@@ -58,7 +68,8 @@ public enum Doctor {
         let sym = ExecutableLocator.resolve("llvm-symbolizer", environment: environment)
         checks.append(
             Check(
-                name: "llvm-symbolizer", found: sym != nil, detail: sym ?? "not found: sanitizer stacks may be unsymbolized",
+                name: "llvm-symbolizer", found: sym != nil,
+                detail: sym ?? "not found: sanitizer stacks may be unsymbolized",
                 hint: "apt-get install llvm"))
         for cc in ["gcc", "clang"] {
             let v = version(cc, ["--version"])
@@ -91,11 +102,14 @@ public enum Doctor {
             case .embedded: origin = "built in"
             case .home(let home): origin = "from \(DefaultSuppressions.homeVariable)=\(home)"
             }
-            return Check(name: name, found: true, detail: "\(origin): " + parts.joined(separator: ", "), hint: "", required: true)
+            return Check(
+                name: name, found: true, detail: "\(origin): " + parts.joined(separator: ", "), hint: "", required: true
+            )
         } catch {
             return Check(
                 name: name, found: false, detail: "\(error)",
-                hint: "fix the file, or unset \(DefaultSuppressions.homeVariable) to use the built-in defaults", required: true)
+                hint: "fix the file, or unset \(DefaultSuppressions.homeVariable) to use the built-in defaults",
+                required: true)
         }
     }
 
@@ -108,7 +122,9 @@ public enum Doctor {
         }
         let valgrind = all.first { $0.name == "valgrind" }?.found ?? false
         let sanitizers = all.first { $0.name == "Rust sanitizer builds" }?.found ?? false
-        lines.append("checkers: valgrind \(valgrind ? "available" : "missing"), asan/lsan \(sanitizers ? "available" : "missing")")
+        lines.append(
+            "checkers: valgrind \(valgrind ? "available" : "missing"), asan/lsan \(sanitizers ? "available" : "missing")"
+        )
         let missing = all.filter { $0.required && !$0.found }.map(\.name)
         if missing.isEmpty {
             return (lines, ExitCode.clean)

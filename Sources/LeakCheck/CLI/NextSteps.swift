@@ -17,13 +17,16 @@ public enum NextSteps {
     /// precisely), an over-broad suppression (how to narrow it), an incomplete run
     /// (doctor) or an interrupted one.
     public static func lines(
-        exitCode: Int32, reports: [ReportFile], overBroadSuppressions: Bool = false, generatedSuppressions: String? = nil,
+        exitCode: Int32, reports: [ReportFile], overBroadSuppressions: Bool = false,
+        generatedSuppressions: String? = nil,
         console: Console
     ) -> [String] {
         guard exitCode != ExitCode.clean, exitCode != ExitCode.usage else { return [] }
         var lines: [String] = []
         if !reports.isEmpty {
-            lines.append(console.bold("reports:") + " " + reports.map { "\($0.label): \(display($0.path))" }.joined(separator: ", "))
+            lines.append(
+                console.bold("reports:") + " "
+                    + reports.map { "\($0.label): \(display($0.path))" }.joined(separator: ", "))
         }
         let next = console.bold("next:") + " "
         switch exitCode {
@@ -38,7 +41,8 @@ public enum NextSteps {
                     next + "fix the leaks, or review \(display(generatedSuppressions)) and pass it with "
                         + "--suppressions \(display(generatedSuppressions)) to hide the known ones")
             } else {
-                lines.append(next + "fix the leaks shown above, or hide a known leak precisely: --gen-suppressions FILE")
+                lines.append(
+                    next + "fix the leaks shown above, or hide a known leak precisely: --gen-suppressions FILE")
             }
         case ExitCode.interrupted:
             lines.append(next + "the run was interrupted: run it again for a verdict")

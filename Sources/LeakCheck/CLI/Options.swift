@@ -302,7 +302,9 @@ public struct Options: Sendable {
         for dir in ctestDirs {
             guard isDir(dir) else { throw UsageError("--ctest \(dir): no such directory") }
             guard fm.fileExists(atPath: (dir as NSString).appendingPathComponent("CTestTestfile.cmake")) else {
-                throw UsageError("--ctest \(dir): not a CMake build tree with tests (no CTestTestfile.cmake; configure it with enable_testing())")
+                throw UsageError(
+                    "--ctest \(dir): not a CMake build tree with tests (no CTestTestfile.cmake; configure it with enable_testing())"
+                )
             }
         }
         if let src = cmakeSource {

@@ -21,7 +21,10 @@ public enum ShellWords {
                 inWord = true
                 var closed = false
                 while let q = chars.next() {
-                    if q == "'" { closed = true; break }
+                    if q == "'" {
+                        closed = true
+                        break
+                    }
                     current.append(q)
                 }
                 if !closed { throw UsageError("unclosed ' in \"\(text)\"") }
@@ -29,7 +32,10 @@ public enum ShellWords {
                 inWord = true
                 var closed = false
                 while let q = chars.next() {
-                    if q == "\"" { closed = true; break }
+                    if q == "\"" {
+                        closed = true
+                        break
+                    }
                     if q == "\\" {
                         guard let e = chars.next() else { break }
                         if !["\"", "\\", "$", "`"].contains(e) { current.append("\\") }

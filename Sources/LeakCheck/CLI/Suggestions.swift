@@ -25,7 +25,8 @@ public enum Suggestions {
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and
     /// adjacent transpositions (`--jbos`) each cost 1.
     public static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)

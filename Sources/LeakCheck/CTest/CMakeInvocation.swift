@@ -135,7 +135,8 @@ public enum CMakeArgumentError: Error, CustomStringConvertible, Equatable, Senda
     public var description: String {
         switch self {
         case .noCrateLibrary(let argument):
-            return "--cmake-arg \(argument) uses {crate_lib_dir}, but no crate is built in this run (give --manifest-path)"
+            return
+                "--cmake-arg \(argument) uses {crate_lib_dir}, but no crate is built in this run (give --manifest-path)"
         }
     }
 }

@@ -91,7 +91,9 @@ public enum CTestListing {
         }
         guard case .array(let properties)? = test["properties"] else { return result }
         for property in properties {
-            guard case .object(let p) = property, case .string(let key)? = p["name"], let value = p["value"] else { continue }
+            guard case .object(let p) = property, case .string(let key)? = p["name"], let value = p["value"] else {
+                continue
+            }
             switch key {
             case "WORKING_DIRECTORY":
                 result.workingDirectory = value.stringValue

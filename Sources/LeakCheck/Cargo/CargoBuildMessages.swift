@@ -31,9 +31,13 @@ public struct CargoBuildMessages: Sendable {
                     m.packages[name] = (manifest as NSString).deletingLastPathComponent
                 }
                 let crateTypes = target["crate_types"] as? [String] ?? []
-                if (profile["test"] as? Bool) != true, crateTypes.contains(where: { $0 == "cdylib" || $0 == "staticlib" }) {
+                if (profile["test"] as? Bool) != true,
+                    crateTypes.contains(where: { $0 == "cdylib" || $0 == "staticlib" })
+                {
                     // The uplifted copy (target/debug/libX.so) before deps/: that is where users link from.
-                    let files = (obj["filenames"] as? [String] ?? []).filter { $0.hasSuffix(".so") || $0.hasSuffix(".a") }
+                    let files = (obj["filenames"] as? [String] ?? []).filter {
+                        $0.hasSuffix(".so") || $0.hasSuffix(".a")
+                    }
                     for file in files.sorted(by: { !$0.contains("/deps/") && $1.contains("/deps/") }) {
                         let dir = (file as NSString).deletingLastPathComponent
                         if !m.libraryDirs.contains(dir) { m.libraryDirs.append(dir) }

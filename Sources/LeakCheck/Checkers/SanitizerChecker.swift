@@ -25,7 +25,8 @@ struct SanitizerChecker: CheckerDriver {
             if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw CollectError(description: "cannot prepare the sanitizer log directory \(dir): \(error.localizedDescription)")
+            throw CollectError(
+                description: "cannot prepare the sanitizer log directory \(dir): \(error.localizedDescription)")
         }
         var env = environment(context, logPrefix: dir + "/asan-report")
         for (k, v) in job.environment where k != "ASAN_OPTIONS" && k != "LSAN_OPTIONS" { env[k] = v }
@@ -63,7 +64,9 @@ struct SanitizerChecker: CheckerDriver {
             let pid = name.split(separator: ".").last.map(String.init) ?? name
             let published = (context.reportDir as NSString).appendingPathComponent("\(reportPrefix).\(pid)")
             do {
-                if FileManager.default.fileExists(atPath: published) { try FileManager.default.removeItem(atPath: published) }
+                if FileManager.default.fileExists(atPath: published) {
+                    try FileManager.default.removeItem(atPath: published)
+                }
                 try FileManager.default.copyItem(atPath: path, toPath: published)
                 logFiles.append(published)
             } catch {
@@ -110,10 +113,12 @@ struct SanitizerChecker: CheckerDriver {
             let list = overridden.joined(separator: ", ")
             if respect {
                 context.diagnostics.incomplete(
-                    "--respect-sanitizer-options: your \(optionsKey) (\(list)) decided what the sanitizer checks, so this run is informational, never clean")
+                    "--respect-sanitizer-options: your \(optionsKey) (\(list)) decided what the sanitizer checks, so this run is informational, never clean"
+                )
             } else {
                 context.diagnostics.note(
-                    "\(optionsKey): overrode \(list): the gate relies on these (--respect-sanitizer-options keeps yours and makes the run informational)")
+                    "\(optionsKey): overrode \(list): the gate relies on these (--respect-sanitizer-options keeps yours and makes the run informational)"
+                )
             }
         }
         return env

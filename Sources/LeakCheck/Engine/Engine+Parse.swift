@@ -59,7 +59,8 @@ extension Engine {
             RunEvidence(
                 checker: checker, executable: output.command?.first ?? path,
                 arguments: Array((output.command ?? []).dropFirst()),
-                outcome: ProcessOutcome(exitCode: nil, signal: nil, timedOut: false, interrupted: false, durationSeconds: 0),
+                outcome: ProcessOutcome(
+                    exitCode: nil, signal: nil, timedOut: false, interrupted: false, durationSeconds: 0),
                 outputs: [output], logFiles: [path]),
             source: .command, target: (path as NSString).lastPathComponent, label: (path as NSString).lastPathComponent)
         run.durationSeconds = nil

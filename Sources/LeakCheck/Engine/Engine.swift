@@ -31,7 +31,8 @@ public final class Engine: Sendable {
         for checker in options.subcommand.checkers {
             if context.isInterrupted { break }
             let driver = CheckerRegistry.driver(for: checker)
-            let reasons = [driver.unavailability(context)].compactMap { $0 }
+            let reasons =
+                [driver.unavailability(context)].compactMap { $0 }
                 + sources.compactMap { $0.unavailability(for: driver, context: context) }
             if let reason = reasons.first {
                 if options.explicitSubcommand {

@@ -8,7 +8,9 @@ public enum SanitizerOptions {
     /// Where the logs go: never the user's to change.
     static let location: Set<String> = ["log_path", "log_exe_name", "log_to_syslog"]
     /// What the verdict relies on: forced unless `--respect-sanitizer-options`.
-    static let gate: Set<String> = ["detect_leaks", "leak_check_at_exit", "exitcode", "fast_unwind_on_malloc", "symbolize"]
+    static let gate: Set<String> = [
+        "detect_leaks", "leak_check_at_exit", "exitcode", "fast_unwind_on_malloc", "symbolize",
+    ]
 
     public struct Merged: Sendable, Equatable {
         public var options: String

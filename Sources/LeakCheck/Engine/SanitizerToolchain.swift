@@ -26,16 +26,21 @@ public struct SanitizerToolchain: Sendable, Equatable {
     ) -> (SanitizerToolchain?, String) {
         var tried: [String] = []
         let order: [Kind] =
-            preferred == "stable" ? [.stableBootstrap] : preferred == "nightly" ? [.nightly] : [.nightly, .stableBootstrap]
+            preferred == "stable"
+            ? [.stableBootstrap] : preferred == "nightly" ? [.nightly] : [.nightly, .stableBootstrap]
         for kind in order {
             let prefix = kind == .nightly ? ["+nightly"] : []
-            guard let v = Capture.run("cargo", prefix + ["--version"], environment: environment, supervisor: supervisor, timeout: 60),
+            guard
+                let v = Capture.run(
+                    "cargo", prefix + ["--version"], environment: environment, supervisor: supervisor, timeout: 60),
                 v.outcome.succeeded
             else {
                 tried.append(kind == .nightly ? "cargo +nightly not available" : "cargo not found")
                 continue
             }
-            guard let r = Capture.run("rustc", prefix + ["-vV"], environment: environment, supervisor: supervisor, timeout: 60),
+            guard
+                let r = Capture.run(
+                    "rustc", prefix + ["-vV"], environment: environment, supervisor: supervisor, timeout: 60),
                 r.outcome.succeeded, let host = RustcInfo.hostTriple(fromVerboseVersion: r.output)
             else {
                 tried.append("rustc -vV failed")

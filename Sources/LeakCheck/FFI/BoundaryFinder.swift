@@ -51,7 +51,9 @@ public struct BoundaryFinder: Sendable {
     /// Sets `boundary` on every leak finding whose stack has one (other kinds unchanged).
     public func annotate(_ findings: [Finding]) -> [Finding] {
         findings.map { finding in
-            guard finding.kind.isLeak, finding.boundary == nil, let b = boundary(in: finding.stack) else { return finding }
+            guard finding.kind.isLeak, finding.boundary == nil, let b = boundary(in: finding.stack) else {
+                return finding
+            }
             var f = finding
             f.boundary = b
             return f
@@ -65,7 +67,9 @@ public enum CallerCode {
     /// files (absolute paths): a ctest project's source directory, a crate's `tests/`,
     /// its `src/tests.rs`. Paths under a Rust toolchain or a dependency never count.
     public static func files(under roots: [String]) -> @Sendable (Frame) -> Bool {
-        let dirs = roots.filter { !$0.isEmpty }.map { $0.hasSuffix("/") || $0.hasSuffix(".rs") || $0.hasSuffix(".c") ? $0 : $0 + "/" }
+        let dirs = roots.filter { !$0.isEmpty }.map {
+            $0.hasSuffix("/") || $0.hasSuffix(".rs") || $0.hasSuffix(".c") ? $0 : $0 + "/"
+        }
         return { frame in
             guard let file = frame.file, file.hasPrefix("/") else { return false }
             if OwnCode.foreignPathMarkers.contains(where: { file.contains($0) }) { return false }

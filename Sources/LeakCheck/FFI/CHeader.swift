@@ -104,7 +104,9 @@ enum CHeaderLexer {
         var i = 0
         var line = 1
         var atLineStart = true
-        func isIdent(_ c: UInt8) -> Bool { c == 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+        func isIdent(_ c: UInt8) -> Bool {
+            c == 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+        }
         while i < b.count {
             let c = b[i]
             if c == 10 {
@@ -170,7 +172,8 @@ enum CHeaderLexer {
                     i += 1
                 }
                 i = min(i + 1, b.count)
-                out.append(CHeaderToken(kind: .literal, text: String(decoding: b[start..<i], as: UTF8.self), line: line))
+                out.append(
+                    CHeaderToken(kind: .literal, text: String(decoding: b[start..<i], as: UTF8.self), line: line))
                 continue
             }
             if c == UInt8(ascii: "."), i + 2 < b.count, b[i + 1] == c, b[i + 2] == c {
@@ -201,7 +204,9 @@ struct CHeaderParser {
         var i = 0
         let t = tokens.tokens
         while i < t.count {
-            if ["__attribute__", "__declspec", "__asm__", "asm", "__asm"].contains(t[i].text), i + 1 < t.count, t[i + 1].text == "(" {
+            if ["__attribute__", "__declspec", "__asm__", "asm", "__asm"].contains(t[i].text), i + 1 < t.count,
+                t[i + 1].text == "("
+            {
                 i = Self.matching(t, from: i + 1, open: "(", close: ")") + 1
                 continue
             }
@@ -232,7 +237,9 @@ struct CHeaderParser {
         while i < tokens.count {
             let tok = tokens[i]
             // `extern "C" {` opens no scope for our purposes; its `}` is dropped below.
-            if tok.text == "extern", i + 1 < tokens.count, tokens[i + 1].kind == .literal, tokens[i + 1].text.hasPrefix("\"") {
+            if tok.text == "extern", i + 1 < tokens.count, tokens[i + 1].kind == .literal,
+                tokens[i + 1].text.hasPrefix("\"")
+            {
                 if i + 2 < tokens.count, tokens[i + 2].text == "{" {
                     i += 3
                 } else {
@@ -240,7 +247,7 @@ struct CHeaderParser {
                 }
                 continue
             }
-            if tok.text == "}" , declaration.isEmpty {
+            if tok.text == "}", declaration.isEmpty {
                 i += 1
                 continue
             }
@@ -287,12 +294,18 @@ struct CHeaderParser {
             let keywordIndex = decl[..<braces].lastIndex { ["struct", "union", "enum"].contains($0.text) }
             guard let keywordIndex, decl[keywordIndex].text == "struct" else { return }
             var names: [String] = []
-            if braces == keywordIndex + 2, decl[keywordIndex + 1].kind == .identifier { names.append(decl[keywordIndex + 1].text) }
-            if isTypedef, let alias = decl[(braces + 1)...].last(where: { $0.kind == .identifier }), !names.contains(alias.text) {
+            if braces == keywordIndex + 2, decl[keywordIndex + 1].kind == .identifier {
+                names.append(decl[keywordIndex + 1].text)
+            }
+            if isTypedef, let alias = decl[(braces + 1)...].last(where: { $0.kind == .identifier }),
+                !names.contains(alias.text)
+            {
                 names.append(alias.text)
             }
             guard !names.isEmpty else { return }
-            structs.append(CHeader.StructDefinition(names: names, fields: Self.fields(body, macros: macros), line: decl[keywordIndex].line))
+            structs.append(
+                CHeader.StructDefinition(
+                    names: names, fields: Self.fields(body, macros: macros), line: decl[keywordIndex].line))
             return
         }
         if isTypedef { return }  // function pointer and other type aliases declare no function
@@ -319,7 +332,9 @@ struct CHeaderParser {
     /// An export macro whose `#define` lives in another header (`FOO_API`, `BAR_EXPORT`):
     /// all capitals and named for what it does, so it cannot be a type like `FILE`.
     static func looksLikeExportMacro(_ token: CHeaderToken) -> Bool {
-        guard token.kind == .identifier, token.text.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) else { return false }
+        guard token.kind == .identifier, token.text.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) else {
+            return false
+        }
         return ["API", "EXPORT", "DECL", "EXTERN", "PUBLIC"].contains { token.text.hasSuffix($0) }
     }
 
@@ -365,14 +380,18 @@ struct CHeaderParser {
         "void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "const", "volatile",
         "restrict", "_Bool", "bool", "struct", "union", "enum", "_Complex", "__restrict",
     ]
-    static let qualifierWords: Set<String> = ["const", "volatile", "restrict", "__restrict", "struct", "union", "enum", "signed", "unsigned"]
+    static let qualifierWords: Set<String> = [
+        "const", "volatile", "restrict", "__restrict", "struct", "union", "enum", "signed", "unsigned",
+    ]
 
     /// One parameter or field: its type and (when given) its name. Function pointers
     /// (`void (*cb)(int)`) keep their whole text as the type and `cb` as the name.
     static func parameter(_ tokens: [CHeaderToken]) -> CHeader.Parameter? {
         guard !tokens.isEmpty else { return nil }
         if tokens.count == 1, tokens[0].text == "..." { return CHeader.Parameter(type: "...") }
-        if let open = tokens.firstIndex(where: { $0.text == "(" }), open + 1 < tokens.count, tokens[open + 1].text == "*" {
+        if let open = tokens.firstIndex(where: { $0.text == "(" }), open + 1 < tokens.count,
+            tokens[open + 1].text == "*"
+        {
             let close = matching(tokens, from: open, open: "(", close: ")")
             let name = tokens[open..<close].last { $0.kind == .identifier }
             var typeTokens = tokens.map(\.text)

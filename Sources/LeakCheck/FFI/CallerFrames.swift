@@ -34,7 +34,9 @@ public enum CallerFrames {
     static let machineryPathMarkers = [
         "/rustc/", "/.rustup/toolchains/", "compiler-rt/lib/", "libsanitizer/", "/sysdeps/", "csu/",
     ]
-    static let machineryObjectMarkers = ["vgpreload_", "libasan.so", "liblsan.so", "libc.so", "ld-linux", "libstdc++", "libgcc_s"]
+    static let machineryObjectMarkers = [
+        "vgpreload_", "libasan.so", "liblsan.so", "libc.so", "ld-linux", "libstdc++", "libgcc_s",
+    ]
 
     /// Standard library, allocator, harness, panic machinery or checker runtime.
     public static func isMachinery(_ frame: Frame) -> Bool {
@@ -46,7 +48,9 @@ public enum CallerFrames {
             }
             if let crate = OwnCode.leadingCrate(ofDemangled: f), machineryCrates.contains(crate) { return true }
         }
-        if let m = frame.mangled, let crate = OwnCode.leadingCrate(ofMangled: m), machineryCrates.contains(crate) { return true }
+        if let m = frame.mangled, let crate = OwnCode.leadingCrate(ofMangled: m), machineryCrates.contains(crate) {
+            return true
+        }
         if let file = frame.file {
             if machineryPathMarkers.contains(where: { file.contains($0) }) { return true }
             // GCC's libasan prints the std's paths relative to the toolchain's build dir.
@@ -54,7 +58,8 @@ public enum CallerFrames {
                 return true
             }
         }
-        if frame.file == nil, let object = frame.object, machineryObjectMarkers.contains(where: { object.contains($0) }) {
+        if frame.file == nil, let object = frame.object, machineryObjectMarkers.contains(where: { object.contains($0) })
+        {
             return true
         }
         return frame.function == nil && frame.file == nil

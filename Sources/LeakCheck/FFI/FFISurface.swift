@@ -19,7 +19,9 @@ public struct FFISurface: Sendable {
     /// (moq-ffi's layout; with several, the one named after the crate, else none).
     /// Throws a one-line `ParseError` for an unreadable source directory or an
     /// unreadable `--ffi-header`.
-    public static func load(crateDirectory: String, crateName: String? = nil, headerPath: String? = nil) throws -> FFISurface {
+    public static func load(crateDirectory: String, crateName: String? = nil, headerPath: String? = nil) throws
+        -> FFISurface
+    {
         let root = crateDirectory.hasSuffix("/") ? String(crateDirectory.dropLast()) : crateDirectory
         let exports = try RustExports.scan(directory: root + "/src")
         var header: CHeader?
@@ -66,7 +68,9 @@ public struct FFISurface: Sendable {
         var s = Substring(name)
         if let paren = s.firstIndex(of: "("), !s.hasPrefix("(") { s = s[..<paren] }
         var parts = s.components(separatedBy: "::")
-        if parts.count > 1, let last = parts.last, last.count == 17, last.hasPrefix("h"), last.dropFirst().allSatisfy(\.isHexDigit) {
+        if parts.count > 1, let last = parts.last, last.count == 17, last.hasPrefix("h"),
+            last.dropFirst().allSatisfy(\.isHexDigit)
+        {
             parts.removeLast()
         }
         return (parts.last ?? String(s)).trimmingCharacters(in: .whitespaces)

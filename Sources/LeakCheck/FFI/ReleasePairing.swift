@@ -32,7 +32,9 @@ public struct ReleasePairing: Sendable {
         guard let header, let proto = header.prototype(named: function) else { return nil }
         let returned = proto.returnType
         if CHeader.isCharPointer(returned) { return stringRelease(in: header) }
-        if let pointee = Self.pointee(of: returned), let freer = pointerRelease(of: pointee, in: header, excluding: function) {
+        if let pointee = Self.pointee(of: returned),
+            let freer = pointerRelease(of: pointee, in: header, excluding: function)
+        {
             return freer
         }
         // A struct returned by value (or by pointer) that hands out a C string.
@@ -70,7 +72,8 @@ public struct ReleasePairing: Sendable {
     }
 
     static func baseName(_ type: String) -> String {
-        type.split(separator: " ").filter { !["const", "volatile", "struct", "restrict"].contains($0) }.joined(separator: " ")
+        type.split(separator: " ").filter { !["const", "volatile", "struct", "restrict"].contains($0) }.joined(
+            separator: " ")
     }
 
     static func namedToFree(_ name: String) -> Bool {

@@ -23,7 +23,8 @@ public enum RustExports {
         let code = blankComments(text)
         var exports: [RustExport] = []
         // The attribute, any further attributes, then the item header.
-        let pattern = #"#\[\s*(?:unsafe\s*\(\s*)?(no_mangle|export_name\s*=\s*"([^"]+)")\s*\)?\s*\](?:\s*#\[[^\]]*\])*\s*(?:pub(?:\s*\([^)]*\))?\s+)?(?:const\s+)?(?:unsafe\s+)?extern\s*(?:"[^"]*"\s*)?fn\s+([A-Za-z_][A-Za-z0-9_]*)"#
+        let pattern =
+            #"#\[\s*(?:unsafe\s*\(\s*)?(no_mangle|export_name\s*=\s*"([^"]+)")\s*\)?\s*\](?:\s*#\[[^\]]*\])*\s*(?:pub(?:\s*\([^)]*\))?\s+)?(?:const\s+)?(?:unsafe\s+)?extern\s*(?:"[^"]*"\s*)?fn\s+([A-Za-z_][A-Za-z0-9_]*)"#
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
         let ns = code as NSString
         for match in regex.matches(in: code, range: NSRange(location: 0, length: ns.length)) {
@@ -75,11 +76,14 @@ public enum RustExports {
         while i < b.count {
             if depth == 0 && !inString {
                 // A quote character literal ('"' or '\"') opens no string.
-                if b[i] == UInt8(ascii: "'"), i + 2 < b.count, b[i + 1] == UInt8(ascii: "\""), b[i + 2] == UInt8(ascii: "'") {
+                if b[i] == UInt8(ascii: "'"), i + 2 < b.count, b[i + 1] == UInt8(ascii: "\""),
+                    b[i + 2] == UInt8(ascii: "'")
+                {
                     i += 3
                     continue
                 }
-                if b[i] == UInt8(ascii: "'"), i + 3 < b.count, b[i + 1] == UInt8(ascii: "\\"), b[i + 2] == UInt8(ascii: "\""),
+                if b[i] == UInt8(ascii: "'"), i + 3 < b.count, b[i + 1] == UInt8(ascii: "\\"),
+                    b[i + 2] == UInt8(ascii: "\""),
                     b[i + 3] == UInt8(ascii: "'")
                 {
                     i += 4

@@ -55,7 +55,9 @@ public enum ReportMerger {
         let stated = Set(parts.compactMap { $0.partition?.total })
         let expected = expectedPartitions ?? (stated.count == 1 ? stated.first : nil)
         if expectedPartitions == nil, stated.count > 1 {
-            problems.append("the reports disagree on the number of partitions (\(stated.sorted().map(String.init).joined(separator: ", ")))")
+            problems.append(
+                "the reports disagree on the number of partitions (\(stated.sorted().map(String.init).joined(separator: ", ")))"
+            )
         }
         var kept: [(offset: Int, part: PartitionReport)] = []
         var seenIndex = Set<Int>()
@@ -78,15 +80,17 @@ public enum ReportMerger {
         if let expected {
             let missing = (1...max(1, expected)).filter { !seenIndex.contains($0) }
             if !missing.isEmpty {
-                problems.append("missing partition\(missing.count == 1 ? "" : "s") "
-                    + missing.map { "\($0)/\(expected)" }.joined(separator: ", "))
+                problems.append(
+                    "missing partition\(missing.count == 1 ? "" : "s") "
+                        + missing.map { "\($0)/\(expected)" }.joined(separator: ", "))
             }
         }
         if parts.isEmpty { problems.append("no report to merge") }
 
         // Deterministic order of the parts themselves: by partition index, then as given.
         kept.sort { a, b in
-            let ia = a.part.partition?.index ?? Int.max, ib = b.part.partition?.index ?? Int.max
+            let ia = a.part.partition?.index ?? Int.max
+            let ib = b.part.partition?.index ?? Int.max
             return ia != ib ? ia < ib : a.offset < b.offset
         }
         for (i, p) in kept {
@@ -118,7 +122,8 @@ public enum ReportMerger {
                 }
             }
             for n in p.report.notes where !notes.contains(n) { notes.append(n) }
-            for s in p.report.skipped where !skipped.contains(where: { $0.checker == s.checker && $0.reason == s.reason }) {
+            for s in p.report.skipped
+            where !skipped.contains(where: { $0.checker == s.checker && $0.reason == s.reason }) {
                 skipped.append(s)
             }
             for k in p.report.failOn where !failOn.contains(k) { failOn.append(k) }
@@ -128,7 +133,8 @@ public enum ReportMerger {
             notes.append("partitions were gated on different --fail-on kinds; the merge lists them all")
         }
         if versions.count > 1 {
-            notes.append("partitions were written by different moq-leakcheck versions: \(versions.joined(separator: ", "))")
+            notes.append(
+                "partitions were written by different moq-leakcheck versions: \(versions.joined(separator: ", "))")
         }
         if stated.isEmpty, expectedPartitions == nil, !parts.isEmpty {
             notes.append("the reports do not say which partitions they are: a missing one cannot be detected")

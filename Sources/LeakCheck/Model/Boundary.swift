@@ -20,7 +20,9 @@ public struct Boundary: Codable, Sendable, Hashable {
     public var caller: CodeLocation?
     /// The crate's function that frees what `function` returned; nil when none is known.
     public var release: String?
-    public init(function: String, file: String? = nil, line: Int? = nil, caller: CodeLocation? = nil, release: String? = nil) {
+    public init(
+        function: String, file: String? = nil, line: Int? = nil, caller: CodeLocation? = nil, release: String? = nil
+    ) {
         self.function = function
         self.file = file
         self.line = line

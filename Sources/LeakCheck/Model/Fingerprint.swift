@@ -25,7 +25,9 @@ public enum Fingerprint {
         // Same answer as `split(separator: "/").last ?? path`: trailing slashes ignored.
         let bytes = path.utf8
         var end = bytes.endIndex
-        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "/") { end = bytes.index(before: end) }
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "/") {
+            end = bytes.index(before: end)
+        }
         if end == bytes.startIndex { return path }
         let head = bytes[..<end]
         let start = head.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex

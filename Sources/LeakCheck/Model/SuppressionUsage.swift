@@ -10,7 +10,9 @@ public struct SuppressionUsage: Codable, Sendable, Hashable {
     public var overBroad: Bool
     /// Count the checker itself reported (valgrind suppcounts / LSan "Suppressions used"), when known.
     public var checkerCount: Int?
-    public init(name: String, source: String, count: Int = 0, bytes: Int = 0, overBroad: Bool = false, checkerCount: Int? = nil) {
+    public init(
+        name: String, source: String, count: Int = 0, bytes: Int = 0, overBroad: Bool = false, checkerCount: Int? = nil
+    ) {
         self.name = name
         self.source = source
         self.count = count

@@ -56,8 +56,16 @@ enum SummaryReconciliation {
         mutating func add(_ f: Finding) {
             if f.kind.isLeak {
                 leakRecords = Tally.saturatingAdd(leakRecords, 1)
-                if let b = f.bytes { bytes[f.kind] = Tally.saturatingAdd(bytes[f.kind] ?? 0, b) } else { unknownBytes.insert(f.kind) }
-                if let k = f.blocks { blocks[f.kind] = Tally.saturatingAdd(blocks[f.kind] ?? 0, k) } else { unknownBlocks.insert(f.kind) }
+                if let b = f.bytes {
+                    bytes[f.kind] = Tally.saturatingAdd(bytes[f.kind] ?? 0, b)
+                } else {
+                    unknownBytes.insert(f.kind)
+                }
+                if let k = f.blocks {
+                    blocks[f.kind] = Tally.saturatingAdd(blocks[f.kind] ?? 0, k)
+                } else {
+                    unknownBlocks.insert(f.kind)
+                }
                 if let i = f.indirectBytes { splitIndirect = Tally.saturatingAdd(splitIndirect, i) }
             } else if f.kind != .fatalSignal && f.kind != .summaryOnly && f.kind != .testFailure {
                 errorContexts = Tally.saturatingAdd(errorContexts, 1)
@@ -85,9 +93,11 @@ enum SummaryReconciliation {
             let recBytes = tally.bytes[kind] ?? 0
             let recBlocks = tally.blocks[kind] ?? 0
             // A figure at the clamp ceiling is not a real count: nothing to compare.
-            let compareBytes = known.bytes.contains(kind) && !tally.unknownBytes.contains(kind)
+            let compareBytes =
+                known.bytes.contains(kind) && !tally.unknownBytes.contains(kind)
                 && max(s.bytes, recBytes) < Counts.ceiling
-            let compareBlocks = known.blocks.contains(kind) && !tally.unknownBlocks.contains(kind)
+            let compareBlocks =
+                known.blocks.contains(kind) && !tally.unknownBlocks.contains(kind)
                 && max(s.blocks, recBlocks) < Counts.ceiling
             // The `(D direct, I indirect)` split is not compared: valgrind counts
             // suppressed indirect children there but not in "indirectly lost".
@@ -105,7 +115,8 @@ enum SummaryReconciliation {
                 + "that no loss record shows (hidden by --show-leak-kinds, --show-possibly-lost=no or the error limit)"
             if kind == .indirectlyLost && tally.splitIndirect > recBytes {
                 let shown = min(tally.splitIndirect - recBytes, dBytes)
-                message += "; \(shown) of these bytes are the indirect part of the definitely/possibly lost records shown"
+                message +=
+                    "; \(shown) of these bytes are the indirect part of the definitely/possibly lost records shown"
             }
             added.append(summaryFinding(kind: kind, raw: raw, bytes: dBytes, blocks: dBlocks, message: message))
         }
@@ -126,7 +137,9 @@ enum SummaryReconciliation {
         else { return nil }
         var f = Finding(
             kind: .summaryOnly, rawKind: "Leak_IndirectlyLost" + suffix, bytes: tally.splitIndirect,
-            message: "\(tally.splitIndirect) bytes indirectly lost, counted only in the (direct, indirect) split of the definitely/possibly lost records (indirect records not shown)")
+            message:
+                "\(tally.splitIndirect) bytes indirectly lost, counted only in the (direct, indirect) split of the definitely/possibly lost records (indirect records not shown)"
+        )
         f.blocks = nil
         return f
     }
@@ -142,19 +155,23 @@ enum SummaryReconciliation {
         if tally.errorContexts > contexts {
             markIncomplete(
                 &out,
-                "the log shows \(tally.errorContexts) memory errors, but valgrind's ERROR SUMMARY counts \(contexts) contexts")
+                "the log shows \(tally.errorContexts) memory errors, but valgrind's ERROR SUMMARY counts \(contexts) contexts"
+            )
             return nil
         }
         let shown = Tally.saturatingAdd(tally.errorContexts, leakRecords)
         guard contexts > shown else { return nil }
         if leakGapAdded {
             out.warnings.append(
-                "valgrind's ERROR SUMMARY counts \(contexts) contexts and the log shows \(shown) records; the rest may be the hidden leak records")
+                "valgrind's ERROR SUMMARY counts \(contexts) contexts and the log shows \(shown) records; the rest may be the hidden leak records"
+            )
             return nil
         }
         var f = Finding(
             kind: .summaryOnly, rawKind: "errors" + suffix,
-            message: "valgrind's ERROR SUMMARY counts \(contexts - shown) error contexts that the log does not show (error limit reached or output lost)")
+            message:
+                "valgrind's ERROR SUMMARY counts \(contexts - shown) error contexts that the log does not show (error limit reached or output lost)"
+        )
         f.count = contexts - shown
         return f
     }
@@ -171,7 +188,8 @@ enum SummaryReconciliation {
         if entries.bytes > summary.bytes || entries.blocks > summary.blocks {
             markIncomplete(
                 &out,
-                "the LeakSanitizer entries for \(who) add up to \(entries.bytes) byte(s) in \(entries.blocks) allocation(s), but its SUMMARY says \(summary.bytes) byte(s) in \(summary.blocks) allocation(s)")
+                "the LeakSanitizer entries for \(who) add up to \(entries.bytes) byte(s) in \(entries.blocks) allocation(s), but its SUMMARY says \(summary.bytes) byte(s) in \(summary.blocks) allocation(s)"
+            )
             return nil
         }
         let dBytes = summary.bytes - entries.bytes
@@ -179,7 +197,9 @@ enum SummaryReconciliation {
         guard dBytes > 0 || dBlocks > 0 else { return nil }
         return summaryFinding(
             kind: .definitelyLost, raw: "Leak_DefinitelyLost", bytes: dBytes, blocks: dBlocks,
-            message: "LeakSanitizer's SUMMARY for \(who) counts \(dBytes) byte(s) in \(dBlocks) allocation(s) that no entry shows (max_leaks or a cut log); counted as definitely lost")
+            message:
+                "LeakSanitizer's SUMMARY for \(who) counts \(dBytes) byte(s) in \(dBlocks) allocation(s) that no entry shows (max_leaks or a cut log); counted as definitely lost"
+        )
     }
 
     static func summaryFinding(kind: FindingKind, raw: String, bytes: Int, blocks: Int, message: String) -> Finding {

@@ -58,7 +58,8 @@ public struct Policy: Sendable, Hashable {
         }
         if words == 0 {
             throw UsageError(
-                "--fail-on needs at least one kind (definite, indirect, possible, reachable, all or errors); got '\(text)'")
+                "--fail-on needs at least one kind (definite, indirect, possible, reachable, all or errors); got '\(text)'"
+            )
         }
         return kinds
     }

@@ -100,7 +100,9 @@ public enum RunInterpreter {
                 failedTests = failed
                 for name in failed {
                     findings.append(
-                        Finding(kind: .testFailure, rawKind: "test failed", message: "test \(name) failed (exit status \(code))",
+                        Finding(
+                            kind: .testFailure, rawKind: "test failed",
+                            message: "test \(name) failed (exit status \(code))",
                             test: name))
                 }
             } else {
@@ -110,7 +112,8 @@ public enum RunInterpreter {
                     if e.isLibtest, let verdict = LibtestListing.resultLine(in: e.programOutput ?? "") {
                         message += " (\(verdict))"
                     }
-                    findings.append(Finding(kind: .testFailure, rawKind: "exit status \(code)", message: message, test: e.test))
+                    findings.append(
+                        Finding(kind: .testFailure, rawKind: "exit status \(code)", message: message, test: e.test))
                 }
             }
         }

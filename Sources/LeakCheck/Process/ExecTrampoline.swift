@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// The hidden entry points of the tool's own binary that tie children to the tool's
 /// life. `posix_spawn` has no hook to run code in the child, and forking a Swift

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// Finds a program on PATH the way a shell would, so argv[0] can be a bare name.
 public enum ExecutableLocator {

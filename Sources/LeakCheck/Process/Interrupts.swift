@@ -1,7 +1,8 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Dispatch
 
 /// Turns Ctrl-C / SIGTERM to the tool into an orderly stop: every live child
 /// group is terminated, no new work starts, and the caller writes its partial

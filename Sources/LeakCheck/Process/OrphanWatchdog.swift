@@ -1,8 +1,9 @@
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import Synchronization
 
 /// A small process started once per tool (the tool's own binary with
 /// `--orphan-watchdog`) that outlives the tool for one purpose: when the tool dies,

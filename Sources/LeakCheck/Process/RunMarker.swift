@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// Every process a run starts carries `MOQ_LEAKCHECK_JOB=<tool>-<n>` in its
 /// environment. A grandchild that leaves the run's process group (`setsid()`, a

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 extension Supervisor {
     /// Starts the child in its own process group with an empty signal mask and default
@@ -117,9 +118,10 @@ extension Supervisor {
 
     /// glibc ≥ 2.29 has `posix_spawn_file_actions_addchdir_np`, but the Glibc module
     /// does not import it (it needs _GNU_SOURCE): look it up at run time.
-    private typealias AddChdir = @convention(c) (
-        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-    ) -> Int32
+    private typealias AddChdir =
+        @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+        ) -> Int32
     private static let addchdir: AddChdir? = {
         guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
             return nil

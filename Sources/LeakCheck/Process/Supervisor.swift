@@ -1,8 +1,9 @@
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import Synchronization
 
 /// Spawns children with `posix_spawn` in their own process groups, waits for them
 /// with a blocking `waitid` on the calling (dedicated) thread, enforces timeouts on

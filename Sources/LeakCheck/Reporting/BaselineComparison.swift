@@ -157,7 +157,9 @@ public enum BaselineComparison {
     /// Distinct findings of `current` that `baseline` lacks (`new`), that it has
     /// (`known`), and distinct findings of `baseline` that are gone (`fixed`).
     /// One entry per allocation site, first occurrence in report order.
-    public static func compare(current: Report, baseline: Report) -> (new: [Finding], known: [Finding], fixed: [Finding]) {
+    public static func compare(current: Report, baseline: Report) -> (
+        new: [Finding], known: [Finding], fixed: [Finding]
+    ) {
         let now = DistinctFindings.of(current, where: relevant)
         let before = DistinctFindings.of(baseline, where: relevant)
         let beforeKeys = Set(before.map(\.key))

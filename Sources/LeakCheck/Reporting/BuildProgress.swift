@@ -114,7 +114,8 @@ public final class BuildProgress: Sendable {
     /// (progress bars redraw with it).
     static func lastLine(_ text: String, carry: String) -> (line: String?, carry: String) {
         let all = carry + text
-        var parts = all.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        var parts = all.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
         let rest = parts.isEmpty ? "" : String(parts.removeLast())
         let line = parts.last { !$0.allSatisfy(\.isWhitespace) }.map {
             String($0).trimmingCharacters(in: .whitespaces)

@@ -34,7 +34,9 @@ public enum GitHubAnnotations {
         }
         for r in report.runs where r.status == .incomplete {
             let title = "\(r.checker.displayName): incomplete"
-            errors.append("::error title=\(property(title))::\(data(TextReport.runLabel(r) + ": " + (r.incompleteReason ?? "incomplete")))")
+            errors.append(
+                "::error title=\(property(title))::\(data(TextReport.runLabel(r) + ": " + (r.incompleteReason ?? "incomplete")))"
+            )
         }
         var warnings: [String] = []
         for d in DistinctFindings.of(report, where: policy.warns) {

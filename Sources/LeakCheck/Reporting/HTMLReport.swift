@@ -36,14 +36,18 @@ public struct HTMLRenderer: ReportRenderer {
         var h = ""
         h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>moq-leakcheck: \(Escape.html(report.status.rawValue))</title>\n<style>\n\(Self.css)</style>\n</head>\n"
+        h +=
+            "<title>moq-leakcheck: \(Escape.html(report.status.rawValue))</title>\n<style>\n\(Self.css)</style>\n</head>\n"
         h += "<body data-status=\"\(report.status.rawValue)\" data-exit-code=\"\(report.exitCode)\">\n"
         h += "<header><h1>moq-leakcheck report</h1>"
-        h += "<p id=\"gate\" class=\"gate \(report.status.rawValue)\">\(Escape.html(StepSummaryRenderer.gate(report)))</p>"
-        h += "<p class=\"meta\">moq-leakcheck \(Escape.html(report.toolVersion)) · gating: \(Escape.html(policy.gatingLeakKinds.sorted().map(\.phrase).joined(separator: ", "))), every memory error, crash and failing test</p></header>\n"
+        h +=
+            "<p id=\"gate\" class=\"gate \(report.status.rawValue)\">\(Escape.html(StepSummaryRenderer.gate(report)))</p>"
+        h +=
+            "<p class=\"meta\">moq-leakcheck \(Escape.html(report.toolVersion)) · gating: \(Escape.html(policy.gatingLeakKinds.sorted().map(\.phrase).joined(separator: ", "))), every memory error, crash and failing test</p></header>\n"
 
         // Totals: the whole report, then per checker.
-        h += "<section id=\"totals\"><h2>Totals</h2>\n<table class=\"figures\"><thead><tr><th></th><th>definitely lost</th><th>indirectly lost</th><th>possibly lost</th><th>still reachable</th><th>suppressed</th><th>errors</th><th>runs</th></tr></thead><tbody>\n"
+        h +=
+            "<section id=\"totals\"><h2>Totals</h2>\n<table class=\"figures\"><thead><tr><th></th><th>definitely lost</th><th>indirectly lost</th><th>possibly lost</th><th>still reachable</th><th>suppressed</th><th>errors</th><th>runs</th></tr></thead><tbody>\n"
         let checkers = Checker.allCases.filter { c in report.runs.contains { $0.checker == c } }
         var rows: [(String, String, Totals, Int)] = [("total", "All checkers", report.totals, report.runs.count)]
         for c in checkers {
@@ -53,10 +57,12 @@ public struct HTMLRenderer: ReportRenderer {
         for (key, label, t, n) in rows {
             h += "<tr><th>\(Escape.html(label))</th>"
             for (kind, tally) in [
-                ("definitely-lost", t.definitelyLost), ("indirectly-lost", t.indirectlyLost), ("possibly-lost", t.possiblyLost),
+                ("definitely-lost", t.definitelyLost), ("indirectly-lost", t.indirectlyLost),
+                ("possibly-lost", t.possiblyLost),
                 ("still-reachable", t.stillReachable), ("suppressed", t.suppressed),
             ] {
-                h += "<td>\(Self.figure("\(key)-\(kind)-bytes", tally.bytes)) bytes in \(Self.figure("\(key)-\(kind)-blocks", tally.blocks)) blocks</td>"
+                h +=
+                    "<td>\(Self.figure("\(key)-\(kind)-bytes", tally.bytes)) bytes in \(Self.figure("\(key)-\(kind)-blocks", tally.blocks)) blocks</td>"
             }
             h += "<td>\(Self.figure("\(key)-errors", t.errors))</td><td>\(Self.figure("\(key)-runs", n))</td></tr>\n"
         }
@@ -64,7 +70,8 @@ public struct HTMLRenderer: ReportRenderer {
 
         // Where the bytes leak.
         h += "<section id=\"icicles\"><h2>Where the bytes leak</h2>\n"
-        h += "<p class=\"hint\">Outermost call at the top; each frame is as wide as the bytes leaked below it. <span class=\"swatch own\"></span> the crate's own code. Hover for bytes and blocks, click a frame to zoom, click the top bar to zoom out.</p>\n"
+        h +=
+            "<p class=\"hint\">Outermost call at the top; each frame is as wide as the bytes leaked below it. <span class=\"swatch own\"></span> the crate's own code. Hover for bytes and blocks, click a frame to zoom, click the top bar to zoom out.</p>\n"
         var drew = false
         for c in checkers {
             let leaks = report.runs.filter { $0.checker == c }.flatMap { r in
@@ -72,8 +79,10 @@ public struct HTMLRenderer: ReportRenderer {
             }
             guard !leaks.isEmpty else { continue }
             drew = true
-            let chart = IcicleChart(findings: leaks, selector: context.selector, rootName: "\(c.displayName): all lost bytes")
-            h += "<h3>\(Escape.html(c.displayName)): \(Self.figure("\(c.rawValue)-chart-bytes", chart.root.bytes)) bytes lost</h3>\n"
+            let chart = IcicleChart(
+                findings: leaks, selector: context.selector, rootName: "\(c.displayName): all lost bytes")
+            h +=
+                "<h3>\(Escape.html(c.displayName)): \(Self.figure("\(c.rawValue)-chart-bytes", chart.root.bytes)) bytes lost</h3>\n"
             h += chart.svg(id: "icicle-\(c.rawValue)")
         }
         if !drew { h += "<p class=\"clean\">No lost bytes.</p>\n" }
@@ -81,7 +90,8 @@ public struct HTMLRenderer: ReportRenderer {
 
         // Findings.
         let distinct = DistinctFindings.of(report) { $0.suppressedBy == nil }
-        h += "<section id=\"findings\"><h2>Findings (\(Self.figure("distinct-findings", distinct.count)) distinct)</h2>\n"
+        h +=
+            "<section id=\"findings\"><h2>Findings (\(Self.figure("distinct-findings", distinct.count)) distinct)</h2>\n"
         for d in distinct {
             h += finding(d, policy: policy, selector: context.selector, roots: roots, sources: &sources)
         }
@@ -89,19 +99,22 @@ public struct HTMLRenderer: ReportRenderer {
         h += "</section>\n"
 
         // Runs.
-        h += "<section id=\"runs\"><h2>Runs</h2>\n<table class=\"runs\"><thead><tr><th>checker</th><th>run</th><th>status</th><th>ended</th><th>definitely</th><th>indirectly</th><th>possibly</th><th>reachable</th><th>suppressed</th><th>errors</th><th>time</th></tr></thead><tbody>\n"
+        h +=
+            "<section id=\"runs\"><h2>Runs</h2>\n<table class=\"runs\"><thead><tr><th>checker</th><th>run</th><th>status</th><th>ended</th><th>definitely</th><th>indirectly</th><th>possibly</th><th>reachable</th><th>suppressed</th><th>errors</th><th>time</th></tr></thead><tbody>\n"
         for r in report.runs {
             var ending = r.exitCode.map { "exit \($0)" } ?? "no exit status"
             if let s = r.signal { ending = "killed by \(s)" }
             if r.timedOut { ending += ", timed out" }
             let t = r.totals
-            h += "<tr class=\"run \(r.status.rawValue)\"><td>\(r.checker.rawValue)</td><td><code>\(Escape.html(TextReport.runLabel(r)))</code>"
+            h +=
+                "<tr class=\"run \(r.status.rawValue)\"><td>\(r.checker.rawValue)</td><td><code>\(Escape.html(TextReport.runLabel(r)))</code>"
             if let why = r.incompleteReason { h += "<div class=\"why\">\(Escape.html(why))</div>" }
             h += "</td><td>\(r.status.rawValue)</td><td>\(Escape.html(ending))</td>"
             for tally in [t.definitelyLost, t.indirectlyLost, t.possiblyLost, t.stillReachable, t.suppressed] {
                 h += "<td class=\"num\">\(Figures.grouped(tally.bytes))</td>"
             }
-            h += "<td class=\"num\">\(t.errors)</td><td class=\"num\">\(String(format: "%.2f s", r.durationSeconds ?? 0))</td></tr>\n"
+            h +=
+                "<td class=\"num\">\(t.errors)</td><td class=\"num\">\(String(format: "%.2f s", r.durationSeconds ?? 0))</td></tr>\n"
         }
         h += "</tbody></table></section>\n"
 
@@ -110,11 +123,17 @@ public struct HTMLRenderer: ReportRenderer {
         if report.suppressions.isEmpty {
             h += "<p>No suppression entries were loaded.</p>\n"
         } else {
-            h += "<table class=\"suppressions\"><thead><tr><th>entry</th><th>file</th><th>findings hidden</th><th>bytes</th><th></th></tr></thead><tbody>\n"
+            h +=
+                "<table class=\"suppressions\"><thead><tr><th>entry</th><th>file</th><th>findings hidden</th><th>bytes</th><th></th></tr></thead><tbody>\n"
             for u in report.suppressions.sorted(by: { ($0.count, $1.source) > ($1.count, $0.source) }) {
-                let note = u.overBroad ? "over-broad: hid findings in the crate's own code" : u.count == 0 && u.checkerCount == nil ? "matched nothing" : ""
-                h += "<tr class=\"\(u.overBroad ? "overbroad" : "")\"><td><code>\(Escape.html(u.name))</code></td><td>\(Escape.html(RelativePath.display(u.source, roots: roots)))</td>"
-                h += "<td class=\"num\" data-suppression=\"\(Escape.html(u.name))\">\(u.count)</td><td class=\"num\">\(Figures.grouped(u.bytes))</td><td>\(Escape.html(note))</td></tr>\n"
+                let note =
+                    u.overBroad
+                    ? "over-broad: hid findings in the crate's own code"
+                    : u.count == 0 && u.checkerCount == nil ? "matched nothing" : ""
+                h +=
+                    "<tr class=\"\(u.overBroad ? "overbroad" : "")\"><td><code>\(Escape.html(u.name))</code></td><td>\(Escape.html(RelativePath.display(u.source, roots: roots)))</td>"
+                h +=
+                    "<td class=\"num\" data-suppression=\"\(Escape.html(u.name))\">\(u.count)</td><td class=\"num\">\(Figures.grouped(u.bytes))</td><td>\(Escape.html(note))</td></tr>\n"
             }
             h += "</tbody></table>\n"
         }
@@ -122,7 +141,9 @@ public struct HTMLRenderer: ReportRenderer {
 
         if !report.skipped.isEmpty || !report.notes.isEmpty {
             h += "<section id=\"notes\"><h2>Notes</h2><ul>\n"
-            for s in report.skipped { h += "<li>\(Escape.html(s.checker.displayName)) skipped: \(Escape.html(s.reason))</li>\n" }
+            for s in report.skipped {
+                h += "<li>\(Escape.html(s.checker.displayName)) skipped: \(Escape.html(s.reason))</li>\n"
+            }
             for n in report.notes { h += "<li>\(Escape.html(n))</li>\n" }
             h += "</ul></section>\n"
         }
@@ -134,10 +155,13 @@ public struct HTMLRenderer: ReportRenderer {
         "<span class=\"figure\" data-figure=\"\(name)\" data-value=\"\(value)\">\(Figures.grouped(value))</span>"
     }
 
-    func finding(_ d: DistinctFinding, policy: Policy, selector: FrameSelector, roots: [String], sources: inout SourceCache) -> String {
+    func finding(
+        _ d: DistinctFinding, policy: Policy, selector: FrameSelector, roots: [String], sources: inout SourceCache
+    ) -> String {
         let f = d.finding
         let cls = policy.gates(f) ? "gating" : policy.warns(f) ? "warning" : "info"
-        var h = "<details class=\"finding \(cls)\" data-kind=\"\(f.kind.rawValue)\" data-site=\"\(d.key)\"\(cls == "gating" ? " open" : "")>"
+        var h =
+            "<details class=\"finding \(cls)\" data-kind=\"\(f.kind.rawValue)\" data-site=\"\(d.key)\"\(cls == "gating" ? " open" : "")>"
         h += "<summary><span class=\"badge\">\(cls == "gating" ? "fails" : cls == "warning" ? "warns" : "info")</span> "
         h += "<b>\(Escape.html(SARIFRenderer.message(headlineOnly: f)))</b>"
         if !d.tests.isEmpty { h += " in \(d.tests.map { "<code>\(Escape.html($0))</code>" }.joined(separator: ", "))" }

@@ -44,11 +44,15 @@ public struct IcicleChart: Sendable {
         var root = Node(name: rootName, isOwn: false)
         for f in findings {
             var path = Array(f.stack.reversed())
-            if let start = path.firstIndex(where: selector.isOwnCode) ?? path.firstIndex(where: { !Self.isHarness($0) }) {
+            if let start = path.firstIndex(where: selector.isOwnCode) ?? path.firstIndex(where: { !Self.isHarness($0) })
+            {
                 path.removeFirst(start)
             }
             let names = path.prefix(Self.maxDepth).map { frame in
-                (name: frame.function ?? frame.object.map { ($0 as NSString).lastPathComponent } ?? "???", isOwn: selector.isOwnCode(frame))
+                (
+                    name: frame.function ?? frame.object.map { ($0 as NSString).lastPathComponent } ?? "???",
+                    isOwn: selector.isOwnCode(frame)
+                )
             }
             root.insert(names[...], bytes: f.bytes ?? 0, blocks: f.blocks ?? 0)
         }
@@ -77,13 +81,17 @@ public struct IcicleChart: Sendable {
             let w = Double(n.bytes) / Double(root.bytes)
             let percent = String(format: "%.1f", w * 100)
             let cls = depth == 0 ? "frame root" : n.isOwn ? "frame own" : "frame"
-            out += "<g class=\"\(cls)\" data-x=\"\(Self.fmt(x))\" data-w=\"\(Self.fmt(w))\" data-depth=\"\(depth)\" data-bytes=\"\(n.bytes)\" data-label=\"\(Escape.html("\(n.name) (\(Figures.grouped(n.bytes)) B)"))\">"
-            out += "<title>\(Escape.html(n.name))\n\(Figures.grouped(n.bytes)) bytes in \(Figures.grouped(n.blocks)) blocks (\(percent)%)</title>"
+            out +=
+                "<g class=\"\(cls)\" data-x=\"\(Self.fmt(x))\" data-w=\"\(Self.fmt(w))\" data-depth=\"\(depth)\" data-bytes=\"\(n.bytes)\" data-label=\"\(Escape.html("\(n.name) (\(Figures.grouped(n.bytes)) B)"))\">"
+            out +=
+                "<title>\(Escape.html(n.name))\n\(Figures.grouped(n.bytes)) bytes in \(Figures.grouped(n.blocks)) blocks (\(percent)%)</title>"
             let px = x * Double(Self.width)
             let pw = w * Double(Self.width)
-            out += "<rect x=\"\(Self.fmt(px))\" y=\"\(depth * Self.rowHeight)\" width=\"\(Self.fmt(max(pw - 1, 0.5)))\" height=\"\(Self.rowHeight - 1)\"/>"
+            out +=
+                "<rect x=\"\(Self.fmt(px))\" y=\"\(depth * Self.rowHeight)\" width=\"\(Self.fmt(max(pw - 1, 0.5)))\" height=\"\(Self.rowHeight - 1)\"/>"
             let label = Self.label(n.name, bytes: n.bytes, width: pw)
-            out += "<text x=\"\(Self.fmt(px + 4))\" y=\"\(depth * Self.rowHeight + 14)\">\(Escape.html(label))</text></g>\n"
+            out +=
+                "<text x=\"\(Self.fmt(px + 4))\" y=\"\(depth * Self.rowHeight + 14)\">\(Escape.html(label))</text></g>\n"
             var cx = x
             for c in n.children.sorted(by: { $0.bytes > $1.bytes }) {
                 draw(c, x: cx, depth: depth + 1)

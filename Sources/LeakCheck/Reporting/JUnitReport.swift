@@ -102,7 +102,9 @@ public struct JUnitRenderer: ReportRenderer {
         if names.isEmpty {
             // Nothing says which tests the binary holds: the run is the testcase.
             return runs.map { r in
-                var c = Case(name: r.source == .cargo && r.executable == "cargo" ? "build" : "(whole binary)", time: r.durationSeconds)
+                var c = Case(
+                    name: r.source == .cargo && r.executable == "cargo" ? "build" : "(whole binary)",
+                    time: r.durationSeconds)
                 if r.source == .command { c.name = TargetName.of(executable: r.executable) }
                 if r.status == .incomplete {
                     c.error = r.incompleteReason ?? "incomplete"
@@ -121,7 +123,8 @@ public struct JUnitRenderer: ReportRenderer {
             } else if own.isEmpty, let bad = whole.first(where: { $0.status == .incomplete }) {
                 c.error = "the binary's run was incomplete: \(bad.incompleteReason ?? "incomplete")"
             }
-            c.failures = own.flatMap { $0.findings.filter(policy.gates) }
+            c.failures =
+                own.flatMap { $0.findings.filter(policy.gates) }
                 + whole.flatMap { $0.findings.filter { policy.gates($0) && $0.test == name } }
             let failedByHarness = runs.contains { $0.failedTests?.contains(name) == true }
             if failedByHarness && !c.failures.contains(where: { $0.kind == .testFailure }) {
@@ -133,7 +136,9 @@ public struct JUnitRenderer: ReportRenderer {
             }
             out.append(c)
         }
-        let outside = whole.flatMap { r in r.findings.filter { policy.gates($0) && ($0.test == nil || !names.contains($0.test!)) } }
+        let outside = whole.flatMap { r in
+            r.findings.filter { policy.gates($0) && ($0.test == nil || !names.contains($0.test!)) }
+        }
         if !outside.isEmpty {
             out.append(Case(name: "(outside any test)", time: nil, failures: outside))
         }
@@ -160,7 +165,8 @@ public struct JUnitRenderer: ReportRenderer {
                 if let e = c.error {
                     body += "      <error type=\"incomplete\" message=\(quote(e))/>\n"
                 } else if !c.failures.isEmpty || c.extraFailure != nil {
-                    let first = c.failures.first.map { TextReport.headline(SARIFRenderer.withoutTest($0)) } ?? c.extraFailure!
+                    let first =
+                        c.failures.first.map { TextReport.headline(SARIFRenderer.withoutTest($0)) } ?? c.extraFailure!
                     let more = c.failures.count > 1 ? " (+\(c.failures.count - 1) more)" : ""
                     var text = ""
                     for f in c.failures {
@@ -170,7 +176,8 @@ public struct JUnitRenderer: ReportRenderer {
                     }
                     if let x = c.extraFailure { text += x + "\n" }
                     let type = c.failures.first?.kind.rawValue ?? "testFailure"
-                    body += "      <failure type=\(quote(type)) message=\(quote(first + more))>\(escape(text))</failure>\n"
+                    body +=
+                        "      <failure type=\(quote(type)) message=\(quote(first + more))>\(escape(text))</failure>\n"
                 } else if let s = c.skipped {
                     body += "      <skipped message=\(quote(s))/>\n"
                 }

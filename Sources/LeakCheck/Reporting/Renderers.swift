@@ -17,8 +17,10 @@ public struct TextReportRenderer: ReportRenderer {
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
         Data(
-            TextReport.full(report, checkers: checkers, policy: context.policy, title: title, selector: context.selector)
-                .utf8)
+            TextReport.full(
+                report, checkers: checkers, policy: context.policy, title: title, selector: context.selector
+            )
+            .utf8)
     }
 
     /// The text reports for the checkers that ran, in the report dir.

@@ -59,7 +59,8 @@ public enum DistinctFindings {
                 // over-broad ones hid real sites and stay one entry per site.
                 let key =
                     f.suppressedBy != nil && f.suppressionOverBroad != true
-                    ? StableFingerprint.fnv1a(["suppressed", f.suppressedBy!, f.kind.rawValue]) : StableFingerprint.of(f)
+                    ? StableFingerprint.fnv1a(["suppressed", f.suppressedBy!, f.kind.rawValue])
+                    : StableFingerprint.of(f)
                 if var d = byKey[key] {
                     d.occurrences += f.count ?? 1
                     for c in [run.checker] + (f.seenBy ?? []) where !d.checkers.contains(c) { d.checkers.append(c) }
@@ -104,7 +105,9 @@ public enum FindingPlacement {
         if let frame = own.first {
             return Place(file: frame.file!, line: frame.line, function: frame.function)
         }
-        if let frame = selector.topFrames(f.stack, limit: 8).first(where: { $0.file != nil && !FrameSelector.isRuntime($0) }) {
+        if let frame = selector.topFrames(f.stack, limit: 8).first(where: {
+            $0.file != nil && !FrameSelector.isRuntime($0)
+        }) {
             return Place(file: frame.file!, line: frame.line, function: frame.function)
         }
         return nil

@@ -31,7 +31,8 @@ public struct SARIFRenderer: ReportRenderer {
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
         let log = Self.log(report, context: context)
-        var data = try JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        var data = try JSONSerialization.data(
+            withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(0x0a)
         return data
     }
@@ -50,7 +51,8 @@ public struct SARIFRenderer: ReportRenderer {
             if f.suppressedBy != nil { return 3 }
             return policy.gates(f) ? 0 : policy.warns(f) ? 1 : 2
         }
-        distinct = distinct.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        distinct = distinct.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(
+            \.element)
         let dropped = max(0, distinct.count - maxResults)
         distinct = Array(distinct.prefix(maxResults))
 
@@ -70,7 +72,9 @@ public struct SARIFRenderer: ReportRenderer {
             ]
             if let place = FindingPlacement.place(f, test: d.tests.first, selector: context.selector) {
                 var loc = physicalLocation(file: place.file, line: place.line, base: base)
-                if let fn = place.function { loc["logicalLocations"] = [["fullyQualifiedName": fn, "kind": "function"]] }
+                if let fn = place.function {
+                    loc["logicalLocations"] = [["fullyQualifiedName": fn, "kind": "function"]]
+                }
                 result["locations"] = [loc]
             } else {
                 result["locations"] = [] as [Any]
@@ -89,7 +93,8 @@ public struct SARIFRenderer: ReportRenderer {
                         "threadFlows": [
                             [
                                 "locations": frames.reversed().enumerated().map { i, frame in
-                                    ["location": frameLocation(frame, base: base), "executionOrder": i + 1] as [String: Any]
+                                    ["location": frameLocation(frame, base: base), "executionOrder": i + 1]
+                                        as [String: Any]
                                 }
                             ]
                         ],
@@ -98,7 +103,9 @@ public struct SARIFRenderer: ReportRenderer {
             }
             if let by = f.suppressedBy {
                 var why = "suppressed by \(by)"
-                if let src = f.suppressionSource { why += " (\(RelativePath.display(src, roots: context.displayRoots)))" }
+                if let src = f.suppressionSource {
+                    why += " (\(RelativePath.display(src, roots: context.displayRoots)))"
+                }
                 if f.suppressionOverBroad == true { why += "; over-broad: it hides a stack in the crate's own code" }
                 result["suppressions"] = [["kind": "external", "status": "accepted", "justification": why]]
             }
@@ -115,7 +122,9 @@ public struct SARIFRenderer: ReportRenderer {
             "columnKind": "unicodeCodePoints",
         ]
         if let base {
-            run["originalUriBaseIds"] = ["%SRCROOT%": ["uri": URL(fileURLWithPath: base, isDirectory: true).absoluteString]]
+            run["originalUriBaseIds"] = [
+                "%SRCROOT%": ["uri": URL(fileURLWithPath: base, isDirectory: true).absoluteString]
+            ]
         }
         return [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -225,11 +234,16 @@ public struct SARIFRenderer: ReportRenderer {
             for r in runs where r.status == .incomplete {
                 notes.append([
                     "level": "error",
-                    "message": ["text": "\(checker.displayName): \(TextReport.runLabel(r)): incomplete: \(r.incompleteReason ?? "could not be trusted")"],
+                    "message": [
+                        "text":
+                            "\(checker.displayName): \(TextReport.runLabel(r)): incomplete: \(r.incompleteReason ?? "could not be trusted")"
+                    ],
                 ])
             }
             if report.interrupted {
-                notes.append(["level": "error", "message": ["text": "interrupted: the runs that did not finish are missing"]])
+                notes.append([
+                    "level": "error", "message": ["text": "interrupted: the runs that did not finish are missing"],
+                ])
             }
             var inv: [String: Any] = [
                 "executionSuccessful": notes.isEmpty,
@@ -243,7 +257,10 @@ public struct SARIFRenderer: ReportRenderer {
             extra.append(["level": "warning", "message": ["text": "\(s.checker.displayName) skipped: \(s.reason)"]])
         }
         if dropped > 0 {
-            extra.append(["level": "warning", "message": ["text": "\(dropped) results left out: GitHub keeps at most \(maxResults) per run"]])
+            extra.append([
+                "level": "warning",
+                "message": ["text": "\(dropped) results left out: GitHub keeps at most \(maxResults) per run"],
+            ])
         }
         if checkers.isEmpty {
             extra.append(["level": "error", "message": ["text": "no checker ran: nothing was checked"]])
@@ -301,7 +318,8 @@ enum RuleHelp {
             return "A pointer to a stack variable was used after the variable went out of scope: keep the value "
                 + "alive for as long as the C side holds the pointer."
         case .uninitialisedValue:
-            return "A value was used before it was initialised: initialise every field before passing a struct across the C ABI."
+            return
+                "A value was used before it was initialised: initialise every field before passing a struct across the C ABI."
         case .syscallParam:
             return "A system call was given unaddressable or uninitialised memory."
         case .overlap:
@@ -309,9 +327,11 @@ enum RuleHelp {
         case .fatalSignal:
             return "The program crashed under the checker: read the stack, it is where the crash happened."
         case .testFailure:
-            return "The test program failed (non-zero exit or a failing test) while the checker watched it; fix the test first."
+            return
+                "The test program failed (non-zero exit or a failing test) while the checker watched it; fix the test first."
         case .summaryOnly:
-            return "The checker's own summary counts more than the records it printed: rerun with full output and check every record."
+            return
+                "The checker's own summary counts more than the records it printed: rerun with full output and check every record."
         case .stillReachable, .other:
             return "Reported by the checker; see the stack for where it happened."
         }

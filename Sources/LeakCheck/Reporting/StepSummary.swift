@@ -33,16 +33,22 @@ public struct StepSummaryRenderer: ReportRenderer {
 
         let checkers = Checker.allCases.filter { c in report.runs.contains { $0.checker == c } }
         if !checkers.isEmpty {
-            md.append("| checker | runs | definitely lost | indirectly lost | possibly lost | still reachable | suppressed | errors | result |")
+            md.append(
+                "| checker | runs | definitely lost | indirectly lost | possibly lost | still reachable | suppressed | errors | result |"
+            )
             md.append("|---|--:|--:|--:|--:|--:|--:|--:|---|")
             for c in checkers {
                 let runs = report.runs.filter { $0.checker == c }
                 let t = runs.reduce(Totals()) { $0 + $1.totals }
                 let result =
-                    runs.contains { $0.status == .incomplete } ? "? incomplete"
+                    runs.contains { $0.status == .incomplete }
+                    ? "? incomplete"
                     : runs.contains { $0.status == .findings } ? "✗ fails" : "✓ clean"
-                let cells = [t.definitelyLost, t.indirectlyLost, t.possiblyLost, t.stillReachable, t.suppressed].map(Self.tally)
-                md.append("| \(c.displayName) | \(runs.count) | \(cells.joined(separator: " | ")) | \(t.errors) | \(result) |")
+                let cells = [t.definitelyLost, t.indirectlyLost, t.possiblyLost, t.stillReachable, t.suppressed].map(
+                    Self.tally)
+                md.append(
+                    "| \(c.displayName) | \(runs.count) | \(cells.joined(separator: " | ")) | \(t.errors) | \(result) |"
+                )
             }
             md.append("")
         }
@@ -73,7 +79,8 @@ public struct StepSummaryRenderer: ReportRenderer {
             let known = DistinctFindings.of(report) { $0.baseline == .known }.count
             md.append("### Baseline")
             md.append("")
-            md.append("\(Self.count(new, "new finding")), \(Self.count(known, "known finding")) (already in the baseline).")
+            md.append(
+                "\(Self.count(new, "new finding")), \(Self.count(known, "known finding")) (already in the baseline).")
             md.append("")
         }
 
@@ -82,7 +89,9 @@ public struct StepSummaryRenderer: ReportRenderer {
             md.append("### Not checked")
             md.append("")
             for r in incomplete {
-                md.append("- ? \(r.checker.displayName) `\(Escape.codeSpan(TextReport.runLabel(r)))`: \(Escape.markdown(r.incompleteReason ?? "incomplete"))")
+                md.append(
+                    "- ? \(r.checker.displayName) `\(Escape.codeSpan(TextReport.runLabel(r)))`: \(Escape.markdown(r.incompleteReason ?? "incomplete"))"
+                )
             }
             for s in report.skipped {
                 md.append("- \(s.checker.displayName) skipped: \(Escape.markdown(s.reason))")
@@ -97,9 +106,12 @@ public struct StepSummaryRenderer: ReportRenderer {
             md.append("|---|---|--:|--:|---|")
             for u in report.suppressions.sorted(by: { ($0.count, $1.source) > ($1.count, $0.source) }) {
                 let note =
-                    u.overBroad ? "‼ over-broad: hid findings in the crate's own code"
+                    u.overBroad
+                    ? "‼ over-broad: hid findings in the crate's own code"
                     : u.count == 0 && u.checkerCount == nil ? "matched nothing" : ""
-                md.append("| `\(Escape.codeSpan(u.name, inTable: true))` | \(Escape.markdown(RelativePath.display(u.source, roots: roots))) | \(u.count) | \(Figures.grouped(u.bytes)) | \(note) |")
+                md.append(
+                    "| `\(Escape.codeSpan(u.name, inTable: true))` | \(Escape.markdown(RelativePath.display(u.source, roots: roots))) | \(u.count) | \(Figures.grouped(u.bytes)) | \(note) |"
+                )
             }
             md.append("")
         }
@@ -116,7 +128,9 @@ public struct StepSummaryRenderer: ReportRenderer {
 
         let annotations = GitHubAnnotations.annotations(report, context: context)
         if annotations.notAnnotated > 0 {
-            md.append("\(Self.count(annotations.notAnnotated, "finding was", "findings were")) not annotated (GitHub shows 10 per step): see the reports above.")
+            md.append(
+                "\(Self.count(annotations.notAnnotated, "finding was", "findings were")) not annotated (GitHub shows 10 per step): see the reports above."
+            )
             md.append("")
         }
         for note in report.notes { md.append("> note: \(Escape.markdown(note))") }
@@ -141,7 +155,9 @@ public struct StepSummaryRenderer: ReportRenderer {
         let f = d.finding
         var head = "- **\(Escape.markdown(SARIFRenderer.message(headlineOnly: f)))**"
         if !d.tests.isEmpty {
-            head += (d.tests.count == 1 ? " in test " : " in tests ") + d.tests.map { "`\(Escape.codeSpan($0))`" }.joined(separator: ", ")
+            head +=
+                (d.tests.count == 1 ? " in test " : " in tests ")
+                + d.tests.map { "`\(Escape.codeSpan($0))`" }.joined(separator: ", ")
         }
         head += " — \(d.checkers.map(\.displayName).joined(separator: ", "))"
         if let b = f.baseline { head += b == .new ? " — **new**" : " — known" }

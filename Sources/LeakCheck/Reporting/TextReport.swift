@@ -167,7 +167,8 @@ public enum TextReport {
             for c in f.seenBy ?? [] where !checkers.contains(c) { checkers.append(c) }
             if let key { index[key] = groups.count }
             groups.append(
-                Occurrences(finding: f, checkers: checkers, tests: (f.test ?? run.test).map { [$0] } ?? [], runs: [run]))
+                Occurrences(finding: f, checkers: checkers, tests: (f.test ?? run.test).map { [$0] } ?? [], runs: [run])
+            )
         }
         for i in groups.indices {
             groups[i].checkers.sort { Checker.allCases.firstIndex(of: $0)! < Checker.allCases.firstIndex(of: $1)! }
@@ -251,16 +252,22 @@ public enum TextReport {
                 gatingAll += gating
                 warningsAll += warnings
             } else {
-                lines += findingLines(gating, warnings, cross: cross, bang: bang, several: false, selector: selector, maxFindings: maxFindings)
+                lines += findingLines(
+                    gating, warnings, cross: cross, bang: bang, several: false, selector: selector,
+                    maxFindings: maxFindings)
             }
         }
         if several && !gatingAll.isEmpty || several && !warningsAll.isEmpty {
             let groups = occurrences(gatingAll)
             if !groups.isEmpty {
                 lines.append(
-                    paint("Failing the gate: \(count(groups.count, "finding")), each once with the checkers that saw it", .bold))
+                    paint(
+                        "Failing the gate: \(count(groups.count, "finding")), each once with the checkers that saw it",
+                        .bold))
             }
-            lines += findingLines(gatingAll, warningsAll, cross: cross, bang: bang, several: true, selector: selector, maxFindings: maxFindings)
+            lines += findingLines(
+                gatingAll, warningsAll, cross: cross, bang: bang, several: true, selector: selector,
+                maxFindings: maxFindings)
         }
         for s in report.skipped {
             lines.append("- \(s.checker.displayName): skipped: \(s.reason)")
@@ -286,7 +293,9 @@ public enum TextReport {
             lines.append("  \(cross) " + lead(g, withCheckers: several))
             for frame in selector.leadFrames(g.finding) { lines.append("      at \(frame.display)") }
         }
-        if groups.count > maxFindings { lines.append("  … and \(groups.count - maxFindings) more (see the report files)") }
+        if groups.count > maxFindings {
+            lines.append("  … and \(groups.count - maxFindings) more (see the report files)")
+        }
         for g in occurrences(warnings).prefix(5) {
             var f = g.finding
             f.test = g.tests.first
@@ -361,10 +370,14 @@ public enum TextReport {
             if r.timedOut { ending += ", timed out" }
             let t = r.totals
             lines.append("")
-            lines.append("\(r.status == .clean ? "✓" : r.status == .findings ? "✗" : "?") \(runLabel(r)) — \(r.status.rawValue), \(ending)")
+            lines.append(
+                "\(r.status == .clean ? "✓" : r.status == .findings ? "✗" : "?") \(runLabel(r)) — \(r.status.rawValue), \(ending)"
+            )
             lines.append("  command: \(([r.executable] + r.arguments).joined(separator: " "))")
             if let reason = r.incompleteReason { lines.append("  INCOMPLETE: \(reason)") }
-            if let failed = r.failedTests, !failed.isEmpty { lines.append("  failed tests: \(failed.joined(separator: ", "))") }
+            if let failed = r.failedTests, !failed.isEmpty {
+                lines.append("  failed tests: \(failed.joined(separator: ", "))")
+            }
             lines.append(
                 "  definitely \(Figures.tally(t.definitelyLost)), indirectly \(Figures.tally(t.indirectlyLost)), possibly \(Figures.tally(t.possiblyLost)), reachable \(Figures.tally(t.stillReachable)), suppressed \(Figures.tally(t.suppressed)); \(t.errors) errors"
             )
@@ -390,7 +403,8 @@ public enum TextReport {
             for (r, f) in suppressed {
                 let by = "\(f.suppressedBy ?? "?")\(f.suppressionSource.map { " at \($0)" } ?? "")"
                 if f.suppressionOverBroad == true {
-                    lines.append("‼ \(headline(f)) — suppressed by \(by), which hides the crate's own code  [\(runLabel(r))]")
+                    lines.append(
+                        "‼ \(headline(f)) — suppressed by \(by), which hides the crate's own code  [\(runLabel(r))]")
                     lines += stackLines(f)
                 } else {
                     let top = selector.topFrames(f.stack, limit: 1).first.map { " at \($0.display)" } ?? ""

@@ -71,7 +71,8 @@ public enum SanitizerLogParser {
         }
         // An entry header with no newline is cut (its stack is missing). A whole
         // SUMMARY line without a final newline is fine; a cut one is not.
-        for marker in ["SUMMARY: ", "Direct leak of ", "Indirect leak of "] where u.count >= 3 && marker.hasPrefix(String(t)) {
+        for marker in ["SUMMARY: ", "Direct leak of ", "Indirect leak of "]
+        where u.count >= 3 && marker.hasPrefix(String(t)) {
             return cut
         }
         if t.hasBytePrefix("Direct leak of ") || t.hasBytePrefix("Indirect leak of ") { return cut }
@@ -291,7 +292,8 @@ extension SanitizerLogParser {
                 noteContent(text)
                 return
             }
-            let isAccess = text.hasBytePrefix("READ of size ") || text.hasBytePrefix("WRITE of size ")
+            let isAccess =
+                text.hasBytePrefix("READ of size ") || text.hasBytePrefix("WRITE of size ")
                 || text.hasBytePrefix("ACCESS of size ")
             if isAccess && f.access == nil && f.stack.isEmpty {
                 f.access = String(text)
@@ -334,7 +336,9 @@ extension SanitizerLogParser {
         }
 
         mutating func consumePidLine(pid: Int, body: Substring) {
-            if body.hasBytePrefix("ERROR:") && LogRecognizer.isToolName(SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count))) {
+            if body.hasBytePrefix("ERROR:")
+                && LogRecognizer.isToolName(SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count)))
+            {
                 deadlySignalPending = nil
                 consumeErrorHeader(pid: pid, SanitizerLogFrame.trimmed(body.dropFirst("ERROR:".count)))
             } else if body.hasBytePrefix("ERROR: ") {
@@ -414,7 +418,8 @@ extension SanitizerLogParser {
             let token = detail.prefix(while: { $0 != " " && $0 != ":" && $0 != "(" })
             // A name is one hyphenated word (`heap-use-after-free`) or an
             // upper-case signal (`SEGV`); otherwise the header is prose.
-            let looksLikeName = token.contains("-")
+            let looksLikeName =
+                token.contains("-")
                 || (!token.isEmpty && token.allSatisfy { $0.isUppercase })
             if looksLikeName { return (String(token), false) }
             return (String(detail), true)

@@ -161,7 +161,9 @@ struct Scheduler: Sendable {
                     let n = position[t]!
                     let estimate = timings[TestID(binary: key, test: t)].map { $0 + driver.startupSeconds }
                     units.append(
-                        Unit(owner: i, job: job.forTest(t, index: n), tests: [t], estimate: estimate, sortKey: n, splittable: true))
+                        Unit(
+                            owner: i, job: job.forTest(t, index: n), tests: [t], estimate: estimate, sortKey: n,
+                            splittable: true))
                 }
                 continue
             }
@@ -207,7 +209,9 @@ struct Scheduler: Sendable {
         let finished = Set(HaltedShard.finished(in: stdout))
         guard tests.contains(where: { !finished.contains($0) }) else { return (outcome, []) }
         let attribution = StackAttribution(crateName: unit.job.target ?? "", tests: tests)
-        let errors = run.findings.indices.filter { !run.findings[$0].kind.isLeak && run.findings[$0].kind != .testFailure }
+        let errors = run.findings.indices.filter {
+            !run.findings[$0].kind.isLeak && run.findings[$0].kind != .testFailure
+        }
         var halted = errors.lazy.compactMap { attribution.test(for: run.findings[$0].stack) }.first
         let byStack = halted != nil
         if halted == nil, let t = HaltedShard.unfinished(in: stdout), tests.contains(t) { halted = t }
@@ -237,13 +241,17 @@ struct Scheduler: Sendable {
             var job = base.forShard(again, index: 0)
             job.label = base.label + "-r\(unit.round + 1)"
             units.append(
-                Unit(owner: unit.owner, job: job, tests: again, estimate: nil, sortKey: unit.sortKey, splittable: true, round: unit.round + 1))
+                Unit(
+                    owner: unit.owner, job: job, tests: again, estimate: nil, sortKey: unit.sortKey, splittable: true,
+                    round: unit.round + 1))
         } else {
             for (n, t) in again.enumerated() {
                 var job = base.forTest(t, index: n)
                 job.label = base.label + "-r\(unit.round + 1)-t\(n)"
                 units.append(
-                    Unit(owner: unit.owner, job: job, tests: [t], estimate: nil, sortKey: unit.sortKey, splittable: true, round: unit.round + 1))
+                    Unit(
+                        owner: unit.owner, job: job, tests: [t], estimate: nil, sortKey: unit.sortKey, splittable: true,
+                        round: unit.round + 1))
             }
         }
         return (Outcome(unit: unit, run: run, stdout: stdout), units.filter { !$0.tests!.isEmpty })
@@ -375,7 +383,8 @@ struct Scheduler: Sendable {
         }
         guard all.outcome.succeeded else {
             context.diagnostics.note(
-                "\(job.target ?? job.program): listing its tests failed (\(all.outcome.description)); it ran whole, findings not attributed to tests")
+                "\(job.target ?? job.program): listing its tests failed (\(all.outcome.description)); it ran whole, findings not attributed to tests"
+            )
             return nil
         }
         let ignored =

@@ -14,7 +14,8 @@ public enum HaltedShard {
         for line in stdout.split(separator: "\n", omittingEmptySubsequences: true) {
             guard line.hasPrefix("test "), let sep = line.range(of: " ... ") else { continue }
             let verdict = line[sep.upperBound...]
-            guard verdict == "ok" || verdict == "FAILED" || verdict.hasPrefix("ignored") || verdict.hasPrefix("bench") else {
+            guard verdict == "ok" || verdict == "FAILED" || verdict.hasPrefix("ignored") || verdict.hasPrefix("bench")
+            else {
                 continue
             }
             names.append(String(line[line.index(line.startIndex, offsetBy: 5)..<sep.lowerBound]))

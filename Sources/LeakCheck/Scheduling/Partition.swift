@@ -48,7 +48,8 @@ public struct Partition: Sendable, Hashable, CustomStringConvertible {
             throw UsageError("--partition '\(text)': expected \(forms)")
         }
         let numbers = text[text.index(after: colon)...].split(separator: "/", omittingEmptySubsequences: false)
-        guard numbers.count == 2, numbers.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+        guard numbers.count == 2,
+            numbers.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             let k = Int(numbers[0]), let n = Int(numbers[1])
         else {
             throw UsageError("--partition '\(text)': expected \(kind.rawValue):K/N with whole numbers K and N")

@@ -66,7 +66,9 @@ public struct ShardPlanner: Sendable, Hashable {
         let k = shardCount(tests: tests.count, work: work)
 
         // LPT over listing positions.
-        let byLength = durations.indices.sorted { durations[$0] != durations[$1] ? durations[$0] > durations[$1] : $0 < $1 }
+        let byLength = durations.indices.sorted {
+            durations[$0] != durations[$1] ? durations[$0] > durations[$1] : $0 < $1
+        }
         var load = Array(repeating: 0.0, count: k)
         var members = Array(repeating: [Int](), count: k)
         for i in byLength {
@@ -75,7 +77,9 @@ public struct ShardPlanner: Sendable, Hashable {
             members[target].append(i)
         }
         let shards = members.indices.map { s in
-            Shard(binary: binary, tests: members[s].sorted().map { tests[$0] }, estimatedSeconds: startupSeconds + load[s])
+            Shard(
+                binary: binary, tests: members[s].sorted().map { tests[$0] }, estimatedSeconds: startupSeconds + load[s]
+            )
         }
         let first = members.map { $0.min()! }
         return shards.indices.sorted { a, b in

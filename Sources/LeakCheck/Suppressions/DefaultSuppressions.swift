@@ -50,10 +50,12 @@ public enum DefaultSuppressions {
         case .home(let home):
             let dir = (home as NSString).appendingPathComponent("suppressions")
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-            let ordered = names.filter { $0.hasSuffix(".supp") }.sorted() + names.filter { $0.hasSuffix(".lsan") }.sorted()
+            let ordered =
+                names.filter { $0.hasSuffix(".supp") }.sorted() + names.filter { $0.hasSuffix(".lsan") }.sorted()
             guard !ordered.isEmpty else {
                 throw UsageError(
-                    "\(homeVariable)=\(home): no suppressions/*.supp or *.lsan there (unset it to use the built-in defaults)")
+                    "\(homeVariable)=\(home): no suppressions/*.supp or *.lsan there (unset it to use the built-in defaults)"
+                )
             }
             return try ordered.map { name in
                 let path = (dir as NSString).appendingPathComponent(name)
@@ -71,7 +73,8 @@ public enum DefaultSuppressions {
     /// Every default entry, parsed (file and line name the source, e.g.
     /// `<embedded>/rust-std.supp` line 23). Throws what `SuppressionParser` throws
     /// for an override file, or a `UsageError` for an override folder without files.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [Suppression] {
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [Suppression]
+    {
         try sources(environment: environment).flatMap { try SuppressionParser.parse(text: $0.text, file: $0.name) }
     }
 }

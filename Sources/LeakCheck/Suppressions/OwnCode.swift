@@ -67,7 +67,8 @@ public struct OwnCode: Sendable, Hashable {
         else { return false }
         guard let inner else { return false }
         let innerName = inner.function ?? ""
-        let innerCrate = Self.leadingCrate(ofDemangled: innerName)
+        let innerCrate =
+            Self.leadingCrate(ofDemangled: innerName)
             ?? inner.mangled.flatMap { Self.leadingCrate(ofMangled: $0) }
         return innerCrate == "test" || innerName.hasPrefix("test_main")
     }

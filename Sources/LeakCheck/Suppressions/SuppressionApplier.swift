@@ -73,7 +73,9 @@ public enum SuppressionApplier {
             return (first.suppression, false)
         }
         for s in matcher.suppressions {
-            if let m = SuppressionMatcher.match(s, f, checker: checker), !m.isOverBroad(stack: f.stack, ownCode: ownCode) {
+            if let m = SuppressionMatcher.match(s, f, checker: checker),
+                !m.isOverBroad(stack: f.stack, ownCode: ownCode)
+            {
                 return (s, false)
             }
         }

@@ -140,7 +140,8 @@ public struct SuppressionMatcher: Sendable {
     static func syscallParam(_ message: String) -> String? {
         guard let r = message.range(of: "Syscall param ") else { return nil }
         let rest = message[r.upperBound...]
-        let end = rest.range(of: " points to")?.lowerBound ?? rest.range(of: " contains")?.lowerBound
+        let end =
+            rest.range(of: " points to")?.lowerBound ?? rest.range(of: " contains")?.lowerBound
             ?? rest.firstIndex(of: " ") ?? rest.endIndex
         return String(rest[..<end])
     }

@@ -154,7 +154,8 @@ public enum SuppressionParser {
                     out.append("\(s.source): warning: '\(s.name)' matches every leak")
                 } else if p.first == " " {
                     out.append(
-                        "\(s.source): warning: '\(s.name)': the pattern starts with a space, which LSan matches literally")
+                        "\(s.source): warning: '\(s.name)': the pattern starts with a space, which LSan matches literally"
+                    )
                 }
             }
         case .valgrind:
@@ -166,7 +167,8 @@ public enum SuppressionParser {
                 s.frames.dropFirst().allSatisfy({ isUnanchoredWildcard($0) })
             {
                 out.append(
-                    "\(s.source): warning: '\(s.name)' starts with '...' followed only by wildcard patterns: it can match any stack that passes through such a frame, including test bodies")
+                    "\(s.source): warning: '\(s.name)' starts with '...' followed only by wildcard patterns: it can match any stack that passes through such a frame, including test bodies"
+                )
             }
         }
         return out
@@ -343,7 +345,9 @@ public enum SuppressionParser {
                 }
                 let l = body[i]
                 if l.text == "{" {
-                    throw fail(open.number, "unterminated entry: '{' has no matching '}' before the next '{' at line \(l.number)")
+                    throw fail(
+                        open.number,
+                        "unterminated entry: '{' has no matching '}' before the next '{' at line \(l.number)")
                 }
                 i += 1
                 return l
@@ -371,7 +375,9 @@ public enum SuppressionParser {
             let isMemcheck = tools.contains("Memcheck")
             if isMemcheck, !memcheckKinds.contains(kind) {
                 // valgrind stops on this line ("unknown tool suppression type"): an error, not a warning.
-                let hint = Spelling.closest(to: kind, in: memcheckKinds.sorted()).map { ", did you mean Memcheck:\($0)?" } ?? ""
+                let hint =
+                    Spelling.closest(to: kind, in: memcheckKinds.sorted()).map { ", did you mean Memcheck:\($0)?" }
+                    ?? ""
                 throw fail(
                     toolLine.number,
                     "unknown Memcheck suppression kind '\(kind)'\(hint) (expected Leak, Addr1/2/4/8/16/32, Value1/2/4/8/16/32, Cond, Free, Param, Overlap, Jump, User, CoreMem, FishyValue, ReallocZero)"

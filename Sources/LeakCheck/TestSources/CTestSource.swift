@@ -23,7 +23,8 @@ struct CTestSource: TestSource {
         var prep = SourcePreparation()
         for tool in ["cmake", "ctest"] where ExecutableLocator.resolve(tool, environment: context.environment) == nil {
             prep.failures.append(
-                failedStep(driver, executable: tool, reason: "\(tool) not found on PATH (install it: apt-get install cmake)"))
+                failedStep(
+                    driver, executable: tool, reason: "\(tool) not found on PATH (install it: apt-get install cmake)"))
             return prep
         }
         let runDir = (context.logsDir as NSString).appendingPathComponent(driver.checker.rawValue)
@@ -57,7 +58,10 @@ struct CTestSource: TestSource {
         let cases: [CTestCase]
         do {
             guard outcome.succeeded, let data = FileManager.default.contents(atPath: listing) else {
-                throw ParseError(file: buildDir, "ctest --show-only=json-v1 failed (\(outcome.description)): is it a CMake build tree with enable_testing()?")
+                throw ParseError(
+                    file: buildDir,
+                    "ctest --show-only=json-v1 failed (\(outcome.description)): is it a CMake build tree with enable_testing()?"
+                )
             }
             cases = try CTestListing.parse(data: data, source: listing)
         } catch {
@@ -69,7 +73,9 @@ struct CTestSource: TestSource {
             prep.failures.append(
                 failedStep(
                     driver, executable: "ctest", arguments: listArgv,
-                    reason: "ctest lists no tests in \(buildDir)\(selection.isEmpty ? "" : " for \(selection.joined(separator: " "))")"))
+                    reason:
+                        "ctest lists no tests in \(buildDir)\(selection.isEmpty ? "" : " for \(selection.joined(separator: " "))")"
+                ))
         }
         // A test's own sources are caller code: the project's source dir
         // (from --cmake-source, or CMAKE_HOME_DIRECTORY of an existing tree).
@@ -86,12 +92,15 @@ struct CTestSource: TestSource {
                 continue
             }
             if let flavor = driver.sanitizer {
-                let resolved = program.hasPrefix("/") ? program : ExecutableLocator.resolve(program, environment: context.environment)
+                let resolved =
+                    program.hasPrefix("/")
+                    ? program : ExecutableLocator.resolve(program, environment: context.environment)
                 if resolved == nil || !BinaryInspector.isSanitized(resolved!) {
                     var failure = failedStep(
                         driver, executable: program, arguments: Array(test.command.dropFirst()),
                         reason:
-                            "ctest test \(test.name): \(program) is not built with \(driver.checker.displayName), so it would pass without being checked (compile and link it with \(flavor.cFlag) -fno-omit-frame-pointer, or let the tool build it: --cmake-source DIR)")
+                            "ctest test \(test.name): \(program) is not built with \(driver.checker.displayName), so it would pass without being checked (compile and link it with \(flavor.cFlag) -fno-omit-frame-pointer, or let the tool build it: --cmake-source DIR)"
+                    )
                     failure.test = test.name
                     failure.target = test.name
                     prep.failures.append(failure)
@@ -121,7 +130,8 @@ struct CTestSource: TestSource {
         let cc = driver.sanitizer != nil ? ExecutableLocator.resolve("clang", environment: context.environment) : nil
         let invocation = CMakeInvocation(
             sourceDirectory: source, buildDirectory: buildDir, checker: driver.checker, arguments: cmakeArgs,
-            cCompiler: cc, cxxCompiler: cc.map { ($0 as NSString).deletingLastPathComponent + "/clang++" }.flatMap {
+            cCompiler: cc,
+            cxxCompiler: cc.map { ($0 as NSString).deletingLastPathComponent + "/clang++" }.flatMap {
                 FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
             }, jobs: context.options.jobs)
         let configure: [String]
@@ -150,7 +160,8 @@ struct CTestSource: TestSource {
                 for l in lines { context.console.progress("  " + l) }
                 return failedStep(
                     driver, executable: "cmake", arguments: argv, exitCode: outcome.exitCode,
-                    reason: "cmake \(step) failed: \(lines.first.map(String.init) ?? outcome.description)", logFiles: [log])
+                    reason: "cmake \(step) failed: \(lines.first.map(String.init) ?? outcome.description)",
+                    logFiles: [log])
             }
         }
         return nil

@@ -31,7 +31,8 @@ struct CargoSource: TestSource {
         }
         let runDir = (context.logsDir as NSString).appendingPathComponent(driver.checker.rawValue)
         // The timing cache lives next to the target dir, so it survives report dirs.
-        let targetDir = context.environment["CARGO_TARGET_DIR"] ?? (crateDir as NSString).appendingPathComponent("target")
+        let targetDir =
+            context.environment["CARGO_TARGET_DIR"] ?? (crateDir as NSString).appendingPathComponent("target")
         context.products.withLock { $0[TimingCache.productKey] = targetDir + "/moq-leakcheck/timings.json" }
         for fs in context.options.featureSets {
             if context.isInterrupted { break }
@@ -51,7 +52,8 @@ struct CargoSource: TestSource {
         if prep.jobs.isEmpty && prep.failures.isEmpty {
             prep.failures.append(
                 failedStep(
-                    driver, executable: "cargo", reason: "cargo built no test executables (does the crate have tests?)"))
+                    driver, executable: "cargo", reason: "cargo built no test executables (does the crate have tests?)")
+            )
         }
         return prep
     }
@@ -75,7 +77,8 @@ struct CargoSource: TestSource {
                     executable: "cargo", arguments: args, environment: environment, stdoutPath: out,
                     stderrPath: out + ".stderr", timeout: nil))
             guard o.succeeded, let data = FileManager.default.contents(atPath: out) else {
-                context.diagnostics.note("cargo build --lib failed (\(o.description)): no crate library for the C suite")
+                context.diagnostics.note(
+                    "cargo build --lib failed (\(o.description)): no crate library for the C suite")
                 return []
             }
             return CargoBuildMessages.parse(String(decoding: data, as: UTF8.self)).libraryDirs
@@ -95,9 +98,10 @@ struct CargoSource: TestSource {
         features: FeatureSelection, driver: any CheckerDriver, toolchain: SanitizerToolchain?, runDir: String,
         context: RunContext
     ) -> BuildOutcome {
-        var args = (toolchain?.cargoPrefix ?? []) + [
-            "test", "--no-run", "--message-format=json-render-diagnostics", "--manifest-path", manifest,
-        ]
+        var args =
+            (toolchain?.cargoPrefix ?? []) + [
+                "test", "--no-run", "--message-format=json-render-diagnostics", "--manifest-path", manifest,
+            ]
         args += features.cargoArguments
         var env = context.environment
         env["CARGO_TERM_COLOR"] = "never"
@@ -129,7 +133,8 @@ struct CargoSource: TestSource {
                     stderrPath: stderrPath, timeout: nil))
         } catch {
             return .failure(
-                failedStep(driver, executable: "cargo", arguments: args, featureSet: features.label, reason: "\(error)"))
+                failedStep(driver, executable: "cargo", arguments: args, featureSet: features.label, reason: "\(error)")
+            )
         }
         let messagesText: String
         if let data = FileManager.default.contents(atPath: stdoutPath) {
@@ -152,13 +157,15 @@ struct CargoSource: TestSource {
         if libDirs.isEmpty && outcome.succeeded && messages.success != false {
             // A crate without integration tests builds no cdylib for `cargo test`:
             // the C suite's `{crate_lib_dir}` needs `cargo build --lib`, same flags.
-            libDirs = buildLibrary(testArguments: args, environment: env, label: label, runDir: runDir, context: context)
+            libDirs = buildLibrary(
+                testArguments: args, environment: env, label: label, runDir: runDir, context: context)
         }
         if let libDir = libDirs.first {
             context.products.withLock { $0["crate_lib_dir:\(driver.checker.rawValue)"] = libDir }
         }
         if !outcome.succeeded || messages.success == false {
-            let stderr = FileManager.default.contents(atPath: stderrPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let stderr =
+                FileManager.default.contents(atPath: stderrPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
             let errorLines = stderr.split(separator: "\n").filter {
                 $0.hasPrefix("error") || $0.contains("--> ") || $0.hasPrefix("  |") || $0.hasPrefix("   |")
             }

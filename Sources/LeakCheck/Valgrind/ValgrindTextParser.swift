@@ -42,7 +42,8 @@ public enum ValgrindTextParser {
         }
         var summary = LineReader.Summary()
         var failure: Error?
-        let out = parseLines(prefixed: prefixed, emptyInput: first.bytes == 0, terminated: { summary.terminated }) { line in
+        let out = parseLines(prefixed: prefixed, emptyInput: first.bytes == 0, terminated: { summary.terminated }) {
+            line in
             do { summary = try LineReader.forEachLine(fileAt: path, line) } catch { failure = error }
         }
         if let failure { throw failure }
@@ -489,8 +490,9 @@ private struct TextState {
                 var open: Int?
                 while k > lo {
                     k -= 1
-                    if b[k] == UInt8(ascii: ")") { depth += 1 }
-                    else if b[k] == UInt8(ascii: "(") {
+                    if b[k] == UInt8(ascii: ")") {
+                        depth += 1
+                    } else if b[k] == UInt8(ascii: "(") {
                         depth -= 1
                         if depth == 0 {
                             open = k
@@ -590,7 +592,10 @@ private struct TextState {
         var kept: [Finding] = []
         var dropped = 0
         for (f, c) in zip(findings, checkOf) {
-            if let c, c != check { dropped += 1; continue }
+            if let c, c != check {
+                dropped += 1
+                continue
+            }
             kept.append(f)
         }
         if dropped > 0 {
@@ -655,13 +660,16 @@ private struct TextState {
             if summaryHasOwnRecords || leakProbe.complete {
                 added = gaps
                 probe.warnings += leakProbe.warnings
-                if !leakProbe.complete { SummaryReconciliation.markIncomplete(&probe, leakProbe.incompleteReason ?? "") }
+                if !leakProbe.complete {
+                    SummaryReconciliation.markIncomplete(&probe, leakProbe.incompleteReason ?? "")
+                }
             } else {
                 // A summary-only leak check (`VALGRIND_DO_LEAK_CHECK` in summary mode)
                 // after the last one with records: blocks freed in between can make
                 // the older records count more, which is no contradiction.
                 warnings.append(
-                    "the last LEAK SUMMARY closes a leak check that showed no loss records, and the records of the earlier check count more than it; they are not compared")
+                    "the last LEAK SUMMARY closes a leak check that showed no loss records, and the records of the earlier check count more than it; they are not compared"
+                )
             }
         } else if let f = SummaryReconciliation.valgrindSplitIndirect(tally: tally, suppressionsUsed: false) {
             // (A text log without LEAK SUMMARY does not say whether anything was suppressed.)

@@ -292,8 +292,9 @@ struct ValgrindXMLScanner {
                     let found = memchr(base + end, lt, count - end)
                     end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
                 }
-                if capturing { appendCapture(base + i, end - i) }
-                else if !sawAnyTag && malformed == nil && hasNonSpace(base + i, end - i) {
+                if capturing {
+                    appendCapture(base + i, end - i)
+                } else if !sawAnyTag && malformed == nil && hasNonSpace(base + i, end - i) {
                     malformed = "not XML: the file does not start with an XML tag"
                 }
                 i = end
@@ -309,7 +310,10 @@ struct ValgrindXMLScanner {
                 }
             }
             if i + 1 >= count {
-                if atEOF { truncatedInTag = true; return count }
+                if atEOF {
+                    truncatedInTag = true
+                    return count
+                }
                 return i
             }
             let c1 = base[i + 1]
@@ -317,13 +321,19 @@ struct ValgrindXMLScanner {
                 // Comment, CDATA or DOCTYPE.
                 if startsWith(base + i, count - i, "<!--") {
                     guard let e = find(base, from: i + 4, count, "-->") else {
-                        if atEOF { truncatedInTag = true; return count }
+                        if atEOF {
+                            truncatedInTag = true
+                            return count
+                        }
                         return i
                     }
                     i = e + 3
                 } else if startsWith(base + i, count - i, "<![CDATA[") {
                     guard let e = find(base, from: i + 9, count, "]]>") else {
-                        if atEOF { truncatedInTag = true; return count }
+                        if atEOF {
+                            truncatedInTag = true
+                            return count
+                        }
                         return i
                     }
                     if capturing { appendCapture(base + i + 9, e - (i + 9)) }
@@ -332,7 +342,10 @@ struct ValgrindXMLScanner {
                     return i  // not enough bytes to tell which
                 } else {
                     guard let g = memchr(base + i, gt, count - i) else {
-                        if atEOF { truncatedInTag = true; return count }
+                        if atEOF {
+                            truncatedInTag = true
+                            return count
+                        }
                         return i
                     }
                     i = UnsafePointer(g.assumingMemoryBound(to: UInt8.self)) - base + 1
@@ -343,7 +356,10 @@ struct ValgrindXMLScanner {
             var gtIndex = i + 1
             while gtIndex < count && base[gtIndex] != UInt8(ascii: ">") { gtIndex += 1 }
             if gtIndex == count {
-                if atEOF { truncatedInTag = true; return count }
+                if atEOF {
+                    truncatedInTag = true
+                    return count
+                }
                 return i
             }
             sawAnyTag = true
@@ -427,8 +443,11 @@ struct ValgrindXMLScanner {
 
     private mutating func startElement(_ tag: VGTag) {
         if depth == 0 && !sawRoot {
-            if tag == .valgrindoutput { sawRoot = true }
-            else if malformed == nil { malformed = "not valgrind XML: the root element is not <valgrindoutput>" }
+            if tag == .valgrindoutput {
+                sawRoot = true
+            } else if malformed == nil {
+                malformed = "not valgrind XML: the root element is not <valgrindoutput>"
+            }
         }
         let p = parent
         switch tag {
@@ -436,7 +455,11 @@ struct ValgrindXMLScanner {
             startError()
         case .fatalSignal where p == .valgrindoutput:
             inFatal = true
-            fatalTid = nil; fatalSigno = nil; fatalName = nil; fatalEvent = nil; fatalStack = []
+            fatalTid = nil
+            fatalSigno = nil
+            fatalName = nil
+            fatalEvent = nil
+            fatalStack = []
         case .stack where inError && (p == .error):
             stackFrames.removeAll(keepingCapacity: true)
             if !errHasMainStack {
@@ -474,7 +497,8 @@ struct ValgrindXMLScanner {
         case .state:
             if p == .status { beginCapture(tag) }
         case .pair where p == .suppcounts:
-            pairCount = nil; pairName = nil
+            pairCount = nil
+            pairName = nil
         case .count, .name:
             if p == .pair && grandparent == .suppcounts { beginCapture(tag) }
         case .leakSummary where p == .valgrindoutput:
@@ -699,8 +723,7 @@ struct ValgrindXMLScanner {
         case .what: errWhat = s
         case .text:
             // The leaf is still on the stack: its owner is one further out.
-            if grandparent == .xwhat { errWhat = s }
-            else if grandparent == .xauxwhat { addAux(s) }
+            if grandparent == .xwhat { errWhat = s } else if grandparent == .xauxwhat { addAux(s) }
         case .auxwhat: addAux(s)
         case .tid:
             if inFatal && grandparent == .fatalSignal { fatalTid = s } else { errTid = s }
@@ -739,9 +762,18 @@ struct ValgrindXMLScanner {
 
     private mutating func startError() {
         inError = true
-        errKind = nil; errWhat = nil; errTid = nil; errThreadName = nil
-        errLeakedBytes = nil; errLeakedBlocks = nil; errLeakedBytesSeen = false; errClamped = false
-        errStack = []; errHasMainStack = false; errAux = []; auxOpenForStack = false
+        errKind = nil
+        errWhat = nil
+        errTid = nil
+        errThreadName = nil
+        errLeakedBytes = nil
+        errLeakedBlocks = nil
+        errLeakedBytesSeen = false
+        errClamped = false
+        errStack = []
+        errHasMainStack = false
+        errAux = []
+        auxOpenForStack = false
         currentStackIsMain = false
         inErrorSuppression = false
         sframes.removeAll(keepingCapacity: true)
@@ -942,12 +974,23 @@ func decodeEntities(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
             let len = j - r - 1
             var scalar: UInt32?
             let c0 = p[r + 1]
-            if len == 2 && c0 == UInt8(ascii: "l") && p[r + 2] == UInt8(ascii: "t") { scalar = 0x3C }
-            else if len == 2 && c0 == UInt8(ascii: "g") && p[r + 2] == UInt8(ascii: "t") { scalar = 0x3E }
-            else if len == 3 && c0 == UInt8(ascii: "a") && p[r + 2] == UInt8(ascii: "m") && p[r + 3] == UInt8(ascii: "p") { scalar = 0x26 }
-            else if len == 4 && c0 == UInt8(ascii: "q") && p[r + 2] == UInt8(ascii: "u") && p[r + 3] == UInt8(ascii: "o") && p[r + 4] == UInt8(ascii: "t") { scalar = 0x22 }
-            else if len == 4 && c0 == UInt8(ascii: "a") && p[r + 2] == UInt8(ascii: "p") && p[r + 3] == UInt8(ascii: "o") && p[r + 4] == UInt8(ascii: "s") { scalar = 0x27 }
-            else if c0 == UInt8(ascii: "#") && len >= 2 {
+            if len == 2 && c0 == UInt8(ascii: "l") && p[r + 2] == UInt8(ascii: "t") {
+                scalar = 0x3C
+            } else if len == 2 && c0 == UInt8(ascii: "g") && p[r + 2] == UInt8(ascii: "t") {
+                scalar = 0x3E
+            } else if len == 3 && c0 == UInt8(ascii: "a") && p[r + 2] == UInt8(ascii: "m")
+                && p[r + 3] == UInt8(ascii: "p")
+            {
+                scalar = 0x26
+            } else if len == 4 && c0 == UInt8(ascii: "q") && p[r + 2] == UInt8(ascii: "u")
+                && p[r + 3] == UInt8(ascii: "o") && p[r + 4] == UInt8(ascii: "t")
+            {
+                scalar = 0x22
+            } else if len == 4 && c0 == UInt8(ascii: "a") && p[r + 2] == UInt8(ascii: "p")
+                && p[r + 3] == UInt8(ascii: "o") && p[r + 4] == UInt8(ascii: "s")
+            {
+                scalar = 0x27
+            } else if c0 == UInt8(ascii: "#") && len >= 2 {
                 var k = r + 2
                 var radix: UInt32 = 10
                 if p[k] == UInt8(ascii: "x") || p[k] == UInt8(ascii: "X") {
@@ -959,9 +1002,13 @@ func decodeEntities(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
                 while k < j && ok {
                     let d = p[k]
                     var dv: UInt32 = 99
-                    if d >= 0x30 && d <= 0x39 { dv = UInt32(d - 0x30) }
-                    else if radix == 16 && d >= 0x61 && d <= 0x66 { dv = UInt32(d - 0x61 + 10) }
-                    else if radix == 16 && d >= 0x41 && d <= 0x46 { dv = UInt32(d - 0x41 + 10) }
+                    if d >= 0x30 && d <= 0x39 {
+                        dv = UInt32(d - 0x30)
+                    } else if radix == 16 && d >= 0x61 && d <= 0x66 {
+                        dv = UInt32(d - 0x61 + 10)
+                    } else if radix == 16 && d >= 0x41 && d <= 0x46 {
+                        dv = UInt32(d - 0x41 + 10)
+                    }
                     if dv >= radix || v > 0x10FFFF { ok = false } else { v = v * radix + dv }
                     k += 1
                 }

@@ -22,7 +22,8 @@ enum Paths {
     static func corpusText(_ relative: String) throws -> String {
         let url = corpus.appendingPathComponent(relative)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw FixtureMissing(path: url.path, hint: "the shared corpus is expected at ../shared/corpus beside the checkout")
+            throw FixtureMissing(
+                path: url.path, hint: "the shared corpus is expected at ../shared/corpus beside the checkout")
         }
         return try String(contentsOf: url, encoding: .utf8)
     }
