@@ -196,8 +196,8 @@ extension Options {
                                     (default definite,indirect; memory errors and crashes always fail)
           -j, --jobs N              parallel runs (default: number of cores)
           --timeout SECONDS         per-run timeout (SIGTERM to the group, then SIGKILL)
-          --per-test, --no-per-test attribute findings to tests by running each test alone
-          --no-split                run each test binary whole (tests that must share one process)
+          --per-test                one process per test (default: shards of tests, attributed by stack)
+          --no-split, --no-per-test run each test binary whole (tests that must share one process)
           --partition KIND:K/N      run part K of N: count:K/N, hash:K/N or slice:K/N (as cargo-nextest)
           --respect-sanitizer-options  keep your ASAN_OPTIONS/LSAN_OPTIONS (the run is then informational)
           --toolchain nightly|stable  sanitizer toolchain (default: nightly if installed)
