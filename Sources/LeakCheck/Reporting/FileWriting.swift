@@ -8,36 +8,7 @@ import Foundation
 /// directory, then rename(2). Errors are one line: `cannot write PATH: reason`.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            } catch {
-                throw ReportWriteError(path: path, reason: "cannot create \(dir)")
-            }
-        }
-        let tmp = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
-        if close(fd) != 0 && failure == 0 { failure = errno }
-        if failure == 0 && rename(tmp, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(tmp)
-            throw ReportWriteError(path: path, reason: String(cString: strerror(failure)))
-        }
+        try StagedFile.stage(data, to: path, appending: false).commit()
     }
 
     public static func write(_ text: String, to path: String) throws {
