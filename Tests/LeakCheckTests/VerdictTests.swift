@@ -86,6 +86,13 @@ import Testing
         #expect((report.status, report.exitCode) == (.incomplete, 3))
     }
 
+    @Test func theConsoleSummaryStatesWhyTheVerdictIsIncomplete() {
+        var report = clean()
+        report.incompleteReasons = ["SARIF report x.sarif: cannot write x.sarif: No space left on device"]
+        let text = TextReport.summary(report, policy: Policy(), selector: FrameSelector())
+        #expect(text.contains("? incomplete: SARIF report x.sarif: cannot write x.sarif: No space left on device\n"))
+    }
+
     @Test func aReportReadBackWhoseStatusDisagreesWithItsRunsIsIncomplete() throws {
         var obj = try JSONSerialization.jsonObject(with: JSONReport.encode(clean())) as! [String: Any]
         #expect(obj["status"] as? String == "clean")

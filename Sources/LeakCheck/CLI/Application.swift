@@ -83,8 +83,8 @@ public enum Application {
     /// The output files the flags ask for, checked before anything runs.
     static func outputFlags(_ options: Options) -> [(String, String)] {
         [
-            ("--json", options.jsonPath), ("--junit", options.junitPath),
-            ("--gen-suppressions", options.genSuppressionsPath),
+            ("--json", options.jsonPath), ("--junit", options.junitPath), ("--sarif", options.sarifPath),
+            ("--html", options.htmlPath), ("--gen-suppressions", options.genSuppressionsPath),
         ]
         .compactMap { flag, path in path.map { (flag, $0) } }
     }

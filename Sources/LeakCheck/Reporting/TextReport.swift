@@ -278,6 +278,8 @@ public enum TextReport {
                     + " suppression '\(u.name)' (\(u.source)) hid \(count(u.count, "finding")) in the crate's own code: it is too broad"
             )
         }
+        // Problems that make the whole verdict incomplete (an output not written, a missing partition).
+        for reason in report.incompleteReasons { lines.append("? incomplete: \(reason)") }
         for note in report.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }
