@@ -327,8 +327,11 @@ struct Scheduler: Sendable {
 
     // MARK: - Timing cache
 
+    /// `MOQ_LEAKCHECK_TIMINGS` names the cache explicitly (a CI cache path, or a
+    /// run that must plan without the shared one); else beside the target dir.
     var timingCachePath: String {
-        context.products.withLock { $0[TimingCache.productKey] }
+        if let path = context.environment["MOQ_LEAKCHECK_TIMINGS"], !path.isEmpty { return path }
+        return context.products.withLock { $0[TimingCache.productKey] }
             ?? (context.reportDir as NSString).appendingPathComponent("leakcheck-timings.json")
     }
 
