@@ -155,3 +155,23 @@ b = [float(l) for l in open(sys.argv[2]) if l.strip()]
 print(f"{statistics.median(x / y for x, y in zip(a, b)):.3f}")
 PY
 }
+
+# interleave_variants TAG V1 V2 ...: one untimed warm-up of each variant (fills the timing
+# caches), then N rounds in rotating order so every variant shares the machine's noise.
+# Each run appends its time to $BENCH_TMP/<variant> through the caller's run_variant.
+# Sets $noise (the noise meter's note) for the summary.
+interleave_variants() {
+    local tag=$1; shift
+    local variants=("$@") v i k
+    echo "$tag: $N interleaved runs per variant; load average before: $(load_avg)" >&2
+    for v in "${variants[@]}"; do run_variant "$v"; done
+    cpu_mark
+    for v in "${variants[@]}"; do : >"$BENCH_TMP/$v"; done
+    for ((i = 0; i < N; i++)); do
+        for ((k = 0; k < ${#variants[@]}; k++)); do run_variant "${variants[$(( (i + k) % ${#variants[@]} ))]}"; done
+        printf '.' >&2
+    done
+    cpu_others
+    noise="$(noise_note "$CPU_OTHERS")"
+    echo " done; load average after: $(load_avg)" >&2
+}

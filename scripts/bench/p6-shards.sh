@@ -46,18 +46,7 @@ run_variant() {
     esac
 }
 
-VARIANTS=(plain tool)
-echo "P6: $N interleaved runs per variant; load average before: $(load_avg)" >&2
-for v in "${VARIANTS[@]}"; do run_variant "$v"; done   # warm-up (fills the timing cache)
-cpu_mark
-for v in "${VARIANTS[@]}"; do : >"$BENCH_TMP/$v"; done
-for ((i = 0; i < N; i++)); do
-    for ((k = 0; k < ${#VARIANTS[@]}; k++)); do run_variant "${VARIANTS[$(( (i + k) % 2 ))]}"; done
-    printf '.' >&2
-done
-cpu_others
-noise="$(noise_note "$CPU_OTHERS")"
-echo " done; load average after: $(load_avg)" >&2
+interleave_variants P6 plain tool
 shards=$(find "$BENCH_TMP/out" -name '*.xml' | wc -l)
 read -r pm pmin pmax _ < <(stat_line "$BENCH_TMP/plain")
 read -r tm tmin tmax _ < <(stat_line "$BENCH_TMP/tool")

@@ -39,18 +39,7 @@ run_variant() {  # run_variant clean|leak
         --json "$BENCH_TMP/out-$1/report.json"
 }
 
-VARIANTS=(clean leak)
-echo "P7: $N interleaved runs per variant; load average before: $(load_avg)" >&2
-for v in "${VARIANTS[@]}"; do run_variant "$v"; done   # warm-up (fills the timing caches)
-cpu_mark
-for v in "${VARIANTS[@]}"; do : >"$BENCH_TMP/$v"; done
-for ((i = 0; i < N; i++)); do
-    for ((k = 0; k < ${#VARIANTS[@]}; k++)); do run_variant "${VARIANTS[$(( (i + k) % 2 ))]}"; done
-    printf '.' >&2
-done
-cpu_others
-noise="$(noise_note "$CPU_OTHERS")"
-echo " done; load average after: $(load_avg)" >&2
+interleave_variants P7 clean leak
 attributed=$(python3 - "$BENCH_TMP/out-leak/report.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
