@@ -10,7 +10,9 @@ let package = Package(
         .library(name: "LeakCheck", targets: ["LeakCheck"]),
     ],
     targets: [
-        .target(name: "LeakCheck", path: "Sources/LeakCheck"),
+        // fork + PR_SET_PDEATHSIG + exec: the child's side must be async-signal-safe C.
+        .target(name: "CSpawn", path: "Sources/CSpawn"),
+        .target(name: "LeakCheck", dependencies: ["CSpawn"], path: "Sources/LeakCheck"),
         .executableTarget(
             name: "moq-leakcheck", dependencies: ["LeakCheck"], path: "Sources/moq-leakcheck"),
         .testTarget(

@@ -5,8 +5,8 @@ import LeakCheck
 #endif
 
 // The executable is a thin shell: everything that decides lives in LeakCheck.
-// A child spawned through the exec trampoline sets PR_SET_PDEATHSIG and execs here.
-ExecTrampoline.runIfRequested(CommandLine.arguments)
+// The orphan watchdog the supervisor starts is this binary with a hidden flag.
+HelperProcess.runIfRequested(CommandLine.arguments)
 let supervisor = Supervisor()
 InterruptHandler.install(supervisor)
 exit(Application.main(arguments: Array(CommandLine.arguments.dropFirst()), supervisor: supervisor))

@@ -9,7 +9,7 @@ import Testing
 #endif
 
 /// No process of a run outlives the run or the tool: the built `moq-leakcheck` (which
-/// routes the exec trampoline and the watchdog) under valgrind, on hang.c's modes.
+/// routes the watchdog) under valgrind, on hang.c's modes.
 @Suite(.serialized) struct OrphanTests {
     init() throws {
         try Tool.require("valgrind", install: "apt-get install valgrind")
@@ -100,9 +100,9 @@ import Testing
         }
     }
 
-    /// The exec trampoline on its own: with the watchdog gone too, SIGKILL of the tool
-    /// still takes valgrind (the tool's direct child) down through PR_SET_PDEATHSIG.
-    @Test func directChildDiesWithTheToolThroughTheTrampoline() throws {
+    /// The parent-death signal on its own: with the watchdog gone too, SIGKILL of the
+    /// tool still takes valgrind (the tool's direct child) down through PR_SET_PDEATHSIG.
+    @Test func directChildDiesWithTheToolThroughTheParentDeathSignal() throws {
         let bin = try Tool.compileC("hang")
         let dir = Tool.tempDir("orphan-pdeath")
         let spec = ProcessSpec(

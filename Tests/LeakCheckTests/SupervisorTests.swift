@@ -39,6 +39,95 @@ import Testing
         #expect(throws: SpawnError.self) { try Supervisor().run(ProcessSpec(executable: "/nonexistent/prog")) }
     }
 
+    /// The child's starting state, read from inside it: its own process group, an
+    /// empty signal mask, no ignored signals (a Dispatch worker's blocked set and the
+    /// tool's handlers must not leak into the program), stdin from /dev/null, and
+    /// output in the files, stderr appended after stdout when both name one file.
+    @Test func childStartsInItsOwnGroupWithCleanSignalsAndFiles() throws {
+        let out = tempPath("state")
+        signal(SIGUSR2, SIG_IGN)
+        defer { signal(SIGUSR2, SIG_DFL) }
+        let script = """
+            set -e
+            echo "pgid=$(ps -o pgid= -p $$ | tr -d ' ') pid=$$"
+            grep -E '^(SigBlk|SigIgn):' /proc/$$/status
+            readlink /proc/$$/fd/0
+            echo to-stderr >&2
+            """
+        let r = try Supervisor().run(
+            ProcessSpec(executable: "sh", arguments: ["-c", script], stdoutPath: out, stderrPath: out))
+        #expect(r.exitCode == 0)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map(String.init)
+        let ids = lines.first?.split(separator: " ").map { $0.split(separator: "=").last.map(String.init) ?? "" }
+        #expect(ids?.count == 2 && ids?[0] == ids?[1], "the child leads its own process group: \(lines)")
+        #expect(lines.contains("SigBlk:\t0000000000000000"), "\(lines)")
+        // sh itself ignores nothing by default; SIGUSR2 (ignored by this process) must not be inherited.
+        let ignored = lines.first { $0.hasPrefix("SigIgn:") }.flatMap { UInt64($0.dropFirst(8), radix: 16) }
+        #expect(ignored.map { $0 & (1 << (UInt64(SIGUSR2) - 1)) } == 0, "\(lines)")
+        #expect(lines.contains("/dev/null"))
+        #expect(lines.last == "to-stderr")
+    }
+
+    /// The child dies when the thread that started it ends (for the tool: when the
+    /// tool dies): `PR_SET_PDEATHSIG` is armed before the program runs.
+    @Test func childGetsTheParentDeathSignal() throws {
+        let pidFile = tempPath("pid")
+        let spawned = Mutex<pid_t?>(nil)
+        let thread = Thread {
+            // Started directly (not through `run`, whose thread waits for the child):
+            // this thread ends at once, as a dying tool's would.
+            let pid = try? ChildSpawn.start(
+                ChildSpawn.Request(
+                    path: "/bin/sh", argv: ["sh", "-c", "echo $$ > \(pidFile); exec sleep 30"], environment: [],
+                    stdoutPath: nil, stderrPath: nil, workingDirectory: nil, deathSignal: SIGKILL),
+                executable: "sh")
+            spawned.withLock { $0 = pid }
+        }
+        thread.start()
+        var pid: pid_t? = nil
+        for _ in 0..<200 where pid == nil {
+            usleep(10_000)
+            pid = spawned.withLock { $0 }
+        }
+        let child = try #require(pid)
+        var status: Int32 = 0
+        var reaped: pid_t = 0
+        for _ in 0..<500 {
+            reaped = waitpid(child, &status, WNOHANG)
+            if reaped != 0 { break }
+            usleep(10_000)
+        }
+        if reaped == 0 { kill(child, SIGKILL) }
+        #expect(reaped == child, "the child outlived the thread that started it")
+        #expect(status & 0x7f == SIGKILL)
+    }
+
+    /// A child that cannot start says which of its files failed, and nothing runs.
+    @Test func unopenableOutputAndMissingDirectoryAreNamed() throws {
+        let marker = tempPath("ran")
+        let badOut = "/nonexistent-dir-\(getpid())/out"
+        let e1 = try #require(
+            throws: SpawnError.self,
+            performing: {
+                try Supervisor().run(
+                    ProcessSpec(executable: "sh", arguments: ["-c", "touch \(marker)"], stdoutPath: badOut))
+            })
+        #expect(e1.step == .file(badOut) && e1.code == ENOENT)
+        #expect(e1.description.contains("cannot open \(badOut)"))
+        var spec = ProcessSpec(executable: "sh", arguments: ["-c", "touch \(marker)"])
+        spec.workingDirectory = "/nonexistent-dir-\(getpid())"
+        let e2 = try #require(throws: SpawnError.self, performing: { try Supervisor().run(spec) })
+        #expect(e2.step == .workingDirectory(spec.workingDirectory!))
+        #expect(!FileManager.default.fileExists(atPath: marker), "the program ran after its set-up failed")
+        // Executable, but not a program: the exec itself fails (no `#!`, no ELF).
+        let junk = tempPath("junk")
+        try Data([0, 1, 2, 3]).write(to: URL(fileURLWithPath: junk))
+        chmod(junk, 0o755)
+        let e3 = try #require(
+            throws: SpawnError.self, performing: { try Supervisor().run(ProcessSpec(executable: junk)) })
+        #expect(e3.step == .exec && e3.code == ENOEXEC && e3.found)
+    }
+
     @Test func timeoutKillsTheWholeProcessGroup() throws {
         let pidFile = tempPath("pids")
         // The child forks a grandchild that ignores SIGTERM: only SIGKILL to the group gets it.

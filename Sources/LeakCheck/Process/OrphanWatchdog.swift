@@ -6,7 +6,7 @@ import Synchronization
 #endif
 
 /// A small process started once per tool (the tool's own binary with
-/// `--orphan-watchdog`) that outlives the tool for one purpose: when the tool dies,
+/// `--orphan-watchdog`, see `HelperProcess`) that outlives the tool for one purpose: when the tool dies,
 /// however it dies (SIGKILL included), kill every process its runs left. It holds one
 /// end of a socket whose other end only the tool holds (close-on-exec, so no child
 /// keeps it open): end of file means the tool is gone. The tool tells it which process
@@ -21,25 +21,16 @@ enum OrphanWatchdog {
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
             return
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attr = posix_spawnattr_t()
-        SpawnAttributes.prepare(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
         var env = ProcessInfo.processInfo.environment
         env[RunMarker.variable] = nil
-        let argv = [ExecTrampoline.helperName, ExecTrampoline.watchdogFlag, RunMarker.toolPrefix]
-        let envStrings = env.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let rc = withCStrings(argv) { cargv in
-            withCStrings(envStrings) { cenv in posix_spawn(&pid, helper, &actions, &attr, cargv, cenv) }
-        }
+        // No death signal: it must outlive the tool to clean up after it.
+        let request = ChildSpawn.Request(
+            path: helper, argv: [HelperProcess.helperName, HelperProcess.watchdogFlag, RunMarker.toolPrefix],
+            environment: env.map { "\($0.key)=\($0.value)" }, stdinFD: fds[1], stdoutPath: nil, stderrPath: nil,
+            workingDirectory: nil, deathSignal: 0)
+        let started = (try? ChildSpawn.start(request, executable: helper)) != nil
         close(fds[1])
-        if rc != 0 {
+        if !started {
             close(fds[0])
             return
         }
@@ -72,7 +63,7 @@ enum OrphanWatchdog {
         // the hidden flag gets a one-line refusal, not a process sweeping on their behalf.
         var st = stat()
         guard args.count == 1, fstat(0, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK else {
-            ExecTrampoline.internalUsage(ExecTrampoline.watchdogFlag)
+            HelperProcess.internalUsage(HelperProcess.watchdogFlag)
         }
         for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { signal(sig, SIG_IGN) }
         var groups: Set<pid_t> = []
@@ -113,12 +104,5 @@ enum OrphanWatchdog {
             for e in live { _ = kill(e.pid, SIGKILL) }
             usleep(20_000)
         }
-    }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { for p in pointers { free(p) } }
-        return body(pointers)
     }
 }

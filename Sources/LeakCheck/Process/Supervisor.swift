@@ -5,7 +5,7 @@ import Synchronization
     import Glibc
 #endif
 
-/// Spawns children with `posix_spawn` in their own process groups, waits for them
+/// Spawns children (`ChildSpawn`: fork and exec) in their own process groups, waits for them
 /// with a blocking `waitid` on the calling (dedicated) thread, enforces timeouts on
 /// the whole run and stops every live run when the tool is interrupted.
 /// `Foundation.Process` is avoided on purpose (STYLE.md: inherited signal masks,
@@ -15,8 +15,8 @@ import Synchronization
 /// - the tool is a child subreaper, so descendants that leave the run's process group
 ///   (`setsid()`, double forks) re-parent to it and are found by the run's marker
 ///   (`MOQ_LEAKCHECK_JOB`) and killed when the run ends or times out;
-/// - when the executable routes `ExecTrampoline.runIfRequested`, each child is started
-///   through it and gets `PR_SET_PDEATHSIG(SIGKILL)`, and a watchdog process kills every
+/// - each child gets `PR_SET_PDEATHSIG(SIGKILL)` (`ChildSpawn`), and when the
+///   executable routes `HelperProcess.runIfRequested`, a watchdog process kills every
 ///   process of the tool's runs as soon as the tool dies, even by SIGKILL.
 ///
 /// The leader is only reaped after its exit has been observed with `WNOWAIT` and every
@@ -201,7 +201,7 @@ public final class Supervisor: Sendable {
     /// start the watchdog.
     private static let setup: Void = {
         LinuxProcessControl.becomeChildSubreaper()
-        if let helper = ExecTrampoline.helperExecutable { OrphanWatchdog.start(helper: helper) }
+        if let helper = HelperProcess.helperExecutable { OrphanWatchdog.start(helper: helper) }
     }()
 
     private static func processSetup() { _ = setup }
