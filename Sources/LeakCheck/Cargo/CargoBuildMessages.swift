@@ -12,53 +12,63 @@ public struct CargoBuildMessages: Sendable {
 
     public init() {}
 
+    /// Executables already recorded (cargo may report one twice).
+    private var seen = Set<String>()
+
     /// Parses cargo's JSON message stream. Lines that are not JSON (a build
     /// script's output leaking through) are ignored.
     public static func parse(_ text: String) -> CargoBuildMessages {
         var m = CargoBuildMessages()
-        var seen = Set<String>()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard line.first == "{",
-                let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let reason = obj["reason"] as? String
-            else { continue }
-            switch reason {
-            case "compiler-artifact":
-                let target = obj["target"] as? [String: Any] ?? [:]
-                let profile = obj["profile"] as? [String: Any] ?? [:]
-                let packageID = obj["package_id"] as? String
-                if let manifest = obj["manifest_path"] as? String, let name = Self.packageName(fromID: packageID) {
-                    m.packages[name] = (manifest as NSString).deletingLastPathComponent
-                }
-                let crateTypes = target["crate_types"] as? [String] ?? []
-                if (profile["test"] as? Bool) != true,
-                    crateTypes.contains(where: { $0 == "cdylib" || $0 == "staticlib" })
-                {
-                    // The uplifted copy (target/debug/libX.so) before deps/: that is where users link from.
-                    let files = (obj["filenames"] as? [String] ?? []).filter {
-                        $0.hasSuffix(".so") || $0.hasSuffix(".a")
-                    }
-                    for file in files.sorted(by: { !$0.contains("/deps/") && $1.contains("/deps/") }) {
-                        let dir = (file as NSString).deletingLastPathComponent
-                        if !m.libraryDirs.contains(dir) { m.libraryDirs.append(dir) }
-                    }
-                }
-                guard (profile["test"] as? Bool) == true, let exe = obj["executable"] as? String,
-                    !seen.contains(exe)
-                else { continue }
-                seen.insert(exe)
-                let kinds = target["kind"] as? [String] ?? []
-                m.executables.append(
-                    TestExecutable(
-                        targetName: target["name"] as? String ?? (exe as NSString).lastPathComponent,
-                        targetKind: kinds.first ?? "test", path: exe))
-            case "build-finished":
-                m.success = obj["success"] as? Bool
-            default:
-                continue
-            }
-        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) { m.consume(line) }
         return m
+    }
+
+    /// Reads one message line (what `parse` does for each); returns the test
+    /// executable it announced, if it is a new one. Lets a build be followed
+    /// while it runs (`BuildMessageFollower`).
+    @discardableResult
+    public mutating func consume(_ line: Substring) -> TestExecutable? {
+        guard line.first == "{",
+            let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            let reason = obj["reason"] as? String
+        else { return nil }
+        switch reason {
+        case "compiler-artifact":
+            let target = obj["target"] as? [String: Any] ?? [:]
+            let profile = obj["profile"] as? [String: Any] ?? [:]
+            let packageID = obj["package_id"] as? String
+            if let manifest = obj["manifest_path"] as? String, let name = Self.packageName(fromID: packageID) {
+                packages[name] = (manifest as NSString).deletingLastPathComponent
+            }
+            let crateTypes = target["crate_types"] as? [String] ?? []
+            if (profile["test"] as? Bool) != true,
+                crateTypes.contains(where: { $0 == "cdylib" || $0 == "staticlib" })
+            {
+                // The uplifted copy (target/debug/libX.so) before deps/: that is where users link from.
+                let files = (obj["filenames"] as? [String] ?? []).filter {
+                    $0.hasSuffix(".so") || $0.hasSuffix(".a")
+                }
+                for file in files.sorted(by: { !$0.contains("/deps/") && $1.contains("/deps/") }) {
+                    let dir = (file as NSString).deletingLastPathComponent
+                    if !libraryDirs.contains(dir) { libraryDirs.append(dir) }
+                }
+            }
+            guard (profile["test"] as? Bool) == true, let exe = obj["executable"] as? String,
+                !seen.contains(exe)
+            else { return nil }
+            seen.insert(exe)
+            let kinds = target["kind"] as? [String] ?? []
+            let found = TestExecutable(
+                targetName: target["name"] as? String ?? (exe as NSString).lastPathComponent,
+                targetKind: kinds.first ?? "test", path: exe)
+            executables.append(found)
+            return found
+        case "build-finished":
+            success = obj["success"] as? Bool
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// Package name from a cargo package id: "path+file:///x/moq_ffi#0.1.0",

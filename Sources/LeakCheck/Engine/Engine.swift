@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What the checkers run on: a cargo package, a program after `--`, CTest
 /// build trees, or a cargo package and its C suite together.
@@ -48,14 +49,33 @@ public final class Engine: Sendable {
                 continue
             }
             prepareRunDirectory(for: driver)
-            var jobs: [Job] = []
-            for source in sources {
-                if context.isInterrupted { break }
-                let prep = source.prepare(for: driver, context: context)
-                runs += prep.failures
-                jobs += prep.jobs
+            // The sources build on their own thread and feed their jobs as they are
+            // built: the scheduler runs what has linked while the rest builds.
+            let feed = JobFeed()
+            let failures = Mutex<[RunResult]>([])
+            let built = DispatchSemaphore(value: 0)
+            let builder = Thread { [context] in
+                for (index, source) in sources.enumerated() {
+                    if context.isInterrupted { break }
+                    let failed = source.prepare(for: driver, context: context) { batch in
+                        feed.add(
+                            batch.map { job in
+                                var job = job
+                                job.order.source = index
+                                return job
+                            })
+                    }
+                    failures.withLock { $0 += failed }
+                }
+                feed.finish()
+                built.signal()
             }
-            runs += Scheduler(context: context, driver: driver).run(jobs)
+            builder.stackSize = 4 << 20
+            builder.start()
+            let scheduled = Scheduler(context: context, driver: driver).run(feed)
+            built.wait()
+            runs += failures.withLock { $0 }
+            runs += scheduled
         }
         if runs.isEmpty && !skipped.isEmpty {
             diagnostics.incomplete("no checker could run")

@@ -22,6 +22,9 @@ struct Job: Sendable {
     var sourceRoots: [String] = []
     /// cargo's target kind (`lib`, `test`, `bin`): part of the stable `scheduleID`.
     var targetKind: String? = nil
+    /// Where its run goes in the report, whatever order the jobs were built and
+    /// fed in (cargo reports test executables as they link).
+    var order = JobOrder()
 
     /// The stable name partitions and the timing cache key this job by (see
     /// `TestID`): `lib:moq_ffi[leak_demo]`, `test:lifecycle[]`, `ctest:NAME`,
@@ -57,5 +60,17 @@ struct Job: Sendable {
 
     static func safeLabel(_ s: String) -> String {
         String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+    }
+}
+
+/// A job's place in the report: by source, then batch (a cargo feature set),
+/// then rank within it; equal keys keep the order the jobs were fed in.
+struct JobOrder: Sendable, Hashable, Comparable {
+    var source = 0
+    var batch = 0
+    var rank = ""
+
+    static func < (a: JobOrder, b: JobOrder) -> Bool {
+        (a.source, a.batch, a.rank) < (b.source, b.batch, b.rank)
     }
 }

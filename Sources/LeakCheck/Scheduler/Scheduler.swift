@@ -47,16 +47,20 @@ struct Scheduler: Sendable {
         var stdout: String?
     }
 
-    func run(_ jobs: [Job]) -> [RunResult] {
-        listAll(jobs)
-        let cachePath = timingCachePath
-        var timings = loadTimings(cachePath)
-        var queue = plan(jobs, timings: timings)
+    /// Runs `jobs`, all known up front.
+    func run(_ jobs: [Job]) -> [RunResult] { run(JobFeed.complete(jobs)) }
+
+    /// Runs the jobs of `feed` as they arrive (a feature set's binaries while
+    /// the next one builds), then the re-runs of halted shards, then bisection.
+    func run(_ feed: JobFeed) -> [RunResult] {
+        let first = firstRound(feed)
+        let jobs = first.jobs
+        var timings = first.timings
+        var round = first.results
         var reported: [Outcome] = []
-        while !queue.isEmpty {
-            let results = runUnits(queue, what: nil)
+        while !round.isEmpty {
             var next: [Unit] = []
-            for (unit, outcome) in zip(queue, results) {
+            for (unit, outcome) in round {
                 guard let outcome else {
                     notRun(unit, reason: "the run was interrupted before it started")
                     continue
@@ -70,18 +74,91 @@ struct Scheduler: Sendable {
                 for unit in next { notRun(unit, reason: "interrupted before they ran again") }
                 break
             }
-            queue = next
+            round = Array(zip(next, runUnits(next, what: nil)))
         }
         bisect(&reported)
-        saveTimings(timings, to: cachePath)
+        saveTimings(timings, to: first.cachePath)
+        // Report order: the jobs' own order (not the order cargo linked them in),
+        // then each binary's shards in listing order.
         let ordered = reported.enumerated().sorted { a, b in
             let (x, y) = (a.element.unit, b.element.unit)
+            let (p, q) = (jobs[x.owner].order, jobs[y.owner].order)
+            if p != q { return p < q }
             if x.owner != y.owner { return x.owner < y.owner }
             if x.sortKey != y.sortKey { return x.sortKey < y.sortKey }
             if x.round != y.round { return x.round < y.round }
             return a.offset < b.offset
         }.map(\.element)
         return report(ordered, jobs: jobs)
+    }
+
+    /// The planned units of every job fed, and their outcomes (nil: not started).
+    struct FirstRound {
+        var jobs: [Job] = []
+        var timings = TimingCache()
+        var cachePath = ""
+        var results: [(Unit, Outcome?)] = []
+    }
+
+    /// Plans each batch as it is fed and runs its units on `--jobs` workers
+    /// while the next batch builds: the workers take the longest waiting unit
+    /// first. Under `--partition` the whole job list is planned at once (a
+    /// slice is taken across every binary).
+    func firstRound(_ feed: JobFeed) -> FirstRound {
+        let queue = UnitQueue<Int>()
+        let units = Mutex<[Unit]>([])
+        let outcomes = Mutex<[Int: Outcome]>([:])
+        let done = ProgressCounter()
+        let supervisor = context.supervisor
+        let workers = DispatchGroup()
+        for _ in 0..<max(1, options.jobs) {
+            workers.enter()
+            let thread = Thread {
+                while let index = queue.pop(shouldStop: { supervisor.isInterrupted }) {
+                    let unit = units.withLock { $0[index] }
+                    let outcome = runOne(unit, what: nil, done: done) {
+                        let (n, open) = queue.count
+                        return "\(n)\(open ? "…" : "")"
+                    }
+                    outcomes.withLock { $0[index] = outcome }
+                }
+                workers.leave()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+        var round = FirstRound()
+        var timingsLoaded = false
+        func take(_ batch: [Job]) {
+            if !timingsLoaded {
+                // The cache path is known once a source has started (beside cargo's target dir).
+                round.cachePath = timingCachePath
+                round.timings = loadTimings(round.cachePath)
+                timingsLoaded = true
+            }
+            let planned = plan(batch, firstOwner: round.jobs.count, timings: round.timings)
+            round.jobs += batch
+            let base = units.withLock { u -> Int in
+                defer { u += planned }
+                return u.count
+            }
+            queue.push(planned.enumerated().map { (item: base + $0.offset, seconds: $0.element.estimate) })
+        }
+        if options.partitionSpec != nil {
+            take(feed.drain())
+        } else {
+            while let batch = feed.next() { take(batch) }
+        }
+        queue.close()
+        workers.wait()
+        if !timingsLoaded {
+            round.cachePath = timingCachePath
+            round.timings = loadTimings(round.cachePath)
+        }
+        let all = units.withLock { $0 }
+        let ran = outcomes.withLock { $0 }
+        round.results = all.indices.map { i -> (Unit, Outcome?) in (all[i], ran[i]) }
+        return round
     }
 
     /// One run per binary for shards (`ShardedRuns`), one per test under
@@ -118,7 +195,7 @@ struct Scheduler: Sendable {
     /// The units to run for `jobs`: shards of every listable libtest binary
     /// (whole binaries under `--no-split`), every other job whole, less what
     /// `--partition` leaves to other partitions.
-    func plan(_ jobs: [Job], timings: TimingCache) -> [Unit] {
+    func plan(_ jobs: [Job], firstOwner: Int = 0, timings: TimingCache) -> [Unit] {
         let listed: [[String]?] = jobs.map { $0.isLibtest ? listTests($0) : nil }
         // The job list partitions select from: binaries × tests, or whole programs.
         func ids(_ i: Int) -> [TestID] {
@@ -136,9 +213,10 @@ struct Scheduler: Sendable {
         }
         let planner = ShardPlanner(cores: Self.cores, startupSeconds: driver.startupSeconds)
         var units: [Unit] = []
-        for (i, job) in jobs.enumerated() {
+        for (n, job) in jobs.enumerated() {
+            let i = firstOwner + n
             let key = cacheBinary(job)
-            guard let tests = listed[i], !tests.isEmpty else {
+            guard let tests = listed[n], !tests.isEmpty else {
                 guard selected.contains(TestID(binary: job.scheduleID)) else { continue }
                 let estimate = timings[TestID(binary: key)].map { $0 + driver.startupSeconds }
                 units.append(Unit(owner: i, job: job, tests: nil, estimate: estimate, sortKey: 0, splittable: false))
@@ -401,15 +479,6 @@ struct Scheduler: Sendable {
         return list.tests.filter { !list.ignored.contains($0) }
     }
 
-    /// Lists every libtest binary up front (cheap: no checker involved), so
-    /// every report can show each test, clean or not.
-    func listAll(_ jobs: [Job]) {
-        let libtest = jobs.filter(\.isLibtest)
-        _ = parallelMap(libtest, jobs: options.jobs, shouldStop: { context.supervisor.isInterrupted }) { _, job in
-            listTests(job)?.count ?? 0
-        }
-    }
-
     // MARK: - Running
 
     /// Runs `units` longest first on `--jobs` workers; results aligned with
@@ -417,39 +486,40 @@ struct Scheduler: Sendable {
     /// is applied to every run. `what` names bisection runs in the progress.
     func runUnits(_ units: [Unit], what: String?) -> [Outcome?] {
         let order = JobQueue.longestFirst(Array(units.indices)) { units[$0].estimate }
-        let total = units.count
-        let done = Mutex(0)
+        let done = ProgressCounter()
         let supervisor = context.supervisor
         let ran = parallelMap(order, jobs: options.jobs, shouldStop: { supervisor.isInterrupted }) { _, index in
-            let unit = units[index]
-            var (r, stdout) = execute(unit.job)
-            if unit.job.isLibtest, let tests = unit.tests {
-                r.tests = tests
-                let attribution = StackAttribution(crateName: unit.job.target ?? "", tests: tests)
-                r.findings = r.findings.map(attribution.attribute)
-                if tests.count == 1 {
-                    // The test ran alone in this process: what no stack named is still its own.
-                    for i in r.findings.indices where r.findings[i].test == nil {
-                        r.findings[i].test = tests[0]
-                        r.findings[i].attributedBy = .rerun
-                    }
-                }
-            }
-            let n = done.withLock { n -> Int in
-                n += 1
-                return n
-            }
-            let status = policy.status(of: r)
-            let mark = status == .clean ? "ok" : status.rawValue
-            let shard = unit.tests.map { $0.count > 1 ? " (\($0.count) tests)" : "" } ?? ""
-            context.console.progress(
-                "[\(n)/\(total)] \(what.map { $0 + " " } ?? "")\(driver.checker.rawValue) \(TextReport.runLabel(r))\(shard): \(mark) (\(String(format: "%.1f", r.durationSeconds ?? 0)) s)"
-            )
-            return Outcome(unit: unit, run: r, stdout: stdout)
+            runOne(units[index], what: what, done: done) { "\(units.count)" }
         }
         var aligned = [Outcome?](repeating: nil, count: units.count)
         for (slot, index) in order.enumerated() { aligned[index] = ran[slot] ?? nil }
         return aligned
+    }
+
+    /// Runs one unit, attributes its findings by stack, and prints its progress
+    /// line (`[done/total]`; `total` is read when the line is printed).
+    func runOne(_ unit: Unit, what: String?, done: ProgressCounter, total: () -> String) -> Outcome {
+        var (r, stdout) = execute(unit.job)
+        if unit.job.isLibtest, let tests = unit.tests {
+            r.tests = tests
+            let attribution = StackAttribution(crateName: unit.job.target ?? "", tests: tests)
+            r.findings = r.findings.map(attribution.attribute)
+            if tests.count == 1 {
+                // The test ran alone in this process: what no stack named is still its own.
+                for i in r.findings.indices where r.findings[i].test == nil {
+                    r.findings[i].test = tests[0]
+                    r.findings[i].attributedBy = .rerun
+                }
+            }
+        }
+        let n = done.next()
+        let status = policy.status(of: r)
+        let mark = status == .clean ? "ok" : status.rawValue
+        let shard = unit.tests.map { $0.count > 1 ? " (\($0.count) tests)" : "" } ?? ""
+        context.console.progress(
+            "[\(n)/\(total())] \(what.map { $0 + " " } ?? "")\(driver.checker.rawValue) \(TextReport.runLabel(r))\(shard): \(mark) (\(String(format: "%.1f", r.durationSeconds ?? 0)) s)"
+        )
+        return Outcome(unit: unit, run: r, stdout: stdout)
     }
 
     /// One process: its result, and the program's own output (libtest's verdict lines).
@@ -489,6 +559,19 @@ struct Scheduler: Sendable {
                 timeout: job.timeout ?? options.timeout, logFiles: logFiles, expectFailure: job.expectFailure),
             source: job.source, target: job.target, label: job.label)
         return (run, programOutput)
+    }
+}
+
+/// Counts finished units for the progress lines, across worker threads.
+final class ProgressCounter: Sendable {
+    private let count = Mutex(0)
+
+    /// The number of this unit (1 for the first to finish).
+    func next() -> Int {
+        count.withLock { n in
+            n += 1
+            return n
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A cargo package: `cargo test --no-run` per feature set (instrumented for
 /// sanitizers), every test executable from the compiler-artifact messages.
@@ -13,8 +14,19 @@ struct CargoSource: TestSource {
     }
 
     func prepare(for driver: any CheckerDriver, context: RunContext) -> SourcePreparation {
+        let jobs = Mutex<[Job]>([])
+        let failures = prepare(for: driver, context: context) { batch in jobs.withLock { $0 += batch } }
+        return SourcePreparation(jobs: jobs.withLock { $0 }.sorted { $0.order < $1.order }, failures: failures)
+    }
+
+    /// Each test executable handed over as cargo reports it linked, while the
+    /// rest of the build goes on (`BuildMessageFollower`).
+    func prepare(
+        for driver: any CheckerDriver, context: RunContext, emit: @escaping @Sendable (_ jobs: [Job]) -> Void
+    ) -> [RunResult] {
         context.addOwnCode(root: crateDir)
         var prep = SourcePreparation()
+        var emitted = 0
         var toolchain: SanitizerToolchain? = nil
         if driver.sanitizer != nil {
             let (tc, why) = SanitizerToolchain.detect(
@@ -22,7 +34,7 @@ struct CargoSource: TestSource {
             guard let tc else {
                 prep.failures.append(
                     failedStep(driver, executable: "cargo", reason: "no Rust toolchain for sanitizer builds: \(why)"))
-                return prep
+                return prep.failures
             }
             toolchain = tc
             context.diagnostics.note(
@@ -34,33 +46,37 @@ struct CargoSource: TestSource {
         let targetDir =
             context.environment["CARGO_TARGET_DIR"] ?? (crateDir as NSString).appendingPathComponent("target")
         context.products.withLock { $0[TimingCache.productKey] = targetDir + "/moq-leakcheck/timings.json" }
-        for fs in context.options.featureSets {
+        for (index, fs) in context.options.featureSets.enumerated() {
             if context.isInterrupted { break }
-            switch build(features: fs, driver: driver, toolchain: toolchain, runDir: runDir, context: context) {
-            case .failure(let run): prep.failures.append(run)
-            case .success(let exes):
-                for exe in exes {
-                    var job = Job(
-                        source: .cargo, program: exe.path, arguments: [], test: nil, featureSet: fs.label,
-                        isLibtest: true, label: Job.safeLabel("\(fs.label)-\(exe.targetKind)-\(exe.targetName)"),
-                        target: exe.targetName)
-                    job.targetKind = exe.targetKind
-                    prep.jobs.append(job)
-                }
+            let handOver: @Sendable (TestExecutable) -> Void = { exe in
+                var job = Job(
+                    source: .cargo, program: exe.path, arguments: [], test: nil, featureSet: fs.label,
+                    isLibtest: true, label: Job.safeLabel("\(fs.label)-\(exe.targetKind)-\(exe.targetName)"),
+                    target: exe.targetName)
+                job.targetKind = exe.targetKind
+                job.order = JobOrder(batch: index, rank: exe.targetKind + "\u{0}" + exe.targetName)
+                emit([job])
             }
+            let result = build(
+                features: fs, driver: driver, toolchain: toolchain, runDir: runDir, context: context,
+                handOver: handOver)
+            emitted += result.handedOver
+            if let failure = result.failure { prep.failures.append(failure) }
         }
-        if prep.jobs.isEmpty && prep.failures.isEmpty {
+        if emitted == 0 && prep.failures.isEmpty {
             prep.failures.append(
                 failedStep(
                     driver, executable: "cargo", reason: "cargo built no test executables (does the crate have tests?)")
             )
         }
-        return prep
+        return prep.failures
     }
 
-    enum BuildOutcome {
-        case success([TestExecutable])
-        case failure(RunResult)
+    /// What one feature set's build handed over, and its failure (a build that
+    /// fails after some test executables linked still had those checked).
+    struct BuildOutcome {
+        var handedOver = 0
+        var failure: RunResult?
     }
 
     /// `cargo build --lib` with the arguments of the test build; the library dirs it reports.
@@ -96,7 +112,7 @@ struct CargoSource: TestSource {
 
     func build(
         features: FeatureSelection, driver: any CheckerDriver, toolchain: SanitizerToolchain?, runDir: String,
-        context: RunContext
+        context: RunContext, handOver: @escaping @Sendable (TestExecutable) -> Void
     ) -> BuildOutcome {
         var args =
             (toolchain?.cargoPrefix ?? []) + [
@@ -125,6 +141,16 @@ struct CargoSource: TestSource {
         }
         // A live line of cargo's progress on a terminal; one summary line in CI logs.
         let progress = BuildProgress.start("cargo build", tailing: stderrPath, console: context.console)
+        // Each test executable is handed over as cargo reports it linked, with
+        // the packages built before it registered as own code first.
+        unlink(stdoutPath)
+        let handedOver = Mutex(0)
+        let follower = BuildMessageFollower(path: stdoutPath) { exe, seen in
+            Self.registerOwnCode(seen, context: context)
+            context.addOwnCode(name: exe.targetName)
+            handedOver.withLock { $0 += 1 }
+            handOver(exe)
+        }
         let outcome: ProcessOutcome
         do {
             outcome = try context.supervisor.run(
@@ -132,27 +158,22 @@ struct CargoSource: TestSource {
                     executable: "cargo", arguments: args, environment: env, stdoutPath: stdoutPath,
                     stderrPath: stderrPath, timeout: nil))
         } catch {
-            return .failure(
-                failedStep(driver, executable: "cargo", arguments: args, featureSet: features.label, reason: "\(error)")
-            )
+            _ = follower.finish()
+            return BuildOutcome(
+                handedOver: handedOver.withLock { $0 },
+                failure: failedStep(
+                    driver, executable: "cargo", arguments: args, featureSet: features.label, reason: "\(error)"))
         }
-        let messagesText: String
-        if let data = FileManager.default.contents(atPath: stdoutPath) {
-            messagesText = String(decoding: data, as: UTF8.self)
-        } else {
-            messagesText = ""
-            if outcome.succeeded {
-                return .failure(
-                    failedStep(
-                        driver, executable: "cargo", arguments: args, featureSet: features.label,
-                        reason: "cannot read cargo's messages at \(stdoutPath)"))
-            }
+        let messages = follower.finish()
+        let count = handedOver.withLock { $0 }
+        if outcome.succeeded && !FileManager.default.isReadableFile(atPath: stdoutPath) {
+            return BuildOutcome(
+                handedOver: count,
+                failure: failedStep(
+                    driver, executable: "cargo", arguments: args, featureSet: features.label,
+                    reason: "cannot read cargo's messages at \(stdoutPath)"))
         }
-        let messages = CargoBuildMessages.parse(messagesText)
-        for (name, dir) in messages.packages where !dir.contains("/.cargo/registry/") && !dir.contains("/rustlib/") {
-            context.addOwnCode(name: name, root: dir)
-        }
-        for exe in messages.executables { context.addOwnCode(name: exe.targetName) }
+        Self.registerOwnCode(messages, context: context)
         var libDirs = messages.libraryDirs
         if libDirs.isEmpty && outcome.succeeded && messages.success != false {
             // A crate without integration tests builds no cdylib for `cargo test`:
@@ -174,14 +195,23 @@ struct CargoSource: TestSource {
             context.console.error("cargo build failed (\(features.label), \(outcome.description)):")
             for line in shown { context.console.progress("  " + line) }
             let first = shown.first(where: { $0.hasPrefix("error") }).map(String.init) ?? outcome.description
-            return .failure(
-                failedStep(
+            return BuildOutcome(
+                handedOver: count,
+                failure: failedStep(
                     driver, executable: "cargo", arguments: args, featureSet: features.label,
                     exitCode: outcome.exitCode, reason: "cargo build failed: \(first)",
                     logFiles: [stdoutPath, stderrPath]))
         }
-        let exes = messages.executables.sorted { ($0.targetKind, $0.targetName) < ($1.targetKind, $1.targetName) }
-        progress.finish("\(exes.count) test executables")
-        return .success(exes)
+        progress.finish("\(count) test executables")
+        return BuildOutcome(handedOver: count)
+    }
+
+    /// The workspace's packages cargo built (not registry or toolchain crates),
+    /// and the test targets, as own code.
+    static func registerOwnCode(_ messages: CargoBuildMessages, context: RunContext) {
+        for (name, dir) in messages.packages where !dir.contains("/.cargo/registry/") && !dir.contains("/rustlib/") {
+            context.addOwnCode(name: name, root: dir)
+        }
+        for exe in messages.executables { context.addOwnCode(name: exe.targetName) }
     }
 }

@@ -13,9 +13,24 @@ protocol TestSource: Sendable {
     func unavailability(for driver: any CheckerDriver, context: RunContext) -> String?
     /// Builds what the checker needs (instrumented for sanitizers) and lists the jobs.
     func prepare(for driver: any CheckerDriver, context: RunContext) -> SourcePreparation
+    /// The same, handing jobs to `emit` as soon as they are built (cargo: each
+    /// test executable as it links, from any thread), so the scheduler starts
+    /// on them while the rest builds; returns the failed steps. By default:
+    /// `prepare`, one batch.
+    func prepare(
+        for driver: any CheckerDriver, context: RunContext, emit: @escaping @Sendable (_ jobs: [Job]) -> Void
+    ) -> [RunResult]
 }
 
 extension TestSource {
+    func prepare(
+        for driver: any CheckerDriver, context: RunContext, emit: @escaping @Sendable (_ jobs: [Job]) -> Void
+    ) -> [RunResult] {
+        let prep = prepare(for: driver, context: context)
+        emit(prep.jobs)
+        return prep.failures
+    }
+
     /// A run standing for a step of this source that failed before any test ran.
     func failedStep(
         _ driver: any CheckerDriver, executable: String, arguments: [String] = [], featureSet: String? = nil,
