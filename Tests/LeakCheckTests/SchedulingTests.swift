@@ -90,6 +90,62 @@ import Testing
 
     // MARK: JobQueue
 
+    /// A binary with more test names than one command line holds is split so
+    /// no process is given more than the budget, every test once, with or without
+    /// timings.
+    @Test func testNamesNeverExceedTheArgumentBudget() {
+        let names = (0..<3000).map { String(format: "integration::suite_%04d::a_rather_long_test_name_for_argv", $0) }
+        let budget = 64 << 10
+        let planner = ShardPlanner(cores: 2, startupSeconds: 0.45, maxArgumentBytes: budget)
+        var cache = TimingCache()
+        for n in names { cache.record(seconds: 0.001, for: TestID(binary: Self.bin, test: n)) }
+        for timings in [TimingCache(), cache] {
+            let shards = planner.plan(binary: Self.bin, tests: names, timings: timings)
+            #expect(shards.count > 2, "the budget forced more shards than cores")
+            #expect(shards.allSatisfy { $0.tests.reduce(0) { $0 + $1.utf8.count + 1 } <= budget })
+            #expect(shards.flatMap(\.tests).sorted() == names.sorted())
+        }
+        // Under the budget nothing changes.
+        let small = ShardPlanner(cores: 2, startupSeconds: 0.45).plan(binary: Self.bin, tests: Self.tests(8))
+        #expect(small.count == 2)
+    }
+
+    /// libtest's own `finished in` figure is the shard's work; the rest of its
+    /// wall time is the binary's start-up, which the next plan weighs instead of
+    /// the default: tests a slow start-up dwarfs stay in one process.
+    @Test func measuredStartUpDecidesTheShardCount() throws {
+        #expect(
+            LibtestListing.finishedSeconds(
+                in:
+                    "running 8 tests\ntest a ... ok\n\ntest result: ok. 8 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.62s\n"
+            ) == 0.62)
+        #expect(LibtestListing.finishedSeconds(in: "test a ... ok\n") == nil)
+        let ids = Self.tests(8).map { TestID(binary: Self.bin, test: $0) }
+        var cache = TimingCache()
+        // A 1.5 s shard whose tests took 0.6 s: 0.9 s of start-up.
+        cache.record(shardSeconds: 1.5, tests: ids, startupSeconds: 0.45, workSeconds: 0.6)
+        #expect(abs((cache.startupSeconds(of: Self.bin) ?? 0) - 0.9) < 1e-9)
+        #expect(ids.allSatisfy { abs((cache[$0] ?? 0) - 0.075) < 1e-9 })
+        // With the default 0.45 s the 0.6 s of work would be worth one more process; measured, it is not.
+        let planner = ShardPlanner(cores: 2, startupSeconds: 0.45)
+        #expect(
+            planner.plan(binary: Self.bin, tests: Self.tests(8), timings: TimingCache(seconds: cache.seconds)).count
+                == 1)
+        var doubled = TimingCache()
+        for id in ids { doubled.record(seconds: 0.15, for: id) }
+        #expect(planner.plan(binary: Self.bin, tests: Self.tests(8), timings: doubled).count == 2)
+        doubled.record(shardSeconds: 3.0, tests: ids, startupSeconds: 0.45, workSeconds: 1.2)
+        #expect(planner.plan(binary: Self.bin, tests: Self.tests(8), timings: doubled).count == 1)
+        // Without libtest's figure (a crash), the measured start-up is what is subtracted.
+        doubled.record(shardSeconds: 2.0, tests: ids, startupSeconds: 0.45)
+        #expect(ids.allSatisfy { abs((doubled[$0] ?? 0) - 0.025) < 1e-9 })
+        // The start-up survives the file; a file without it still loads.
+        let back = try TimingCache.decode(try doubled.encoded())
+        #expect(back == doubled)
+        let old = try TimingCache.decode(Data(#"{"version": 1, "tests": []}"#.utf8))
+        #expect(old.startup.isEmpty)
+    }
+
     @Test func oneQueueLongestFirst() {
         struct Job: Equatable {
             var name: String

@@ -22,6 +22,15 @@ public enum LibtestListing {
         return names
     }
 
+    /// The seconds libtest says its tests took (`…; finished in 0.45s` at the
+    /// end of its verdict line): the process's work without its start-up.
+    public static func finishedSeconds(in output: String) -> Double? {
+        guard let line = resultLine(in: output), let at = line.range(of: "finished in ", options: .backwards),
+            line.hasSuffix("s")
+        else { return nil }
+        return Double(line[at.upperBound...].dropLast())
+    }
+
     /// The harness's own verdict line (`test result: ok. 3 passed; …`), if it printed one.
     public static func resultLine(in output: String) -> String? {
         output.split(separator: "\n").last(where: { $0.hasPrefix("test result: ") }).map(String.init)

@@ -212,13 +212,15 @@ struct Scheduler: Sendable {
             )
         }
         let planner = ShardPlanner(cores: Self.cores, startupSeconds: driver.startupSeconds)
+        func startup(_ key: String) -> Double { timings.startupSeconds(of: key) ?? driver.startupSeconds }
         var units: [Unit] = []
         for (n, job) in jobs.enumerated() {
             let i = firstOwner + n
             let key = cacheBinary(job)
             guard let tests = listed[n], !tests.isEmpty else {
                 guard selected.contains(TestID(binary: job.scheduleID)) else { continue }
-                let estimate = timings[TestID(binary: key)].map { $0 + driver.startupSeconds }
+                // A whole program's recorded time is its wall time, start-up included.
+                let estimate = timings[TestID(binary: key)]
                 units.append(Unit(owner: i, job: job, tests: nil, estimate: estimate, sortKey: 0, splittable: false))
                 continue
             }
@@ -227,7 +229,7 @@ struct Scheduler: Sendable {
                     markOtherPartitions(job, running: [])
                     continue
                 }
-                let estimate = timings[TestID(binary: key)].map { $0 + driver.startupSeconds }
+                let estimate = timings[TestID(binary: key)]
                 units.append(Unit(owner: i, job: job, tests: tests, estimate: estimate, sortKey: 0, splittable: false))
                 continue
             }
@@ -237,7 +239,7 @@ struct Scheduler: Sendable {
             if options.perTest == true {
                 for t in mine {
                     let n = position[t]!
-                    let estimate = timings[TestID(binary: key, test: t)].map { $0 + driver.startupSeconds }
+                    let estimate = timings[TestID(binary: key, test: t)].map { $0 + startup(key) }
                     units.append(
                         Unit(
                             owner: i, job: job.forTest(t, index: n), tests: [t], estimate: estimate, sortKey: n,
@@ -441,7 +443,8 @@ struct Scheduler: Sendable {
         }
         cache.record(
             shardSeconds: seconds, tests: tests.map { TestID(binary: key, test: $0) },
-            startupSeconds: driver.startupSeconds)
+            startupSeconds: driver.startupSeconds,
+            workSeconds: outcome.stdout.flatMap(LibtestListing.finishedSeconds(in:)))
     }
 
     // MARK: - Listing

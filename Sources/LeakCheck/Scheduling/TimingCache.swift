@@ -1,16 +1,20 @@
 import Foundation
 
-/// Per-test durations from earlier runs, to balance shards and order the queue.
-/// A JSON file (path chosen by the caller, next to the target dir):
-/// `{"version": 1, "tests": [{"binary": …, "test": …, "seconds": …}]}`, sorted,
-/// so the file only changes when a figure does.
+/// Per-test durations from earlier runs, to balance shards and order the queue,
+/// and each binary's measured start-up. A JSON file (path chosen by the caller,
+/// next to the target dir): `{"version": 1, "tests": [{"binary": …, "test": …,
+/// "seconds": …}], "startup": [{"binary": …, "seconds": …}]}`, sorted, so the
+/// file only changes when a figure does (`startup` is optional: older files load).
 ///
 /// Only whole shards are timed (one process runs many tests), so a test's
-/// duration is an estimate: the shard's wall time minus the process start-up,
-/// divided among its tests in proportion to their previous estimates when every
-/// one has one, equally otherwise. Repeated runs converge on the relative
-/// weights the first equal split could not know only as far as shards are cut
-/// differently; that is good enough for longest-first balancing.
+/// duration is an estimate: the shard's work — libtest's own `finished in`
+/// figure when it printed one, else its wall time minus the start-up — divided
+/// among its tests in proportion to their previous estimates when every one
+/// has one, equally otherwise. The start-up is what the process cost beyond
+/// libtest's figure (the checker loading, the leak check at exit): valgrind's
+/// is ~0.45 s on a quiet machine but grows with the binary's debug info and
+/// the machine's load, and a planner that underestimates it pays for shards
+/// that save nothing.
 public struct TimingCache: Sendable, Equatable {
     public static let formatVersion = 1
     /// `RunContext.products` key a source sets to the cache file's path
@@ -19,10 +23,16 @@ public struct TimingCache: Sendable, Equatable {
 
     /// Seconds per job.
     public private(set) var seconds: [TestID: Double] = [:]
+    /// Measured process start-up per binary (beyond the tests' own work).
+    public private(set) var startup: [String: Double] = [:]
 
-    public init(seconds: [TestID: Double] = [:]) {
+    public init(seconds: [TestID: Double] = [:], startup: [String: Double] = [:]) {
         self.seconds = seconds
+        self.startup = startup
     }
+
+    /// A binary's start-up as last measured, if it was.
+    public func startupSeconds(of binary: String) -> Double? { startup[binary] }
 
     /// The estimate for a job, if one was recorded.
     public subscript(_ id: TestID) -> Double? { seconds[id] }
@@ -32,10 +42,20 @@ public struct TimingCache: Sendable, Equatable {
         seconds[id] = max(0, value)
     }
 
-    /// Records a shard's measured wall time, divided among its tests (see the type's doc).
-    public mutating func record(shardSeconds: Double, tests: [TestID], startupSeconds: Double) {
-        guard !tests.isEmpty else { return }
-        let work = max(0, shardSeconds - startupSeconds)
+    /// Records a shard's measured wall time, divided among its tests (see the
+    /// type's doc). `workSeconds`: libtest's own figure for the tests, which
+    /// also measures the binary's start-up (the rest of the wall time).
+    public mutating func record(
+        shardSeconds: Double, tests: [TestID], startupSeconds: Double, workSeconds: Double? = nil
+    ) {
+        guard let first = tests.first else { return }
+        let work: Double
+        if let measured = workSeconds, measured.isFinite, measured >= 0, measured <= shardSeconds {
+            work = measured
+            startup[first.binary] = shardSeconds - measured
+        } else {
+            work = max(0, shardSeconds - (startup[first.binary] ?? startupSeconds))
+        }
         let previous = tests.compactMap { seconds[$0] }
         let previousSum = previous.reduce(0, +)
         if previous.count == tests.count, previousSum > 0 {
@@ -75,6 +95,9 @@ public struct TimingCache: Sendable, Equatable {
         for entry in file.tests where entry.seconds.isFinite {
             cache.seconds[TestID(binary: entry.binary, test: entry.test)] = max(0, entry.seconds)
         }
+        for entry in file.startup ?? [] where entry.seconds.isFinite {
+            cache.startup[entry.binary] = max(0, entry.seconds)
+        }
         return cache
     }
 
@@ -83,7 +106,9 @@ public struct TimingCache: Sendable, Equatable {
         let entries = seconds.keys.sorted().map { File.Entry(binary: $0.binary, test: $0.test, seconds: seconds[$0]!) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(File(version: Self.formatVersion, tests: entries))
+        let startups = startup.keys.sorted().map { File.Startup(binary: $0, seconds: startup[$0]!) }
+        var data = try encoder.encode(
+            File(version: Self.formatVersion, tests: entries, startup: startups.isEmpty ? nil : startups))
         data.append(0x0a)
         return data
     }
@@ -99,8 +124,13 @@ public struct TimingCache: Sendable, Equatable {
             var test: String?
             var seconds: Double
         }
+        struct Startup: Codable {
+            var binary: String
+            var seconds: Double
+        }
         var version: Int
         var tests: [Entry]
+        var startup: [Startup]?
     }
 }
 
