@@ -9,6 +9,11 @@
 #   jobs1  the same with --jobs 1 (not a target: separates the tool's own cost from parallelism)
 # Both feature sets are built once before any timing. Median of N (default 5) each,
 # interleaved in rotating order. Target (DESIGN.md): seq / jobs2 >= 1.8 on 2 cores.
+# Then the machine's own ceiling: the same 8 binaries under the same valgrind flags with no
+# tool and no cargo, `xargs -P1` against `xargs -P2` (N rounds, interleaved): how much two
+# valgrinds at once gain on this host at all. The tool cannot beat it, and the sequential
+# flow's cargo work (the fixture's cdylib is rebuilt whenever the features change) is CPU
+# both flows pay.
 # Afterwards (not timed with the above) one seq and two jobs2 runs go through valgrind-shim.c
 # (a `valgrind` first on PATH logging when each valgrind starts and exits) to show whether
 # the tool really keeps 2 valgrinds running and how long each takes: a short speed-up with
@@ -130,6 +135,42 @@ read -r dj1_wall dj1_sum dj1_conc dj1_mean <"$BENCH_TMP/d.j1"
 read -r dj2_wall dj2_sum dj2_conc dj2_mean <"$BENCH_TMP/d.j2"
 dnoise="$(noise_note "$CPU_OTHERS")"
 
+# The machine's ceiling: the 8 binaries (both feature sets' executables stay in deps/, each
+# with its own hash) one at a time vs two at a time, nothing else running.
+: >"$BENCH_TMP/exes"
+for fs in "${FEATURE_SETS[@]}"; do
+    cargo test --no-run --message-format=json --manifest-path "$FIXTURE_MANIFEST" ${fs:+--features "$fs"} \
+        2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") and m.get("executable"):
+        print(m["executable"])' >>"$BENCH_TMP/exes"
+done
+[[ $(wc -l <"$BENCH_TMP/exes") -eq "$nbin" ]] || die "the ceiling run found $(wc -l <"$BENCH_TMP/exes") binaries, not $nbin"
+mkdir -p "$BENCH_TMP/ceiling"
+printf '%s\n' "${TOOL_VALGRIND_FLAGS[@]}" >"$BENCH_TMP/vgflags"
+cat >"$BENCH_TMP/one.sh" <<ONE
+#!/usr/bin/env bash
+mapfile -t flags <"$BENCH_TMP/vgflags"
+cd "$CRATE_DIR" && exec valgrind "\${flags[@]}" --xml-file="$BENCH_TMP/ceiling/\$(basename "\$1").xml" \\
+    --log-file="$BENCH_TMP/ceiling/\$(basename "\$1").log" "\$1" >/dev/null 2>&1
+ONE
+chmod +x "$BENCH_TMP/one.sh"
+: >"$BENCH_TMP/p1"; : >"$BENCH_TMP/p2"
+cpu_mark
+for ((i = 0; i < N; i++)); do
+    for p in 1 2; do timed "$BENCH_TMP/p$p" "0" xargs -P "$p" -n 1 "$BENCH_TMP/one.sh" <"$BENCH_TMP/exes"; done
+done
+cpu_others
+cnoise="$(noise_note "$CPU_OTHERS")"
+read -r c1 _ < <(stat_line "$BENCH_TMP/p1")
+read -r c2 _ < <(stat_line "$BENCH_TMP/p2")
+ceiling=$(ratio "$c1" "$c2")
+
 read -r sm smin smax _ < <(stat_line "$BENCH_TMP/seq")
 read -r jm jmin jmax _ < <(stat_line "$BENCH_TMP/jobs2")
 read -r om omin omax _ < <(stat_line "$BENCH_TMP/jobs1")
@@ -147,7 +188,10 @@ printf '  %-12s %-8s %-14s %-12s %s\n' seq "$dseq_wall" "$dseq_sum" "$dseq_conc"
 printf '  %-12s %-8s %-14s %-12s %s\n' "jobs2 (1)" "$dj1_wall" "$dj1_sum" "$dj1_conc" "$dj1_mean s"
 printf '  %-12s %-8s %-14s %-12s %s\n' "jobs2 (2)" "$dj2_wall" "$dj2_sum" "$dj2_conc" "$dj2_mean s"
 echo "  $dnoise"
+echo "machine ceiling: the $nbin valgrind runs alone, one at a time $c1 s, two at a time $c2 s: $ceiling x (median of $N); $cnoise"
 summary P2 "diagnostic: valgrind concurrency in tool --jobs 2" "$dj1_conc, $dj2_conc" "~2" "info" \
     "mean valgrind run: seq $dseq_mean s, jobs2 $dj1_mean / $dj2_mean s (longer runs = CPU contention); others used $CPU_OTHERS cores"
+summary P2 "ceiling: the $nbin valgrind runs alone, xargs -P1 / -P2" "$ceiling" "-" "info" \
+    "no tool, no cargo: what two valgrinds at once gain on this host ($c1 s vs $c2 s)"
 summary P2 "fixture, default+with_moq, $nbin binaries (N=$N)" "$speedup" ">= 1.8" "$v" \
     "seq $sm s, tool --jobs 2 $jm s, tool --jobs 1 $om s (jobs1/seq $seq_vs_j1, jobs1/jobs2 $j1_vs_j2); other processes used $CPU_OTHERS cores"
