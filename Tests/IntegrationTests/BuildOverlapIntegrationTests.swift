@@ -20,10 +20,9 @@ import Testing
         try Tool.require("cargo", install: "install Rust with rustup (https://rustup.rs)")
     }
 
-    @Test func checkingStartsBeforeTheBuildEndsAndTheReportKeepsItsOrder() throws {
-        let dir = Tool.tempDir("overlap")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        // The real build's messages (the fixture is built by other suites too: fast when fresh).
+    /// cargo's messages from a real build of the fixture (default features): all
+    /// lines, and which of them announce a test executable.
+    static func recordedBuild(in dir: String) throws -> (lines: [String], isExecutable: (String) -> Bool) {
         let recorded = dir + "/messages.json"
         let build = try Supervisor().run(
             ProcessSpec(
@@ -35,8 +34,27 @@ import Testing
         #expect(build.exitCode == 0)
         let lines = try String(contentsOfFile: recorded, encoding: .utf8).split(separator: "\n").map(String.init)
         let isExecutable = { (line: String) in line.contains(#""executable":"/"#) }
-        let exeLines = lines.filter(isExecutable)
-        try #require(exeLines.count == 4, "the fixture builds 4 test executables")
+        try #require(lines.filter(isExecutable).count == 4, "the fixture builds 4 test executables")
+        return (lines, isExecutable)
+    }
+
+    /// A `cargo` first on PATH running `script` for `cargo test`.
+    static func fakeCargo(in dir: String, script: String) throws -> [String: String] {
+        let shim = dir + "/bin"
+        try FileManager.default.createDirectory(atPath: shim, withIntermediateDirectories: true)
+        try ("#!/bin/sh\n[ \"$1\" = test ] || exit 0\n" + script).write(
+            toFile: shim + "/cargo", atomically: true, encoding: .utf8)
+        chmod(shim + "/cargo", 0o755)
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = shim + ":" + (env["PATH"] ?? "")
+        env["MOQ_LEAKCHECK_TIMINGS"] = dir + "/timings.json"
+        return env
+    }
+
+    @Test func checkingStartsBeforeTheBuildEndsAndTheReportKeepsItsOrder() throws {
+        let dir = Tool.tempDir("overlap")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (lines, isExecutable) = try Self.recordedBuild(in: dir)
         // First: everything up to the first executable; then the other executables reversed, then the rest.
         let firstExe = try #require(lines.firstIndex(where: isExecutable))
         let head = lines[...firstExe].joined(separator: "\n") + "\n"
@@ -48,27 +66,21 @@ import Testing
         try tail.write(toFile: dir + "/tail.json", atomically: true, encoding: .utf8)
 
         let report = dir + "/report"
-        let shim = dir + "/bin"
-        try FileManager.default.createDirectory(atPath: shim, withIntermediateDirectories: true)
-        let script = """
-            #!/bin/sh
-            # Replays the recorded build of the fixture (see BuildOverlapIntegrationTests).
-            [ "$1" = test ] || exit 0
-            cat '\(dir)/head.json'
-            i=0
-            while ! ls '\(report)'/leakcheck-logs/valgrind/*.xml >/dev/null 2>&1; do
-                i=$((i + 1))
-                if [ $i -gt 600 ]; then echo timeout > '\(dir)/replay.result'; break; fi
-                sleep 0.05
-            done
-            [ -f '\(dir)/replay.result' ] || echo overlapped > '\(dir)/replay.result'
-            cat '\(dir)/tail.json'
-            """
-        try script.write(toFile: shim + "/cargo", atomically: true, encoding: .utf8)
-        chmod(shim + "/cargo", 0o755)
-        var env = ProcessInfo.processInfo.environment
-        env["PATH"] = shim + ":" + (env["PATH"] ?? "")
-        env["MOQ_LEAKCHECK_TIMINGS"] = dir + "/timings.json"
+        let env = try Self.fakeCargo(
+            in: dir,
+            script: """
+                # Replays the recorded build of the fixture (see BuildOverlapIntegrationTests).
+                cat '\(dir)/head.json'
+                i=0
+                while ! ls '\(report)'/leakcheck-logs/valgrind/*.xml >/dev/null 2>&1; do
+                    i=$((i + 1))
+                    if [ $i -gt 600 ]; then echo timeout > '\(dir)/replay.result'; break; fi
+                    sleep 0.05
+                done
+                [ -f '\(dir)/replay.result' ] || echo overlapped > '\(dir)/replay.result'
+                cat '\(dir)/tail.json'
+
+                """)
         try FileManager.default.createDirectory(atPath: report, withIntermediateDirectories: true)
         let r = try Tool.run(
             ["valgrind", "--manifest-path", Tool.crateManifest, "--no-split", "--jobs", "2"], tag: "overlap",
@@ -80,5 +92,35 @@ import Testing
         let targets = r.runs.map { "\($0["target"] as? String ?? "-")" }
         #expect(targets == ["moq_ffi", "errors", "lifecycle", "pubsub"], "\(targets)")
         #expect(r.runs.allSatisfy { $0["status"] as? String == "clean" })
+    }
+
+    /// A build that fails after one test executable linked: that executable was
+    /// already handed over and is checked; the failed build makes the verdict
+    /// incomplete (exit 3), with cargo's error named.
+    @Test func executablesThatLinkedBeforeABuildFailureAreStillChecked() throws {
+        let dir = Tool.tempDir("overlap-fail")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (lines, isExecutable) = try Self.recordedBuild(in: dir)
+        let firstExe = try #require(lines.firstIndex(where: isExecutable))
+        try (lines[...firstExe].joined(separator: "\n") + "\n" + #"{"reason":"build-finished","success":false}"# + "\n")
+            .write(toFile: dir + "/partial.json", atomically: true, encoding: .utf8)
+        let env = try Self.fakeCargo(
+            in: dir,
+            script: """
+                cat '\(dir)/partial.json'
+                echo 'error[E0425]: cannot find value `x` in this scope' >&2
+                exit 101
+
+                """)
+        let r = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest, "--no-split", "--jobs", "2"], tag: "overlap-fail",
+            environment: env)
+        #expect(r.exitCode == 3, "\(r.combined)")
+        #expect(r.json?["status"] as? String == "incomplete")
+        let checked = r.runs.filter { $0["source"] as? String == "cargo" && $0["target"] != nil }
+        #expect(checked.count == 1 && checked.first?["status"] as? String == "clean", "\(r.runs)")
+        let failed = r.runs.filter { ($0["incompleteReason"] as? String)?.contains("cargo build failed") == true }
+        #expect(failed.count == 1, "\(r.runs.map { $0["incompleteReason"] ?? "-" })")
+        #expect(r.stderr.contains("E0425"))
     }
 }
