@@ -33,6 +33,7 @@ make_tmp p2
 CARGO_TARGET_DIR="$(cargo_target_dir)"
 export CARGO_TARGET_DIR
 CRATE_DIR="$(dirname "$FIXTURE_MANIFEST")"
+export EXES_PY="$BENCH_DIR/cargo-test-exes.py"   # the test executables from cargo's JSON, one per line
 FEATURE_SETS=("" "with_moq")   # "" = default features
 
 echo "P2: building the fixture for both feature sets (not timed) into $CARGO_TARGET_DIR ..." >&2
@@ -52,15 +53,7 @@ crate_dir="$(dirname "$manifest")"
 n=0
 for fs in "" with_moq; do
     mapfile -t exes < <(cargo test --no-run --message-format=json --manifest-path "$manifest" \
-        ${fs:+--features "$fs"} 2>/dev/null | python3 -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") and m.get("executable"):
-        print(m["executable"])')
+        ${fs:+--features "$fs"} 2>/dev/null | python3 "$EXES_PY")
     [[ ${#exes[@]} -gt 0 ]] || { echo "no test executables for '${fs}'" >&2; exit 2; }
     for exe in "${exes[@]}"; do
         n=$((n + 1))
@@ -140,15 +133,7 @@ dnoise="$(noise_note "$CPU_OTHERS")"
 : >"$BENCH_TMP/exes"
 for fs in "${FEATURE_SETS[@]}"; do
     cargo test --no-run --message-format=json --manifest-path "$FIXTURE_MANIFEST" ${fs:+--features "$fs"} \
-        2>/dev/null | python3 -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("profile", {}).get("test") and m.get("executable"):
-        print(m["executable"])' >>"$BENCH_TMP/exes"
+        2>/dev/null | python3 "$EXES_PY" >>"$BENCH_TMP/exes"
 done
 [[ $(wc -l <"$BENCH_TMP/exes") -eq "$nbin" ]] || die "the ceiling run found $(wc -l <"$BENCH_TMP/exes") binaries, not $nbin"
 mkdir -p "$BENCH_TMP/ceiling"
