@@ -3,19 +3,21 @@ import Synchronization
 
 /// Runs (source × checker) jobs through one driver on `--jobs` workers, by one
 /// path for every checker:
-/// 1. each libtest binary is listed and split into shards (`ShardPlanner`,
-///    weighing the driver's start-up against the cached work), one process
+/// 1. each libtest binary is listed as its source hands it over (`JobFeed`:
+///    cargo's executables as they link) and split into shards (`ShardPlanner`,
+///    weighing the binary's measured start-up against the cached work), one process
 ///    `BIN name1 name2 … --exact --test-threads=1` each; `--per-test` makes a
 ///    shard of every test, `--no-split` / `--no-per-test` run binaries whole;
 ///    `--partition` keeps only its part of the jobs;
-/// 2. every shard, ctest test and command goes into one queue, longest first;
+/// 2. every shard, ctest test and command goes into one queue (`UnitQueue`),
+///    longest waiting unit first, while the sources still build;
 /// 3. a shard a memory error or crash halted is split (`HaltedShard`): the
 ///    crashing test keeps the error, the others run again;
 /// 4. findings are attributed by their stack (`StackAttribution`); only gating
 ///    ones with no test frame are bisected within their shard (`Bisection`);
 /// 5. a binary's shard runs are reported as one run (`ShardedRuns`), in job
-///    order, so the report is the same whatever `--jobs`, the timing cache or
-///    the partition; the timing cache is updated for the next run.
+///    order (`JobOrder`), so the report is the same whatever `--jobs`, link
+///    order, the timing cache or the partition; the cache is updated for the next run.
 struct Scheduler: Sendable {
     let context: RunContext
     let driver: any CheckerDriver
