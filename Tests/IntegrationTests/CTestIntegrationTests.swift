@@ -6,7 +6,9 @@ import Testing
 /// The crate and its C suite (Tests/Fixtures/moq_ffi/c_tests, CMake/CTest) in
 /// one call, with the real cmake, ctest, cargo, valgrind and ASan. Figures
 /// come from c_tests/EXPECTED.tsv. Serialized: the cmake trees live under the
-/// fixture crate's target dir, one per checker.
+/// suite's own cargo target dir, one per checker. Its own, not the fixture's
+/// shared one: another suite building the crate with other features rewrites
+/// the cdylib (its file name has no hash) while the C tests load it.
 @Suite(.serialized) struct CTestIntegrationTests {
     init() throws {
         try Tool.require("valgrind", install: "apt-get install valgrind")
@@ -15,8 +17,14 @@ import Testing
     }
 
     static let cTests = Tool.fixtures.appendingPathComponent("moq_ffi/c_tests").path
-    static let crateDir = Tool.fixtures.appendingPathComponent("moq_ffi").path
     static let cSuite = ["--cmake-source", cTests, "--cmake-arg", "-DMOQFFI_LIB_DIR={crate_lib_dir}"]
+
+    /// The suite's own cargo target dir (see the type's doc), removed with the scratch dir.
+    static let environment: [String: String] = {
+        var env = ProcessInfo.processInfo.environment
+        env["CARGO_TARGET_DIR"] = Scratch.directory + "ctest-target"
+        return env
+    }()
 
     /// (test, kind, bytes, blocks) of the leaks EXPECTED.tsv lists for tests ctest runs.
     static func expectedLeaks(_ checker: String) throws -> [String] {
@@ -66,7 +74,9 @@ import Testing
     ]
 
     @Test func oneValgrindCallChecksTheCrateAndItsCSuite() throws {
-        let r = try Tool.run(["valgrind", "--manifest-path", Tool.crateManifest] + Self.cSuite, tag: "ctest-vg")
+        let r = try Tool.run(
+            ["valgrind", "--manifest-path", Tool.crateManifest] + Self.cSuite, tag: "ctest-vg",
+            environment: Self.environment)
         #expect(r.exitCode == 1, "\(r.combined)")
         #expect(r.json?["exitCode"] as? Int == 1)
         // Both suites in one report: the crate's four test binaries and the five ctest tests ctest runs.
@@ -119,7 +129,9 @@ import Testing
     }
 
     @Test func asanBuildsTheCSuiteInstrumentedAndNamesEachBoundary() throws {
-        let r = try Tool.run(["asan", "--manifest-path", Tool.crateManifest] + Self.cSuite, tag: "ctest-asan")
+        let r = try Tool.run(
+            ["asan", "--manifest-path", Tool.crateManifest] + Self.cSuite, tag: "ctest-asan",
+            environment: Self.environment)
         #expect(r.exitCode == 1, "\(r.combined)")
         let found = Self.cFindings(r)
         #expect(
@@ -138,11 +150,14 @@ import Testing
         let cargo = try sup.run(
             ProcessSpec(
                 executable: "cargo", arguments: ["build", "--manifest-path", Tool.crateManifest],
-                stdoutPath: dir + "/cargo.log", stderrPath: dir + "/cargo.log"))
+                environment: Self.environment, stdoutPath: dir + "/cargo.log", stderrPath: dir + "/cargo.log"))
         #expect(cargo.exitCode == 0)
         let build = dir + "/build"
         for argv in [
-            ["cmake", "-S", Self.cTests, "-B", build, "-DMOQFFI_LIB_DIR=\(Self.crateDir)/target/debug"],
+            [
+                "cmake", "-S", Self.cTests, "-B", build,
+                "-DMOQFFI_LIB_DIR=\(Self.environment["CARGO_TARGET_DIR"]!)/debug",
+            ],
             ["cmake", "--build", build],
         ] {
             let o = try sup.run(

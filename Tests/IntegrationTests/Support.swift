@@ -58,7 +58,7 @@ enum Tool {
     }
 
     static func tempDir(_ tag: String) -> String {
-        let dir = NSTemporaryDirectory() + "leakcheck-it-\(tag)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let dir = Scratch.directory + "leakcheck-it-\(tag)-\(getpid())-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }

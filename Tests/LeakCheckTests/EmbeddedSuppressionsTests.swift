@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func homeOverridesWithTheFilesOnDisk() throws {
-        let home = NSTemporaryDirectory() + "leakcheck-home-\(getpid())-\(UUID().uuidString.prefix(6))"
+        let home = Scratch.directory + "leakcheck-home-\(getpid())-\(UUID().uuidString.prefix(6))"
         let fm = FileManager.default
         try fm.createDirectory(atPath: home + "/suppressions", withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: home) }
@@ -67,7 +67,7 @@ import Testing
     /// The generator script agrees with the committed file (it is what keeps them equal).
     @Test func generatorCheckModePasses() throws {
         let script = Paths.repoRoot.appendingPathComponent("scripts/gen-embedded-suppressions.sh").path
-        let out = NSTemporaryDirectory() + "gen-check-\(getpid())-\(UUID().uuidString.prefix(6)).log"
+        let out = Scratch.directory + "gen-check-\(getpid())-\(UUID().uuidString.prefix(6)).log"
         defer { unlink(out) }
         let r = try Supervisor().run(
             ProcessSpec(executable: "/bin/bash", arguments: [script, "--check"], stdoutPath: out, stderrPath: out))
@@ -78,7 +78,7 @@ import Testing
 /// `doctor`'s verdict: exit 3 when something a run needs is missing, with the report kept.
 @Suite struct DoctorTests {
     @Test func missingCheckersMakeDoctorExitThree() throws {
-        let empty = NSTemporaryDirectory() + "doctor-empty-path-\(getpid())"
+        let empty = Scratch.directory + "doctor-empty-path-\(getpid())"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: empty) }
         let checks = Doctor.checks(environment: ["PATH": empty], toolRoot: nil)

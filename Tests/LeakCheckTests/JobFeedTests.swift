@@ -44,7 +44,7 @@ import Testing
     /// the last line without its newline) are each read once, in order, and
     /// every executable is announced while the file is still being written.
     @Test func followerAnnouncesExecutablesWhileTheFileGrows() throws {
-        let dir = NSTemporaryDirectory() + "leakcheck-follow-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let dir = Scratch.directory + "leakcheck-follow-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/messages.json"

@@ -190,7 +190,7 @@ import Testing
     }
 
     @Test func validatePathsNamesTheFlag() throws {
-        let dir = NSTemporaryDirectory() + "opts-paths-\(getpid())-\(UUID().uuidString.prefix(6))"
+        let dir = Scratch.directory + "opts-paths-\(getpid())-\(UUID().uuidString.prefix(6))"
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir + "/build", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: dir + "/src", withIntermediateDirectories: true)

@@ -13,7 +13,7 @@ import Testing
 /// that timing cannot produce on demand go through the supervisor's test hooks.
 @Suite struct ProcessLifecycleTests {
     func tempPath(_ name: String) -> String {
-        let dir = NSTemporaryDirectory() + "leakcheck-life-\(getpid())-\(UUID().uuidString)"
+        let dir = Scratch.directory + "leakcheck-life-\(getpid())-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir + "/" + name
     }

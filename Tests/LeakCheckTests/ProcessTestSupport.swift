@@ -16,7 +16,7 @@ enum CFixture {
         // Compiled under the lock: a test must never exec a binary cc is still writing (ETXTBSY).
         try built.withLock { built -> String in
             if let done = built[name] { return done }
-            let dir = NSTemporaryDirectory() + "leakcheck-cfix-\(getpid())"
+            let dir = Scratch.directory + "leakcheck-cfix-\(getpid())"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let out = dir + "/" + name
             let src = Paths.fixture("c/\(name).c").path

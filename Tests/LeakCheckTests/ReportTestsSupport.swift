@@ -53,8 +53,8 @@ enum ExternalTool {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("lc-ext-\(UUID().uuidString).out")
-        let err = FileManager.default.temporaryDirectory.appendingPathComponent("lc-ext-\(UUID().uuidString).err")
+        let out = Scratch.url.appendingPathComponent("lc-ext-\(UUID().uuidString).out")
+        let err = Scratch.url.appendingPathComponent("lc-ext-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         defer {
@@ -87,7 +87,7 @@ enum ExternalTool {
 final class ScratchDir {
     let url: URL
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("lc-report-\(UUID().uuidString)")
+        url = Scratch.url.appendingPathComponent("lc-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
     func file(_ name: String) -> String { url.appendingPathComponent(name).path }

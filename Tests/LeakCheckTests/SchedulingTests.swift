@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test func cacheFileRoundTripsSortedAndAtomically() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let dir = Scratch.url.appendingPathComponent(
             "sched-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("target/moq-leakcheck/timings.json").path
@@ -234,7 +234,7 @@ import Testing
     }
 
     @Test func unusableCacheFileIsAOneLineError() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        let dir = Scratch.url.appendingPathComponent(
             "sched-bad-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -151,7 +151,7 @@ import Testing
     }
 
     func temporaryFile(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "stream-parse-\(UUID().uuidString).log"
+        let path = Scratch.directory + "stream-parse-\(UUID().uuidString).log"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -90,7 +90,7 @@ import Testing
     }
 
     func temporaryFile(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "stream-text-\(UUID().uuidString).log"
+        let path = Scratch.directory + "stream-text-\(UUID().uuidString).log"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }

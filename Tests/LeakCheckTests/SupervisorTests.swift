@@ -11,7 +11,7 @@ import Testing
 /// Real processes, no mocks.
 @Suite struct SupervisorTests {
     func tempPath(_ name: String) -> String {
-        let dir = NSTemporaryDirectory() + "leakcheck-sup-\(getpid())-\(UUID().uuidString)"
+        let dir = Scratch.directory + "leakcheck-sup-\(getpid())-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir + "/" + name
     }
@@ -50,7 +50,11 @@ import Testing
         let script = """
             set -e
             echo "pgid=$(ps -o pgid= -p $$ | tr -d ' ') pid=$$"
-            grep -E '^(SigBlk|SigIgn):' /proc/$$/status
+            # The shell's own status, read with builtins: a forked grep could catch the
+            # shell in the middle of its own fork, with every signal blocked for a moment.
+            while read -r key value; do
+                case $key in SigBlk:|SigIgn:) printf '%s\\t%s\\n' "$key" "$value" ;; esac
+            done < /proc/self/status
             readlink /proc/$$/fd/0
             echo to-stderr >&2
             """

@@ -193,7 +193,7 @@ import Testing
     }
 
     @Test func checkReportsErrorsDuplicatesAndPatternsThatHideEverything() throws {
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("supp-check-\(getpid()).lsan").path
+        let tmp = Scratch.url.appendingPathComponent("supp-check-\(getpid()).lsan").path
         try "leak:\nleak: foo\nleak:ok\nleak:ok\n".write(toFile: tmp, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         let dup = Self.dir + "/duplicate-names.supp"

@@ -26,7 +26,7 @@ import Testing
         }
     }
 
-    static func log() -> String { NSTemporaryDirectory() + "lc-buildprogress-\(UUID().uuidString).stderr" }
+    static func log() -> String { Scratch.directory + "lc-buildprogress-\(UUID().uuidString).stderr" }
 
     static func append(_ text: String, to path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {

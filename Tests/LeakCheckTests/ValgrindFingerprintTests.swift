@@ -69,7 +69,7 @@ import Testing
         func leak(_ n: Int) -> String {
             "<error><unique>0x\(n)</unique><kind>Leak_DefinitelyLost</kind><xwhat><text>\(n) bytes in 1 blocks are definitely lost in loss record 1 of 1</text><leakedbytes>\(n)</leakedbytes><leakedblocks>1</leakedblocks></xwhat></error>"
         }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vg-stream-\(getpid()).xml")
+        let url = Scratch.url.appendingPathComponent("vg-stream-\(getpid()).xml")
         defer { try? FileManager.default.removeItem(at: url) }
         for (doc, expected) in [
             ("<valgrindoutput>\(leak(8))<status><state>FINISHED</state></status>\(leak(16))</valgrindoutput>", [16]),

@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func anOutputThatCannotBeWrittenMakesEveryOtherOutputSayIncomplete() throws {
-        let dir = NSTemporaryDirectory() + "verdict-\(UUID().uuidString)"
+        let dir = Scratch.directory + "verdict-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let decided = clean()
         #expect((decided.status, decided.exitCode) == (.clean, 0))
@@ -60,7 +60,7 @@ import Testing
             var appends: Bool { true }
             func render(_ report: Report, context: RenderContext) throws -> Data { Data("## moq-leakcheck\n".utf8) }
         }
-        let path = NSTemporaryDirectory() + "summary-\(UUID().uuidString).md"
+        let path = Scratch.directory + "summary-\(UUID().uuidString).md"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try "## earlier step\n".write(toFile: path, atomically: true, encoding: .utf8)
         let r = OutputPipeline.write(
@@ -142,7 +142,7 @@ import Testing
 /// Where suppressions come from, before anything runs.
 @Suite struct SuppressionLoadingTests {
     func crate(withGuideFile: Bool) throws -> String {
-        let dir = NSTemporaryDirectory() + "crate-\(UUID().uuidString)"
+        let dir = Scratch.directory + "crate-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/tools", withIntermediateDirectories: true)
         try "[package]\nname = \"x\"\n".write(toFile: dir + "/Cargo.toml", atomically: true, encoding: .utf8)
         if withGuideFile {
