@@ -15,10 +15,12 @@ let package = Package(
         .target(name: "LeakCheck", dependencies: ["CSpawn"], path: "Sources/LeakCheck"),
         .executableTarget(
             name: "moq-leakcheck", dependencies: ["LeakCheck"], path: "Sources/moq-leakcheck"),
+        // Test support both test targets share (scratch space outside the checkout); in no product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
-            name: "LeakCheckTests", dependencies: ["LeakCheck"], path: "Tests/LeakCheckTests"),
+            name: "LeakCheckTests", dependencies: ["LeakCheck", "TestSupport"], path: "Tests/LeakCheckTests"),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["LeakCheck", "moq-leakcheck"],
+            name: "IntegrationTests", dependencies: ["LeakCheck", "moq-leakcheck", "TestSupport"],
             path: "Tests/IntegrationTests"),
     ],
     swiftLanguageModes: [.v6]

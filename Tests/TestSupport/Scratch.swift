@@ -8,11 +8,12 @@ import Foundation
 /// test process (`$TMPDIR/leakcheck-tests-PID/`), removed when the process exits;
 /// the directories of test processes that died without exiting are removed the
 /// next time. Use `Scratch.directory` where `NSTemporaryDirectory()` would go.
-enum Scratch {
-    static let prefix = "leakcheck-tests-"
+/// Shared by both test targets (a plain target no product ships).
+public enum Scratch {
+    public static let prefix = "leakcheck-tests-"
 
     /// The process's scratch directory, with a trailing slash (as `NSTemporaryDirectory()`).
-    static let directory: String = {
+    public static let directory: String = {
         let base = NSTemporaryDirectory()
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: base)) ?? [] where name.hasPrefix(prefix) {
@@ -28,7 +29,7 @@ enum Scratch {
     }()
 
     /// `directory` without its trailing slash (the removal at exit needs no closure context).
-    static var root: String { String(directory.dropLast()) }
+    public static var root: String { String(directory.dropLast()) }
 
-    static var url: URL { URL(fileURLWithPath: directory, isDirectory: true) }
+    public static var url: URL { URL(fileURLWithPath: directory, isDirectory: true) }
 }
