@@ -67,8 +67,12 @@ import Testing
                 "stillReachable",
                 "useAfterFree",
             ])
-        // The text and HTML outputs were written from the merged report too.
-        #expect(FileManager.default.fileExists(atPath: merged.dir + "/leakcheck-report.html"))
+        // The text and HTML outputs were written from the merged report too, with its figures.
+        let page = try String(contentsOfFile: merged.dir + "/leakcheck-report.html", encoding: .utf8)
+        #expect(page.contains(#"data-figure="total-definitely-lost-bytes" data-value="104""#))
+        #expect(page.contains(#"data-figure="total-indirectly-lost-bytes" data-value="300""#))
+        let text = try String(contentsOfFile: merged.dir + "/valgrind-report.txt", encoding: .utf8)
+        #expect(text.contains("104"), "\(text.prefix(600))")
     }
 
     @Test func aMissingPartitionIsIncomplete() throws {

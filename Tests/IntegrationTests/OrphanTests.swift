@@ -140,7 +140,8 @@ import Testing
     @Test func sessionLeavingGrandchildrenAreKilledOnTimeout() throws {
         let bin = try Tool.compileC("hang")
         for mode in ["setsid", "daemon"] {
-            let r = try Tool.run(["valgrind", "--timeout", "3", "--", bin, mode], tag: "orphan-\(mode)", timeout: 120)
+            // Long enough for valgrind to start hang (and its forks) on a loaded machine: hang never exits.
+            let r = try Tool.run(["valgrind", "--timeout", "10", "--", bin, mode], tag: "orphan-\(mode)", timeout: 120)
             #expect(r.exitCode == 3, "\(mode): \(r.combined)")
             let run = try #require(r.runs.first)
             #expect(run["timedOut"] as? Bool == true, "\(mode)")
@@ -163,7 +164,7 @@ import Testing
         var spec = ProcessSpec(
             executable: "valgrind",
             arguments: ["--xml=yes", "--xml-file=\(dir)/hang.xml", "--log-file=\(dir)/hang.log", bin],
-            stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt", timeout: 3)
+            stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt", timeout: 10)
         spec.gracePeriod = 10
         let r = try Supervisor().run(spec)
         #expect(r.timedOut && r.signal == SIGTERM && r.signalsSent == [SIGTERM])

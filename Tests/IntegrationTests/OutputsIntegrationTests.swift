@@ -1,5 +1,6 @@
 import Foundation
 import FoundationXML
+import TestSupport
 import Testing
 
 @testable import LeakCheck
@@ -9,12 +10,14 @@ import Testing
 /// annotations, the HTML report and JUnit, all stating the JSON's verdict.
 @Suite struct OutputsIntegrationTests {
     static let log = Tool.fixtures.appendingPathComponent("suppressions/rust-test-leak.xml").path
-    static let schema = Tool.repoRoot.deletingLastPathComponent().appendingPathComponent(
-        "shared/schemas/sarif-schema-2.1.0.json"
-    ).path
+    static let schema = SharedMaterial.path("schemas/sarif-schema-2.1.0.json").path
 
     @Test func aLeakingRunWritesEveryOutputWithTheSameVerdict() throws {
         try Tool.require("python3", install: "apt-get install python3 (scripts/install-deps.sh)")
+        try #require(
+            FileManager.default.fileExists(atPath: Self.schema),
+            "the SARIF schema is expected at \(Self.schema): ../shared beside the checkout or its origin, or MOQ_LEAKCHECK_SHARED"
+        )
         let dir = Tool.tempDir("outputs")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let summary = dir + "/step-summary.md"
@@ -33,7 +36,7 @@ import Testing
         let definite = r.tally("definitelyLost")
         #expect(definite.0 > 0)
 
-        // SARIF validates and has one result per distinct gating finding.
+        // SARIF validates; its error-level results are counted against the annotations below.
         let check = try Supervisor().run(
             ProcessSpec(
                 executable: "python3",
@@ -41,11 +44,12 @@ import Testing
                     "-c",
                     "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2])); "
                         + "errs=list(jsonschema.Draft4Validator(s).iter_errors(d)); [print(e.message[:200]) for e in errs]; "
-                        + "print(len(d['runs'][0]['results'])); sys.exit(1 if errs else 0)",
+                        + "print(sum(1 for r in d['runs'][0]['results'] if r.get('level') == 'error')); sys.exit(1 if errs else 0)",
                     Self.schema, dir + "/r.sarif",
                 ], stdoutPath: dir + "/sarif-check.txt", stderrPath: dir + "/sarif-check.txt"))
         let checkOut = (try? String(contentsOfFile: dir + "/sarif-check.txt", encoding: .utf8)) ?? ""
         #expect(check.exitCode == 0, "SARIF schema errors (pip install jsonschema): \(checkOut)")
+        let sarifErrors = checkOut.split(separator: "\n").last.flatMap { Int($0) }
 
         // The step summary was appended to, and states the gate.
         let md = try String(contentsOfFile: summary, encoding: .utf8)
@@ -57,6 +61,8 @@ import Testing
         let annotations = r.stdout.split(separator: "\n").filter { $0.hasPrefix("::error") }
         #expect(!annotations.isEmpty)
         #expect(annotations.allSatisfy { !$0.contains("file=/") }, "\(annotations)")
+        // SARIF's error-level results and the annotations are the same gating sites, counted by two renderers.
+        #expect(sarifErrors == annotations.count, "SARIF errors \(sarifErrors ?? -1), annotations \(annotations.count)")
 
         // The HTML report (also always in the report dir) carries the same figures.
         for html in [dir + "/r.html", dir + "/leakcheck-report.html"] {

@@ -23,7 +23,9 @@ import Testing
     @Test func timeoutEscalatesToSIGKILLAfterTheGrace() throws {
         let hang = try CFixture.path("hang")
         let out = tempPath("out")
-        var spec = ProcessSpec(executable: hang, arguments: ["ignore-term"], stdoutPath: out, timeout: 0.3)
+        // 2 s: hang must have set SIG_IGN for SIGTERM (and printed its pids) before the
+        // timeout, even on a loaded machine.
+        var spec = ProcessSpec(executable: hang, arguments: ["ignore-term"], stdoutPath: out, timeout: 2)
         spec.gracePeriod = 0.7
         let r = try runBounded(Supervisor(), spec, limit: 20)
         #expect(r.timedOut && !r.interrupted)
@@ -31,9 +33,9 @@ import Testing
         #expect(r.signalsSent == [SIGTERM, SIGKILL])
         #expect(r.signalWasOurs && r.signalName == nil)
         #expect(r.exitCode == nil && !r.succeeded)
-        // SIGKILL came after timeout + grace (1.0 s), not straight away, and not much later.
-        #expect(r.durationSeconds >= 0.95, "\(r.durationSeconds) s")
-        #expect(r.durationSeconds < 4, "\(r.durationSeconds) s")
+        // SIGKILL came after timeout + grace (2.7 s), not straight away, and not much later.
+        #expect(r.durationSeconds >= 2.65, "\(r.durationSeconds) s")
+        #expect(r.durationSeconds < 6, "\(r.durationSeconds) s")
         let pids = try CFixture.hangPIDs(out)
         #expect(ProcessTable.waitUntilDead([pids.parent, pids.child], limit: 2) == [])
     }
@@ -42,7 +44,7 @@ import Testing
     @Test func timeoutStopsAtSIGTERMWhenTheProgramHonoursIt() throws {
         let hang = try CFixture.path("hang")
         let out = tempPath("out")
-        var spec = ProcessSpec(executable: hang, stdoutPath: out, timeout: 0.3)
+        var spec = ProcessSpec(executable: hang, stdoutPath: out, timeout: 2)
         spec.gracePeriod = 10
         let r = try runBounded(Supervisor(), spec, limit: 20)
         #expect(r.timedOut)
@@ -50,7 +52,7 @@ import Testing
         #expect(r.signalsSent == [SIGTERM])
         #expect(r.signalName == nil)
         #expect(r.description == "timed out")
-        #expect(r.durationSeconds < 5, "waited for the grace period: \(r.durationSeconds) s")
+        #expect(r.durationSeconds < 7, "waited for the grace period: \(r.durationSeconds) s")
         let pids = try CFixture.hangPIDs(out)
         #expect(ProcessTable.waitUntilDead([pids.parent, pids.child], limit: 2) == [])
     }
@@ -60,7 +62,7 @@ import Testing
     @Test func timeoutKillsASetsidGrandchild() throws {
         let hang = try CFixture.path("hang")
         let out = tempPath("out")
-        var spec = ProcessSpec(executable: hang, arguments: ["setsid"], stdoutPath: out, timeout: 0.5)
+        var spec = ProcessSpec(executable: hang, arguments: ["setsid"], stdoutPath: out, timeout: 2)
         spec.gracePeriod = 1
         let r = try runBounded(Supervisor(), spec, limit: 20)
         #expect(r.timedOut && r.signal == SIGTERM)
@@ -73,7 +75,7 @@ import Testing
     @Test func timeoutKillsASetsidGrandchildWithoutTheMarker() throws {
         let hang = try CFixture.path("hang")
         let out = tempPath("out")
-        var spec = ProcessSpec(executable: "env", arguments: ["-i", hang, "setsid"], stdoutPath: out, timeout: 0.5)
+        var spec = ProcessSpec(executable: "env", arguments: ["-i", hang, "setsid"], stdoutPath: out, timeout: 2)
         spec.gracePeriod = 1
         let r = try runBounded(Supervisor(), spec, limit: 20)
         #expect(r.timedOut && r.signal == SIGTERM)
@@ -89,7 +91,7 @@ import Testing
     @Test func timeoutKillsAndReapsADaemon() throws {
         let hang = try CFixture.path("hang")
         let out = tempPath("out")
-        var spec = ProcessSpec(executable: hang, arguments: ["daemon"], stdoutPath: out, timeout: 0.5)
+        var spec = ProcessSpec(executable: hang, arguments: ["daemon"], stdoutPath: out, timeout: 2)
         spec.gracePeriod = 1
         let r = try runBounded(Supervisor(), spec, limit: 20)
         #expect(r.timedOut && r.signal == SIGTERM)

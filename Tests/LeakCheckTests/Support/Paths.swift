@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Locations of fixtures, relative to this source file, so tests work from any
 /// working directory.
@@ -11,10 +12,8 @@ enum Paths {
     static let fixtures = repoRoot.appendingPathComponent("Tests/Fixtures")
     static let logs = fixtures.appendingPathComponent("logs")
 
-    /// `../shared/corpus` beside the checkout (CI clones main with shared/ beside it).
-    static var corpus: URL {
-        repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    }
+    /// The shared corpus (`SharedMaterial`: ../shared beside the checkout or its origin).
+    static var corpus: URL { SharedMaterial.path("corpus") }
 
     static func fixture(_ relative: String) -> URL { fixtures.appendingPathComponent(relative) }
 
@@ -23,7 +22,10 @@ enum Paths {
         let url = corpus.appendingPathComponent(relative)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw FixtureMissing(
-                path: url.path, hint: "the shared corpus is expected at ../shared/corpus beside the checkout")
+                path: url.path,
+                hint:
+                    "the shared corpus is expected at ../shared/corpus beside the checkout or its origin (or MOQ_LEAKCHECK_SHARED)"
+            )
         }
         return try String(contentsOf: url, encoding: .utf8)
     }
