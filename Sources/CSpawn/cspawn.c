@@ -33,7 +33,7 @@ static int place(const char *path, int flags, int target) {
 }
 
 static void child(const cspawn_spec *s, pid_t parent, int channel, const sigset_t *none) {
-    if (s->new_process_group && setpgid(0, 0) != 0) report(channel, CSPAWN_STEP_SETUP, errno);
+    if (setpgid(0, 0) != 0) report(channel, CSPAWN_STEP_SETUP, errno);
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -44,7 +44,7 @@ static void child(const cspawn_spec *s, pid_t parent, int channel, const sigset_
     if (s->stdin_fd >= 0) {
         int rc = s->stdin_fd == 0 ? fcntl(0, F_SETFD, 0) : dup2(s->stdin_fd, 0);
         if (rc < 0) report(channel, CSPAWN_STEP_STDIN, errno);
-    } else if (place(s->stdin_path ? s->stdin_path : "/dev/null", O_RDONLY, 0) != 0) {
+    } else if (place("/dev/null", O_RDONLY, 0) != 0) {
         report(channel, CSPAWN_STEP_STDIN, errno);
     }
     const int out = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;

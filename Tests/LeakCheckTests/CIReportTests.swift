@@ -109,7 +109,7 @@ import Testing
     // MARK: - JUnit
 
     @Test func junitIsWellFormedAndCountsFailuresAndErrors() throws {
-        let xml = JUnitReport.render(report, policy: Policy(), selector: FrameSelector())
+        let xml = JUnitRenderer.xml(report, policy: Policy(), listings: [:])
         // Parses as XML: the ANSI escape was dropped, & and < escaped.
         let doc = try XMLDocument(data: Data(xml.utf8))
         let root = try #require(doc.rootElement())
@@ -196,8 +196,7 @@ import Testing
 
     @Test func junitOfAFixtureRunFollowsEveryTestAndCountsAgreeWithJunitparser() throws {
         let leak = try ReportFixtures.leak()
-        let leakXML = JUnitReport.render(
-            leak, policy: Policy(), selector: FrameSelector(), listings: Self.listings(leak, leakDemo: true))
+        let leakXML = JUnitRenderer.xml(leak, policy: Policy(), listings: Self.listings(leak, leakDemo: true))
         let lines = try Self.junitparserCounts(leakXML)
         #expect(
             lines == [
@@ -235,10 +234,8 @@ import Testing
                     "\(e?.attribute(forName: "classname")?.stringValue ?? "?")/\(e?.attribute(forName: "name")?.stringValue ?? "?")"
             }
         }
-        let cleanXML = JUnitReport.render(
-            clean, policy: Policy(), selector: FrameSelector(), listings: Self.listings(clean, leakDemo: false))
-        let leakXML = JUnitReport.render(
-            leak, policy: Policy(), selector: FrameSelector(), listings: Self.listings(leak, leakDemo: true))
+        let cleanXML = JUnitRenderer.xml(clean, policy: Policy(), listings: Self.listings(clean, leakDemo: false))
+        let leakXML = JUnitRenderer.xml(leak, policy: Policy(), listings: Self.listings(leak, leakDemo: true))
         let leakDemoTests: Set<String> = [
             "tests::leak_client_never_destroyed", "leak_error_message", "leak_subscriber_with_child",
         ]
@@ -250,7 +247,7 @@ import Testing
         let lines = try Self.junitparserCounts(cleanXML)
         #expect(lines.last == "ROOT (40, 0, 0, 2) (40, 0, 0, 2)")
         // Without a listing, a clean whole-binary valgrind run is one testcase, never green tests invented.
-        let bare = try ids(JUnitReport.render(clean, policy: Policy(), selector: FrameSelector()))
+        let bare = try ids(JUnitRenderer.xml(clean, policy: Policy(), listings: [:]))
         #expect(
             bare.filter { $0.hasPrefix("valgrind.") } == [
                 "valgrind.default.moq_ffi/(whole binary)", "valgrind.default.errors/(whole binary)",
@@ -277,8 +274,8 @@ import Testing
         failed.failedTests = ["many_clients"]
         failed.status = .findings
         let report = Report(runs: [a, b, whole, failed], failOn: [.definitelyLost])
-        let xml = JUnitReport.render(
-            report, policy: Policy(), selector: FrameSelector(),
+        let xml = JUnitRenderer.xml(
+            report, policy: Policy(),
             listings: [
                 "/t/deps/errors-67af81f737640eb4": TestList(tests: ["x", "y"]),
                 "/t/deps/lifecycle-085cbde5f8ae9c25": TestList(tests: ["many_clients"]),

@@ -46,6 +46,16 @@ import Testing
 
     /// Values in the other shapes CMake can give them: strings for booleans and numbers,
     /// a `;`-list string for labels, a missing command, unknown properties.
+    /// Numbers no Int holds (a foreign or hand-edited listing) are an error or a
+    /// string, never an overflow trap.
+    @Test func hugeNumbersAreReadWithoutATrap() throws {
+        let wrongVersion = #"{"kind":"ctestInfo","version":{"major":1e300},"tests":[]}"#
+        #expect(throws: ParseError.self) { try CTestListing.parse(text: wrongVersion) }
+        let huge = #"{"kind":"ctestInfo","version":{"major":1},"tests":[{"name":"a","command":["/bin/a",1e300]}]}"#
+        let cases = try CTestListing.parse(text: huge)
+        #expect(cases.first?.command == ["/bin/a", "1e+300"])
+    }
+
     @Test func propertyValuesInEveryShape() throws {
         let json = """
             {"kind":"ctestInfo","version":{"major":1,"minor":0},"tests":[

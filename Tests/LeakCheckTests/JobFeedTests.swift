@@ -102,7 +102,12 @@ import Testing
         feed.finish()
         #expect(done.wait(timeout: .now() + 5) == .success)
         #expect(got.withLock { $0 } == [["a", "b"], ["c"]])
-        #expect(JobFeed.complete([job("x")]).drain().map(\.label) == ["x"])
+        // drain(): every batch as one, once the sources are done.
+        let whole = JobFeed()
+        whole.add([job("x")])
+        whole.add([job("y")])
+        whole.finish()
+        #expect(whole.drain().map(\.label) == ["x", "y"])
     }
 
     /// Workers take the longest waiting unit first, across pushes; units
@@ -129,10 +134,18 @@ import Testing
         #expect(got.withLock { $0 } == "late")
         q.close()
         #expect(q.pop(shouldStop: { false }) == nil)
-        // An interruption stops a worker with units still waiting.
+        // An interruption stops a worker with units still waiting, and a waiting one within the poll.
         let r = UnitQueue<Int>()
         r.push([(item: 1, seconds: 1)])
         #expect(r.pop(shouldStop: { true }) == nil)
-        #expect(r.leftOver() == [1])
+        let empty = UnitQueue<Int>()
+        let stop = Atomic<Bool>(false)
+        let stopped = DispatchSemaphore(value: 0)
+        Thread {
+            _ = empty.pop(shouldStop: { stop.load(ordering: .acquiring) })
+            stopped.signal()
+        }.start()
+        stop.store(true, ordering: .releasing)
+        #expect(stopped.wait(timeout: .now() + 5) == .success, "a waiting worker did not see the interruption")
     }
 }

@@ -287,7 +287,7 @@ import Testing
         #expect(out.findings.last?.blocks == 1)
         #expect(out.findings.last?.summaryLeakKind == .definitelyLost)
         let t = Totals(findings: out.findings)
-        #expect(Tally.saturatingAdd(t.definitelyLost.bytes, t.indirectlyLost.bytes) == 131)
+        #expect(t.definitelyLost.bytes.addingSaturated(t.indirectlyLost.bytes) == 131)
         #expect(out.checkerSummary?.definitelyLost == Tally(bytes: 131, blocks: 3))
     }
 

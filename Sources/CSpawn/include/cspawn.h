@@ -11,21 +11,17 @@ typedef struct {
     /// NULL-terminated argv and envp.
     char *const *argv;
     char *const *envp;
-    /// Opened O_RDONLY as fd 0 (NULL: "/dev/null").
-    const char *stdin_path;
     /// Opened O_WRONLY|O_CREAT|O_TRUNC|O_APPEND 0644 as fd 1 (NULL: "/dev/null").
     const char *stdout_path;
     /// As stdout, as fd 2; NULL: a copy of fd 1.
     const char *stderr_path;
-    /// Descriptor made the child's stdin instead of `stdin_path` (-1: none).
+    /// Descriptor made the child's stdin (-1: /dev/null).
     int stdin_fd;
     /// chdir before exec (NULL: stay).
     const char *working_directory;
     /// PR_SET_PDEATHSIG signal (0: none): the child gets it when the calling
     /// thread exits, the tool's death included.
     int death_signal;
-    /// Start a new process group led by the child.
-    int new_process_group;
 } cspawn_spec;
 
 /// The step of the child's set-up that failed (`*failed_step` of `cspawn`).
@@ -42,7 +38,8 @@ enum {
     CSPAWN_STEP_SETUP = 9,
 };
 
-/// fork, then in the child only async-signal-safe calls: a new process group,
+/// fork, then in the child only async-signal-safe calls: a new process group led
+/// by the child,
 /// default dispositions for every signal and an empty mask, the three standard
 /// descriptors, the working directory, the parent-death signal (and a check that
 /// the parent is still the caller), execve. Returns 0 with `*pid` set, or the

@@ -36,7 +36,7 @@ public struct Options: Sendable {
     /// --cmake-arg ARG (repeatable), passed to cmake's configure step; `{crate_lib_dir}` is
     /// expanded by the engine, not here.
     public var cmakeArgs: [String] = []
-    /// --ffi-header FILE (repeatable): C headers whose prototypes name the crate's exported
+    /// --ffi-header FILE (once): the C header whose prototypes name the crate's exported
     /// functions and their release functions (default: `include/*.h` beside Cargo.toml).
     public var ffiHeaders: [String] = []
     public var suppressionFiles: [String] = []
@@ -173,7 +173,10 @@ public struct Options: Sendable {
                 guard o.cmakeSource == nil else { throw UsageError("--cmake-source can be given once") }
                 o.cmakeSource = try nonEmpty("a CMake source directory")
             case "--cmake-arg": o.cmakeArgs.append(try nonEmpty("an argument such as -DNAME=VALUE"))
-            case "--ffi-header": o.ffiHeaders.append(try nonEmpty("a header file"))
+            case "--ffi-header":
+                // The boundary is read from one header; a second one would be ignored silently.
+                guard o.ffiHeaders.isEmpty else { throw UsageError("--ffi-header can be given once") }
+                o.ffiHeaders.append(try nonEmpty("a header file"))
             case "--suppressions": o.suppressionFiles.append(try nonEmpty("a file"))
             case "--no-default-suppressions": o.noDefaultSuppressions = true
             case "--allow-broad-suppressions": o.allowBroadSuppressions = true

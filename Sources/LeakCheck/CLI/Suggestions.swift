@@ -11,7 +11,7 @@ public enum Suggestions {
         let limit = min(3, max(1, bare.count / 3))
         var best: (String, Int)?
         for c in candidates {
-            let d = distance(word, c)
+            let d = Spelling.distance(word, c)
             if d <= limit, best.map({ d < $0.1 }) ?? true { best = (c, d) }
         }
         if let best { return best.0 }
@@ -20,27 +20,5 @@ public enum Suggestions {
             if prefixed.count == 1 { return prefixed[0] }
         }
         return nil
-    }
-
-    /// Optimal-string-alignment distance: insertions, deletions, substitutions and
-    /// adjacent transpositions (`--jbos`) each cost 1.
-    public static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return d[a.count][b.count]
     }
 }

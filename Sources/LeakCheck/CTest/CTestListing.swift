@@ -66,7 +66,10 @@ public enum CTestListing {
             throw ParseError(file: source, "ctest listing has kind \"\(kind)\", expected \"ctestInfo\"")
         }
         if case .object(let version)? = doc["version"], case .number(let major)? = version["major"], major != 1 {
-            throw ParseError(file: source, "ctest listing has version \(Int(major)), this tool reads version 1")
+            throw ParseError(
+                file: source,
+                "ctest listing has version \(Int(exactly: major).map(String.init) ?? String(major)), this tool reads version 1"
+            )
         }
         guard case .array(let tests)? = doc["tests"] else {
             throw ParseError(file: source, "ctest listing has no \"tests\" array")
@@ -149,7 +152,7 @@ private enum CTestJSON: Decodable, Hashable {
     var stringValue: String? {
         switch self {
         case .string(let s): return s
-        case .number(let n): return n == n.rounded() ? String(Int(n)) : String(n)
+        case .number(let n): return Int(exactly: n).map(String.init) ?? String(n)
         case .bool(let b): return b ? "TRUE" : "FALSE"
         default: return nil
         }

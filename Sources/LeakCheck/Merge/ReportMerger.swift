@@ -112,10 +112,13 @@ public enum ReportMerger {
             runs.append(contentsOf: p.report.runs)
             for u in p.report.suppressions {
                 if let i = usageIndex[u.source] {
-                    usage[i].count += u.count
-                    usage[i].bytes += u.bytes
+                    // Figures from the user's files: clamped, never an overflow trap.
+                    usage[i].count = usage[i].count.addingSaturated(u.count)
+                    usage[i].bytes = usage[i].bytes.addingSaturated(u.bytes)
                     usage[i].overBroad = usage[i].overBroad || u.overBroad
-                    if let c = u.checkerCount { usage[i].checkerCount = (usage[i].checkerCount ?? 0) + c }
+                    if let c = u.checkerCount {
+                        usage[i].checkerCount = (usage[i].checkerCount ?? 0).addingSaturated(c)
+                    }
                 } else {
                     usageIndex[u.source] = usage.count
                     usage.append(u)

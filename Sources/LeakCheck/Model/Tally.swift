@@ -13,16 +13,8 @@ public struct Tally: Codable, Sendable, Hashable {
     public static let zero = Tally()
     /// Saturating: `Int.max` stays `Int.max` (and `Int.min` stays `Int.min`).
     public static func + (a: Tally, b: Tally) -> Tally {
-        Tally(bytes: saturatingAdd(a.bytes, b.bytes), blocks: saturatingAdd(a.blocks, b.blocks))
+        Tally(bytes: a.bytes.addingSaturated(b.bytes), blocks: a.blocks.addingSaturated(b.blocks))
     }
     public static func += (a: inout Tally, b: Tally) { a = a + b }
     public var isZero: Bool { bytes == 0 && blocks == 0 }
-
-    /// `a + b`, clamped to `Int`'s range instead of trapping on overflow.
-    @inline(__always)
-    public static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
-        let (s, o) = a.addingReportingOverflow(b)
-        if !o { return s }
-        return b > 0 ? Int.max : Int.min
-    }
 }

@@ -48,8 +48,8 @@ public struct Totals: Codable, Sendable, Hashable {
         t.possiblyLost += b.possiblyLost
         t.stillReachable += b.stillReachable
         t.suppressed += b.suppressed
-        t.errors = Tally.saturatingAdd(t.errors, b.errors)
-        t.suppressedErrors = Tally.saturatingAdd(t.suppressedErrors, b.suppressedErrors)
+        t.errors = t.errors.addingSaturated(b.errors)
+        t.suppressedErrors = t.suppressedErrors.addingSaturated(b.suppressedErrors)
         return t
     }
 

@@ -19,11 +19,6 @@ public enum Cancellation {
         flag.store(true, ordering: .relaxed)
     }
 
-    /// Clears a request (for a long-lived process that carries on after one).
-    public static func reset() {
-        flag.store(false, ordering: .relaxed)
-    }
-
     /// True once `request()` was called (or, inside `simulatingRequest`, always).
     public static var isRequested: Bool {
         flag.load(ordering: .relaxed) || requestedInTask

@@ -55,20 +55,20 @@ enum SummaryReconciliation {
 
         mutating func add(_ f: Finding) {
             if f.kind.isLeak {
-                leakRecords = Tally.saturatingAdd(leakRecords, 1)
+                leakRecords = leakRecords.addingSaturated(1)
                 if let b = f.bytes {
-                    bytes[f.kind] = Tally.saturatingAdd(bytes[f.kind] ?? 0, b)
+                    bytes[f.kind] = (bytes[f.kind] ?? 0).addingSaturated(b)
                 } else {
                     unknownBytes.insert(f.kind)
                 }
                 if let k = f.blocks {
-                    blocks[f.kind] = Tally.saturatingAdd(blocks[f.kind] ?? 0, k)
+                    blocks[f.kind] = (blocks[f.kind] ?? 0).addingSaturated(k)
                 } else {
                     unknownBlocks.insert(f.kind)
                 }
-                if let i = f.indirectBytes { splitIndirect = Tally.saturatingAdd(splitIndirect, i) }
+                if let i = f.indirectBytes { splitIndirect = splitIndirect.addingSaturated(i) }
             } else if f.kind != .fatalSignal && f.kind != .summaryOnly && f.kind != .testFailure {
-                errorContexts = Tally.saturatingAdd(errorContexts, 1)
+                errorContexts = errorContexts.addingSaturated(1)
             }
         }
     }
@@ -159,7 +159,7 @@ enum SummaryReconciliation {
             )
             return nil
         }
-        let shown = Tally.saturatingAdd(tally.errorContexts, leakRecords)
+        let shown = tally.errorContexts.addingSaturated(leakRecords)
         guard contexts > shown else { return nil }
         if leakGapAdded {
             out.warnings.append(

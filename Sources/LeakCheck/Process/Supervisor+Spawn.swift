@@ -43,7 +43,6 @@ enum ChildSpawn {
         var workingDirectory: String?
         /// 0: none.
         var deathSignal: Int32
-        var newProcessGroup = true
     }
 
     /// The child's pid, or a `SpawnError` naming what failed (the program, its
@@ -56,9 +55,9 @@ enum ChildSpawn {
         let rc = withCStrings(r.argv) { argv in
             withCStrings(r.environment) { envp in
                 var spec = cspawn_spec(
-                    path: strings[0]!, argv: argv, envp: envp, stdin_path: nil, stdout_path: strings[1] ?? nil,
+                    path: strings[0]!, argv: argv, envp: envp, stdout_path: strings[1] ?? nil,
                     stderr_path: strings[2] ?? nil, stdin_fd: r.stdinFD, working_directory: strings[3] ?? nil,
-                    death_signal: r.deathSignal, new_process_group: r.newProcessGroup ? 1 : 0)
+                    death_signal: r.deathSignal)
                 return cspawn(&spec, &pid, &step)
             }
         }

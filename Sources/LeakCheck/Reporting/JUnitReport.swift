@@ -213,14 +213,3 @@ public struct JUnitRenderer: ReportRenderer {
         return out
     }
 }
-
-/// The call `Application.finish` makes today; `JUnitRenderer` is the renderer.
-public enum JUnitReport {
-    public static func render(
-        _ report: Report, policy: Policy, selector: FrameSelector, listings: [String: TestList] = [:]
-    ) -> String {
-        JUnitRenderer.xml(report, policy: policy, listings: listings)
-    }
-
-    public static func escape(_ s: String) -> String { JUnitRenderer.escape(s) }
-}

@@ -46,17 +46,6 @@ public struct JSONReportRenderer: ReportRenderer {
     public func render(_ report: Report, context: RenderContext) throws -> Data { try JSONReport.encode(report) }
 }
 
-/// `--junit PATH`.
-public struct JUnitReportRenderer: ReportRenderer {
-    public let path: String
-    public var name: String { "JUnit report \(path)" }
-    public var label: String { "JUnit" }
-    public init(path: String) { self.path = path }
-    public func render(_ report: Report, context: RenderContext) throws -> Data {
-        Data(JUnitReport.render(report, policy: context.policy, selector: context.selector).utf8)
-    }
-}
-
 /// `--gen-suppressions FILE`: valgrind entries for valgrind findings, LSan
 /// entries for sanitizer leaks (FILE, or FILE.lsan when both ran).
 public struct GeneratedSuppressionsRenderer: ReportRenderer {

@@ -11,14 +11,6 @@ final class JobFeed: @unchecked Sendable {
     private var batches: [[Job]] = []
     private var finished = false
 
-    /// A feed already holding all of `jobs` and finished (tests, one-shot callers).
-    static func complete(_ jobs: [Job]) -> JobFeed {
-        let feed = JobFeed()
-        if !jobs.isEmpty { feed.add(jobs) }
-        feed.finish()
-        return feed
-    }
-
     /// Hands over one batch (empty batches are dropped).
     func add(_ jobs: [Job]) {
         guard !jobs.isEmpty else { return }
@@ -58,7 +50,8 @@ final class JobFeed: @unchecked Sendable {
 /// The units waiting for a worker while jobs are still being fed: the worker
 /// takes the longest estimate first (`JobQueue.longestFirst` over what is
 /// waiting), blocks while the queue is empty but still open, and gets nil once
-/// it is closed and empty, or when `shouldStop` turns true.
+/// it is closed and empty, or when `shouldStop` turns true (checked at least
+/// every 0.2 s while it waits: an interruption needs no wake-up call).
 final class UnitQueue<Item: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is read and written only under `condition`.
     private let condition = NSCondition()
@@ -92,13 +85,6 @@ final class UnitQueue<Item: Sendable>: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Wakes waiting workers so they see `shouldStop` (an interruption).
-    func wake() {
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
-    }
-
     func pop(shouldStop: () -> Bool) -> Item? {
         condition.lock()
         defer { condition.unlock() }
@@ -108,12 +94,5 @@ final class UnitQueue<Item: Sendable>: @unchecked Sendable {
             if closed { return nil }
             _ = condition.wait(until: Date().addingTimeInterval(0.2))
         }
-    }
-
-    /// What no worker took (after an interruption).
-    func leftOver() -> [Item] {
-        condition.lock()
-        defer { condition.unlock() }
-        return waiting.map(\.item)
     }
 }

@@ -49,9 +49,6 @@ struct Scheduler: Sendable {
         var stdout: String?
     }
 
-    /// Runs `jobs`, all known up front.
-    func run(_ jobs: [Job]) -> [RunResult] { run(JobFeed.complete(jobs)) }
-
     /// Runs the jobs of `feed` as they arrive (a feature set's binaries while
     /// the next one builds), then the re-runs of halted shards, then bisection.
     func run(_ feed: JobFeed) -> [RunResult] {

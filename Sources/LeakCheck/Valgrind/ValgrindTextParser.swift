@@ -278,7 +278,7 @@ private struct TextState {
             if let contexts = Self.errorSummaryContexts(s) {
                 preambleOpen = false
                 brokenErrorSummary = false
-                errorContexts = Tally.saturatingAdd(errorContexts, contexts)
+                errorContexts = errorContexts.addingSaturated(contexts)
                 errorSummaries += 1
             } else {
                 // `ERROR SUMMARY: 0 er`: the log was cut inside its last line.
