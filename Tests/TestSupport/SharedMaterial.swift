@@ -46,7 +46,10 @@ public enum SharedMaterial {
             var url = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             if url.hasPrefix("file://") { url = String(url.dropFirst("file://".count)) }
             guard url.hasPrefix("/") else { return nil }
-            return url.hasSuffix("/.git") ? String(url.dropLast(5)) : url
+            // `git clone -q . "$d"` records `/path/to/repo/.`: standardise before going up.
+            var path = (url as NSString).standardizingPath
+            if path.hasSuffix("/.git") { path = String(path.dropLast(5)) }
+            return path
         }
         return nil
     }
