@@ -45,7 +45,7 @@ import Testing
             ["frobnicate"],
             "unknown command 'frobnicate' (commands: all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help)"
         ),
-        (["valgrind", "extra"], "unexpected argument 'extra' (put a command to run after --)"),
+        (["doctor", "extra"], "unexpected argument 'extra' (put a command to run after --)"),
         (["--toolchain", "beta"], "--toolchain takes nightly or stable, got 'beta'"),
         (["-v", "-q"], "--verbose and --quiet cannot be used together"),
     ])
@@ -120,5 +120,39 @@ import Testing
         #expect(decided([clean], Policy(gatingLeakKinds: [.possiblyLost])) == (.findings, 1))
         // A recorded problem (an output not written) makes a clean run incomplete.
         #expect(decided([clean], p, problems: ["cannot write /x/report.json: Is a directory"]) == (.incomplete, 3))
+    }
+}
+
+/// Test selection as `cargo test` spells it.
+@Suite struct TestSelectionOptionsTests {
+    @Test func bareWordsAfterACheckerAreFilters() throws {
+        let o = try Options.parse(["valgrind", "connect", "--skip", "slow", "--exact", "--lib", "--test", "errors", "x"])
+        #expect(o.selection.filters == ["connect", "x"])
+        #expect(o.selection.skips == ["slow"])
+        #expect(o.selection.exact)
+        #expect(o.selection.cargoArguments == ["--lib", "--test", "errors"])
+        #expect(try Options.parse(["all", "pubsub"]).selection.filters == ["pubsub"])
+    }
+
+    @Test func selectionIsRefusedWhereItCannotApply() {
+        #expect(throws: UsageError.self) { try Options.parse(["valgrind", "x", "--", "/bin/true"]) }
+        #expect(throws: UsageError.self) { try Options.parse(["valgrind", "--exact"]) }
+        #expect(throws: UsageError.self) { try Options.parse(["valgrind", "--skip"]) }
+        // A bare word before any command is still a (mistyped) command.
+        #expect(throws: UsageError.self) { try Options.parse(["valgrnd"]) }
+    }
+
+    @Test func libtestSemantics() {
+        let sub = TestSelection(filters: ["client"], skips: ["leak"])
+        #expect(sub.includes("tests::client_create_destroy"))
+        #expect(!sub.includes("tests::leak_client_never_destroyed"), "a --skip match wins over a filter match")
+        #expect(!sub.includes("pubsub"))
+        let exact = TestSelection(filters: ["client_lifecycle"], exact: true)
+        #expect(exact.includes("client_lifecycle"))
+        #expect(!exact.includes("client_lifecycle_2"))
+        #expect(TestSelection(skips: ["a"]).includes("b"), "skips alone keep everything else")
+        #expect(TestSelection().includes("anything"))
+        #expect(exact.libtestArguments == ["client_lifecycle", "--exact"])
+        #expect(TestSelection(skips: ["x", "y"]).libtestArguments == ["--skip", "x", "--skip", "y"])
     }
 }

@@ -14,7 +14,7 @@ extension Options {
                 moq-leakcheck all: run every available checker (valgrind, then asan) with one summary
 
                 USAGE:
-                  moq-leakcheck [all] [OPTIONS] [-- PROGRAM ARGS...]
+                  moq-leakcheck [all] [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
 
                 A checker that is not installed is skipped with the reason (name it explicitly to make that exit 3).
 
@@ -29,13 +29,14 @@ extension Options {
                 moq-leakcheck valgrind: run the crate's tests (or a program) under valgrind memcheck
 
                 USAGE:
-                  moq-leakcheck valgrind [OPTIONS] [-- PROGRAM ARGS...]
+                  moq-leakcheck valgrind [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
 
                 \(runOptions)
 
                 EXAMPLES:
                   moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml
                   moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml --ctest moq_ffi/c_tests/build
+                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml --test errors leak_error
                   moq-leakcheck valgrind --gen-suppressions known.supp -- ./build/test_client
                 """
         case .asan:
@@ -43,7 +44,7 @@ extension Options {
                 moq-leakcheck asan: build with AddressSanitizer (leak detection on) and run each test
 
                 USAGE:
-                  moq-leakcheck asan [OPTIONS] [-- PROGRAM ARGS...]
+                  moq-leakcheck asan [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
 
                 \(runOptions)
 
@@ -58,7 +59,7 @@ extension Options {
                 moq-leakcheck lsan: build with the standalone LeakSanitizer and run each test
 
                 USAGE:
-                  moq-leakcheck lsan [OPTIONS] [-- PROGRAM ARGS...]
+                  moq-leakcheck lsan [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
 
                 \(runOptions)
 
@@ -176,6 +177,12 @@ extension Options {
           --cmake-arg ARG           cmake configure argument (repeatable); {crate_lib_dir} is the crate's library dir
           --ffi-header FILE         C header of the crate's API (default: include/*.h beside Cargo.toml)
           -- PROGRAM ARGS...        run one program instead of building with cargo
+
+        TEST SELECTION (as cargo test; ctest tests: --ctest-args "-R pat"):
+          FILTER...                 only tests whose name contains a FILTER (the rest are listed as skipped)
+          --exact                   a FILTER or --skip PATTERN must equal the test's name
+          --skip PATTERN            leave out tests whose name contains PATTERN (repeatable)
+          --lib, --test NAME        only the library's unit tests / the integration test NAME (repeatable)
 
         SUPPRESSIONS:
           --suppressions FILE       suppression file, valgrind or LSan format (repeatable)

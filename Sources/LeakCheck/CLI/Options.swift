@@ -66,6 +66,9 @@ public struct Options: Sendable {
     /// --partition as written (`hash:2/3`); `partitionSpec` is its parsed form.
     public var partition: String?
     public var partitionSpec: Partition?
+    /// `[FILTER]... --exact --skip PATTERN --lib --test NAME`: the tests and cargo
+    /// targets to check, as `cargo test` selects them.
+    public var selection = TestSelection()
     /// --respect-sanitizer-options: keep the user's ASAN_OPTIONS/LSAN_OPTIONS even where they
     /// contradict the gate; such a run is informational, never clean.
     public var respectSanitizerOptions = false
@@ -108,11 +111,14 @@ public struct Options: Sendable {
         "--strict-suppressions", "--gen-suppressions", "--report-dir", "--json", "--junit", "--sarif", "--html",
         "--baseline", "--fail-on", "--jobs", "-j", "--timeout", "--per-test", "--no-per-test", "--no-split",
         "--partition", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet", "-q",
-        "--strict",
+        "--strict", "--exact", "--skip", "--lib", "--test",
     ]
 
     /// Subcommands that take positional arguments.
     static let takesPositional: Set<Subcommand> = [.parse, .suppressions, .merge, .baseline, .help]
+
+    /// Subcommands whose bare words are test-name filters, as `cargo test FILTER`.
+    static let takesFilters: Set<Subcommand> = [.all, .valgrind, .asan, .lsan]
 
     /// Parses argv (without the program name). Throws `UsageError` with a one-line message.
     public static func parse(_ args: [String]) throws -> Options {
@@ -203,6 +209,10 @@ public struct Options: Sendable {
             case "--per-test": o.perTest = true
             case "--no-per-test": o.perTest = false
             case "--no-split": o.noSplit = true
+            case "--exact": o.selection.exact = true
+            case "--skip": o.selection.skips.append(try nonEmpty("a test-name pattern"))
+            case "--lib": o.selection.lib = true
+            case "--test": o.selection.testTargets.append(try nonEmpty("an integration-test target name"))
             case "--strict": o.strictCheck = true
             case "--partition":
                 let v = try val()
@@ -231,6 +241,9 @@ public struct Options: Sendable {
                     sawSubcommand = true
                 } else if sawSubcommand && takesPositional.contains(o.subcommand) {
                     o.positional.append(arg)
+                } else if sawSubcommand && takesFilters.contains(o.subcommand) {
+                    // `moq-leakcheck valgrind connect`: as `cargo test connect`.
+                    o.selection.filters.append(arg)
                 } else if !sawSubcommand {
                     throw unknownCommand(arg)
                 } else {
@@ -281,6 +294,13 @@ public struct Options: Sendable {
             throw UsageError("--partition selects part of a run; merge combines the partitions' reports")
         }
         if !o.command.isEmpty && o.command[0].isEmpty { throw UsageError("empty command after --") }
+        if !o.command.isEmpty && !o.selection.isEverything {
+            throw UsageError(
+                "test filters, --skip, --lib and --test select cargo tests; give the program its own arguments after --")
+        }
+        if o.selection.exact && o.selection.filters.isEmpty && o.selection.skips.isEmpty {
+            throw UsageError("--exact needs a FILTER or --skip PATTERN to apply to")
+        }
         return o
     }
 

@@ -80,7 +80,29 @@ public final class Engine: Sendable {
         if runs.isEmpty && !skipped.isEmpty {
             diagnostics.incomplete("no checker could run")
         }
+        noteSelection()
         return decide(runs: runs, skipped: skipped)
+    }
+
+    /// Test filters that select nothing are a typo, never a clean run; what they
+    /// left out is listed as skipped in the reports.
+    func noteSelection() {
+        let selection = options.selection
+        guard !selection.isEverything else { return }
+        let (listed, selected) = context.selectionCount.withLock { ($0.listed, $0.selected) }
+        guard selection.filtersTests else {
+            diagnostics.note("cargo targets: \(selection.description)")
+            return
+        }
+        if listed > 0 && selected == 0 {
+            diagnostics.incomplete(
+                "the test selection (\(selection.description)) matches none of the \(listed) tests listed: nothing was checked"
+            )
+        } else {
+            diagnostics.note(
+                "test selection (\(selection.description)): \(selected) of \(listed) tests checked; the others are listed as skipped"
+            )
+        }
     }
 
     /// The one verdict: statuses under the policy, suppression use, status and exit code.

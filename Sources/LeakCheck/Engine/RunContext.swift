@@ -26,6 +26,9 @@ public final class RunContext: Sendable {
     /// The listings as the harness gave them, which the scheduler plans from;
     /// `listings` (what the reports read) marks the tests another `--partition` runs as skipped.
     let harnessListings = Mutex<[String: TestList]>([:])
+    /// Libtest tests listed and selected by the test filters (`--exact`, `--skip`),
+    /// over every binary and checker: a filter that selects nothing is never clean.
+    let selectionCount = Mutex<(listed: Int, selected: Int)>((0, 0))
 
     public init(
         options: Options, console: Console, supervisor: Supervisor, environment: [String: String],

@@ -202,7 +202,15 @@ struct Scheduler: Sendable {
             guard let tests = listed[i], !tests.isEmpty, !wholeBinaries else { return [TestID(binary: id)] }
             return tests.map { TestID(binary: id, test: $0) }
         }
-        let all = jobs.indices.flatMap(ids)
+        // Test filters first (as cargo test's), then the partition of what is left,
+        // so `slice` and `count` spread the selected tests evenly.
+        let selection = options.selection
+        let all = jobs.indices.flatMap(ids).filter { $0.test.map(selection.includes) ?? true }
+        let listedTests = listed.compactMap { $0 }.joined()
+        context.selectionCount.withLock {
+            $0.selected += listedTests.count(where: selection.includes)
+            $0.listed += listedTests.count
+        }
         var selected = Set(all)
         if let partition = options.partitionSpec {
             selected = Set(partition.select(all))
@@ -220,21 +228,31 @@ struct Scheduler: Sendable {
                 guard selected.contains(TestID(binary: job.scheduleID)) else { continue }
                 // A whole program's recorded time is its wall time, start-up included.
                 let estimate = timings[TestID(binary: key)]
-                units.append(Unit(owner: i, job: job, tests: nil, estimate: estimate, sortKey: 0, splittable: false))
+                var whole = job
+                // A libtest binary that could not be listed filters itself.
+                if job.isLibtest && selection.filtersTests { whole.arguments += selection.libtestArguments }
+                units.append(Unit(owner: i, job: whole, tests: nil, estimate: estimate, sortKey: 0, splittable: false))
                 continue
             }
             if wholeBinaries {
-                guard selected.contains(TestID(binary: job.scheduleID)) else {
-                    markOtherPartitions(job, running: [])
+                let mine = tests.filter(selection.includes)
+                guard !mine.isEmpty, selected.contains(TestID(binary: job.scheduleID)) else {
+                    markNotRun(job, running: [])
                     continue
                 }
                 let estimate = timings[TestID(binary: key)]
-                units.append(Unit(owner: i, job: job, tests: tests, estimate: estimate, sortKey: 0, splittable: false))
+                // One process still; under filters it runs only the selected tests.
+                var whole = job
+                if mine.count < tests.count {
+                    markNotRun(job, running: Set(mine))
+                    whole.arguments = job.forShard(mine, index: 0).arguments
+                }
+                units.append(Unit(owner: i, job: whole, tests: mine, estimate: estimate, sortKey: 0, splittable: false))
                 continue
             }
             let mine = tests.filter { selected.contains(TestID(binary: job.scheduleID, test: $0)) }
             let position = Dictionary(tests.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            if mine.count < tests.count { markOtherPartitions(job, running: Set(mine)) }
+            if mine.count < tests.count { markNotRun(job, running: Set(mine)) }
             if options.perTest == true {
                 for t in mine {
                     let n = position[t]!
@@ -256,9 +274,9 @@ struct Scheduler: Sendable {
         return units
     }
 
-    /// The reports list a binary's tests that another partition runs as skipped
-    /// (JUnit's `<skipped>`), never as passed.
-    func markOtherPartitions(_ job: Job, running: Set<String>) {
+    /// The reports list a binary's tests that another partition runs, or that
+    /// the test filters leave out, as skipped (JUnit's `<skipped>`), never as passed.
+    func markNotRun(_ job: Job, running: Set<String>) {
         guard let full = context.harnessListings.withLock({ $0[job.program] }) else { return }
         let others = full.tests.filter { !running.contains($0) }
         context.listings.withLock { $0[job.program] = TestList(tests: full.tests, ignored: full.ignored.union(others)) }

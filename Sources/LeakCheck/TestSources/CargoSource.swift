@@ -84,7 +84,12 @@ struct CargoSource: TestSource {
         testArguments: [String], environment: [String: String], label: String, runDir: String, context: RunContext
     ) -> [String] {
         guard let i = testArguments.firstIndex(of: "test") else { return [] }
+        // The test build's own target selection (`--lib`, `--test NAME`) is not the library build's.
+        let selection = context.options.selection.cargoArguments
         var args = testArguments
+        if !selection.isEmpty, args.suffix(selection.count).elementsEqual(selection) {
+            args.removeLast(selection.count)
+        }
         args.replaceSubrange(i...(i + 1), with: ["build", "--lib"])
         let out = (runDir as NSString).appendingPathComponent(label + "-lib.json")
         do {
@@ -131,6 +136,9 @@ struct CargoSource: TestSource {
                 env["RUSTFLAGS"] = ((context.environment["RUSTFLAGS"].map { $0 + " " }) ?? "") + flavor.rustFlag
             }
         }
+        // `--lib`, `--test NAME`: the cargo targets to build and check, as `cargo test`
+        // picks them (last, so `buildLibrary` can take them off again).
+        args += context.options.selection.cargoArguments
         let label = Job.safeLabel("build-\(features.label)")
         let stdoutPath = (runDir as NSString).appendingPathComponent(label + ".json")
         let stderrPath = (runDir as NSString).appendingPathComponent(label + ".stderr")
