@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import LeakCheck
+
+/// What `quick` refuses to preload into, on binaries built here by the real
+/// compilers and cargo: a refusal is an incomplete run, never a clean one.
+@Suite(.serialized) struct QuickEligibilityTests {
+    init() throws {
+        try Tool.require("cc", install: "apt-get install gcc")
+        try Tool.require("cargo", install: "install Rust with rustup")
+    }
+
+    @Test func aDynamicCProgramIsEligible() throws {
+        let exe = try Tool.compileC("leaks")
+        #expect(PreloadEligibility.refusal(forBinaryAt: exe) == nil)
+    }
+
+    @Test func aStaticCProgramIsRefused() throws {
+        let exe = try Tool.compileC("leaks", flags: ["-static"])
+        let why = try #require(PreloadEligibility.refusal(forBinaryAt: exe))
+        #expect(why.contains("statically linked"), "\(why)")
+    }
+
+    @Test func aSanitizerBuildIsRefused() throws {
+        let exe = try Tool.compileC("leaks", flags: ["-fsanitize=address"])
+        let why = try #require(PreloadEligibility.refusal(forBinaryAt: exe))
+        #expect(why.contains("already built with a sanitizer"), "\(why)")
+    }
+
+    @Test func aScriptIsNotInspected() throws {
+        let dir = Tool.tempDir("quick-script")
+        let script = dir + "/run.sh"
+        try "#!/bin/sh\nexit 0\n".write(toFile: script, atomically: true, encoding: .utf8)
+        #expect(PreloadEligibility.refusal(forBinaryAt: script) == nil)
+    }
+
+    /// Builds a fixture crate's test executables on the stable toolchain; their paths.
+    static func testExecutables(_ crate: String) throws -> [String] {
+        let dir = Tool.tempDir("quick-cargo")
+        let manifest = Tool.fixtures.appendingPathComponent("\(crate)/Cargo.toml").path
+        let out = dir + "/messages.json"
+        let r = try Supervisor().run(
+            ProcessSpec(
+                executable: "cargo",
+                arguments: [
+                    "test", "--no-run", "--message-format=json", "--manifest-path", manifest, "--target-dir",
+                    dir + "/target",
+                ], stdoutPath: out, stderrPath: dir + "/stderr.txt"))
+        #expect(r.exitCode == 0, "\((try? String(contentsOfFile: dir + "/stderr.txt", encoding: .utf8)) ?? "")")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        return CargoBuildMessages.parse(text).executables.map(\.path)
+    }
+
+    @Test func aCustomGlobalAllocatorIsRefusedAndTheDefaultOneIsNot() throws {
+        let arena = try Self.testExecutables("arena_alloc")
+        #expect(!arena.isEmpty)
+        for exe in arena {
+            let why = try #require(PreloadEligibility.refusal(forBinaryAt: exe))
+            #expect(why.contains("#[global_allocator]") && why.contains("arena_alloc::Arena"), "\(why)")
+        }
+        let plain = try Self.testExecutables("moq_ffi")
+        #expect(!plain.isEmpty)
+        for exe in plain { #expect(PreloadEligibility.refusal(forBinaryAt: exe) == nil, "\(exe)") }
+    }
+
+    @Test func theRuntimeIsFoundFromTheCompilers() throws {
+        let env = ProcessInfo.processInfo.environment
+        let rt = try #require(PreloadRuntime.find(environment: env, supervisor: Supervisor()))
+        #expect(rt.path.hasPrefix("/") && FileManager.default.isReadableFile(atPath: rt.path))
+        // A compiler that does not have the runtime answers its bare name: the next one is asked.
+        let fallback = PreloadRuntime.find(environment: env) { compiler, file in
+            compiler == "clang" ? file : (compiler == "cc" ? rt.path : nil)
+        }
+        #expect(fallback == PreloadRuntime(path: rt.path, compiler: "cc"))
+        #expect(PreloadRuntime.find(environment: env) { _, file in file } == nil)
+    }
+}
