@@ -102,7 +102,11 @@ public final class Engine: Sendable {
             policy: context.policy, diagnostics: diagnostics, interrupted: context.isInterrupted)
         report.fixedSinceBaseline = fixed
         // `merge` checks every part is there by this.
-        report.partition = options.partitionSpec?.spec
+        if var spec = options.partitionSpec?.spec {
+            spec.jobs = context.partitionJobs.withLock { $0 }
+            if spec.receivedNoJob && report.runs.isEmpty { report.notes.append(spec.emptyNote) }
+            report.partition = spec
+        }
         return report
     }
 

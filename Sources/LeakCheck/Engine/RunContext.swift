@@ -26,6 +26,8 @@ public final class RunContext: Sendable {
     /// The listings as the harness gave them, which the scheduler plans from;
     /// `listings` (what the reports read) marks the tests another `--partition` runs as skipped.
     let harnessListings = Mutex<[String: TestList]>([:])
+    /// Jobs `--partition` selected for this run, over every checker (0: an empty partition).
+    let partitionJobs = Mutex<Int>(0)
 
     public init(
         options: Options, console: Console, supervisor: Supervisor, environment: [String: String],
