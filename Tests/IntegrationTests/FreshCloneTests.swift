@@ -24,7 +24,8 @@ import Testing
         let lonely = Tool.tempDir("fresh-clone")
         defer { try? FileManager.default.removeItem(atPath: lonely) }
         let clone = lonely + "/moq-leakcheck"
-        let git = try run("git", ["clone", "-q", "--no-hardlinks", Tool.repoRoot.path, clone], in: lonely, timeout: 300)
+        let git = try run(
+            "git", ["clone", "-q", "--no-hardlinks", Tool.repoRoot.path, clone], in: lonely, timeout: 300)
         try #require(git.status == 0, "git clone failed: \(git.output)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: lonely) == ["moq-leakcheck"])
         // Nothing in the environment may point outside the clone.
