@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Mutation fuzzing of `moq-leakcheck parse` (issue 11). Python standard library only.
 
-Seeds are the project's captured logs (Tests/Fixtures/logs) and the shared corpus
-(../shared/corpus). Each round takes a seed, applies one mutation (byte flips, a cut
+Seeds are the project's captured logs (Tests/Fixtures/logs) and the corpus of other
+projects' checker outputs (Tests/Fixtures/corpus). Each round takes a seed, applies one mutation (byte flips, a cut
 at an offset of some class, huge numbers, CR or CRLF line endings, a repeated block,
 a deleted line) and runs the built binary on it under a wall-clock limit and an
 address-space limit. It reports and saves, minimised:
@@ -35,7 +35,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus")
+CORPUS = os.path.join(ROOT, "Tests", "Fixtures", "corpus")
 FUZZ_DIR = os.path.join(ROOT, "Tests", "Fixtures", "fuzz")
 DOCUMENTED = {0, 1, 2, 3, 130}
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what moq-leakcheck's tests run for real: valgrind, a C compiler,
 # llvm-symbolizer, cmake/ctest (the C suite), chromium (the HTML report in a real
-# browser), Python's jsonschema (SARIF validation) and junitparser (JUnit);
+# browser), Python's jsonschema (SARIF validation), junitparser (JUnit) and PyYAML
+# (the shipped workflow's job graph);
 # checks the Rust toolchains. Idempotent; uses apt-get/pip only when something
 # is missing (root, or sudo when available).
 set -euo pipefail
@@ -22,6 +23,7 @@ fi
 py_missing=()
 python3 -c 'import jsonschema' >/dev/null 2>&1 || py_missing+=(jsonschema)
 python3 -c 'import junitparser' >/dev/null 2>&1 || py_missing+=(junitparser)
+python3 -c 'import yaml' >/dev/null 2>&1 || py_missing+=(PyYAML)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "installing (pip): ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}" || python3 -m pip install -q --break-system-packages "${py_missing[@]}"

@@ -10,14 +10,11 @@ import Testing
 /// annotations, the HTML report and JUnit, all stating the JSON's verdict.
 @Suite struct OutputsIntegrationTests {
     static let log = Tool.fixtures.appendingPathComponent("suppressions/rust-test-leak.xml").path
-    static let schema = SharedMaterial.path("schemas/sarif-schema-2.1.0.json").path
+    static let schema = Repository.sarifSchema.path
 
     @Test func aLeakingRunWritesEveryOutputWithTheSameVerdict() throws {
         try Tool.require("python3", install: "apt-get install python3 (scripts/install-deps.sh)")
-        try #require(
-            FileManager.default.fileExists(atPath: Self.schema),
-            "the SARIF schema is expected at \(Self.schema): ../shared beside the checkout or its origin, or MOQ_LEAKCHECK_SHARED"
-        )
+        _ = try Repository.existing(Repository.sarifSchema)
         let dir = Tool.tempDir("outputs")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let summary = dir + "/step-summary.md"

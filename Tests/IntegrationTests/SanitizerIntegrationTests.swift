@@ -90,7 +90,8 @@ import Testing
     }
 
     @Test func allSkipsAMissingValgrindAndStillRunsAsan() throws {
-        let env = Tool.environment(hiding: "valgrind")
+        var env = Tool.environment(hiding: "valgrind")
+        env["CI"] = nil  // on a developer's machine; CI=true requires every checker (below)
         let r = try Tool.run(["--manifest-path", Tool.crateManifest], tag: "all-novg", environment: env)
         #expect(r.exitCode == 0, "\(r.combined)")
         let skipped = r.json?["skipped"] as? [[String: Any]] ?? []
@@ -102,6 +103,32 @@ import Testing
         let explicit = try Tool.run(
             ["valgrind", "--manifest-path", Tool.crateManifest], tag: "vg-missing", environment: env)
         #expect(explicit.exitCode == 3)
+        // doctor agrees with `all`: a warning here, exit 3 where valgrind is required.
+        let doctor = try Tool.run(["doctor"], tag: "doctor-novg", environment: env, json: false)
+        #expect(doctor.exitCode == 0, "\(doctor.combined)")
+        #expect(doctor.stdout.contains("! valgrind: not found: `all` skips it"), "\(doctor.stdout)")
+    }
+
+    /// `--require valgrind`, or CI set, on a machine without valgrind: `all` is
+    /// incomplete (exit 3) naming the install step, ASan still runs, and doctor says 3 too.
+    @Test(arguments: [(["--require", "valgrind,asan"], "--require valgrind"), ([], "CI is set")])
+    func aRequiredCheckerThatIsMissingMakesAllIncomplete(flags: [String], why: String) throws {
+        var env = Tool.environment(hiding: "valgrind")
+        env["CI"] = flags.isEmpty ? "true" : nil
+        let r = try Tool.run(
+            ["all", "--manifest-path", Tool.crateManifest] + flags, tag: "all-require", environment: env)
+        #expect(r.exitCode == 3, "\(r.combined)")
+        #expect(r.json?["status"] as? String == "incomplete")
+        let reason =
+            "valgrind is required (\(why)) but cannot run: valgrind not found on PATH (install it: apt-get install valgrind)"
+        #expect(
+            r.runs.contains { $0["checker"] as? String == "valgrind" && $0["incompleteReason"] as? String == reason })
+        #expect(r.stderr.contains(reason), "\(r.stderr)")
+        #expect((r.json?["skipped"] as? [Any])?.isEmpty ?? true)
+        #expect(r.runs.contains { $0["checker"] as? String == "asan" && $0["status"] as? String == "clean" })
+        let doctor = try Tool.run(["doctor"] + flags, tag: "doctor-require", environment: env, json: false)
+        #expect(doctor.exitCode == 3, "\(doctor.combined)")
+        #expect(doctor.stdout.contains("✗ valgrind: not found  → apt-get install valgrind"), "\(doctor.stdout)")
     }
 
     @Test func cProgramsUnderGccAsan() throws {

@@ -111,7 +111,7 @@ import Testing
             "--ctest-args": "-R x", "--cmake-source": "s", "--cmake-arg": "-DX=1", "--ffi-header": "h",
             "--suppressions": "s", "--gen-suppressions": "g", "--report-dir": "d", "--json": "j", "--junit": "u",
             "--sarif": "s", "--html": "h", "--baseline": "b", "--fail-on": "all", "--jobs": "2", "-j": "2",
-            "--timeout": "1", "--partition": "count:1/2", "--toolchain": "stable",
+            "--timeout": "1", "--partition": "count:1/2", "--require": "valgrind", "--toolchain": "stable",
         ]
         let help = Options.helpText(for: nil)
         for flag in Options.knownFlags {

@@ -5,17 +5,11 @@ import Testing
 @testable import LeakCheck
 
 @Suite struct SARIFReportTests {
-    static let schema = SharedMaterial.path("schemas/sarif-schema-2.1.0.json")
+    static let schema = Repository.sarifSchema
 
     /// Validates with Python's jsonschema (draft-04, the schema's own draft); prints every error.
     static func validate(_ data: Data) throws -> ToolRun {
-        guard FileManager.default.fileExists(atPath: schema.path) else {
-            throw FixtureMissing(
-                path: schema.path,
-                hint:
-                    "the shared schemas are expected at ../shared/schemas beside the checkout or its origin (or MOQ_LEAKCHECK_SHARED)"
-            )
-        }
+        _ = try Repository.existing(schema)
         let scratch = try ScratchDir()
         let file = scratch.file("out.sarif")
         try data.write(to: URL(fileURLWithPath: file))

@@ -3,7 +3,7 @@ import Testing
 @testable import LeakCheck
 
 /// Real logs nobody on this project wrote: ClusterFuzz's stack-parser inputs and
-/// CMake's ctest_memcheck logs (figures from ../shared/corpus/other/README.md).
+/// CMake's ctest_memcheck logs (figures from Tests/Fixtures/corpus/other/README.md).
 @Suite("Sanitizer corpus: ClusterFuzz and CMake")
 struct SanitizerCorpusTests {
     func parse(_ path: String) throws -> CheckerOutput {

@@ -6,7 +6,7 @@ import Testing
 /// Totals never fall below the checker's own summary: what only a summary
 /// counts becomes a `summaryOnly` finding per kind, and records above the
 /// summary make the output incomplete. Figures are read from the files
-/// (../shared/corpus READMEs and Tests/Fixtures/logs/valgrind/README.md).
+/// (Tests/Fixtures/corpus READMEs and Tests/Fixtures/logs/valgrind/README.md).
 @Suite struct SummaryReconciliationTests {
     func corpusXML(_ path: String) throws -> CheckerOutput {
         ValgrindXMLParser.parse(text: try Paths.corpusText(path))
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func streamingGetsTheSameSummaryOnlyFindings() throws {
-        let path = Paths.corpus.appendingPathComponent("other/cargo-valgrind/version6.xml").path
+        let path = try Paths.corpusPath("other/cargo-valgrind/version6.xml")
         var seen: [Finding] = []
         let out = try ValgrindXMLParser.parse(fileAt: path) { seen.append($0) }
         #expect(out.findings.isEmpty)

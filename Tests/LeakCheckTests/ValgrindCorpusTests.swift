@@ -3,7 +3,7 @@ import Testing
 
 @testable import LeakCheck
 
-/// The shared corpus: valgrind's own regression outputs (EXPECTED.tsv holds the
+/// The corpus (Tests/Fixtures/corpus): valgrind's own regression outputs (EXPECTED.tsv holds the
 /// figures read from each file) and cargo-valgrind users' XML. A missing corpus
 /// fails (Paths.corpusText throws), it is never skipped.
 @Suite struct ValgrindCorpusTests {

@@ -240,7 +240,7 @@ import Testing
             #expect(whole.complete == chunked.complete)
             #expect(whole.pids == chunked.pids)
         }
-        let path = Paths.corpus.appendingPathComponent("other/cargo-valgrind/version6.xml").path
+        let path = try Paths.corpusPath("other/cargo-valgrind/version6.xml")
         let v6 = try ValgrindXMLParser.parse(fileAt: path, chunkSize: chunk)
         #expect(v6.checkerSummary?.stillReachable == Tally(bytes: 64_146, blocks: 2_095))
     }

@@ -17,7 +17,9 @@ public enum Application {
         if let code = FrontEnd.respond(to: options, console: console) { return code }
         switch options.subcommand {
         case .doctor:
-            return Doctor.run(console: console, toolRoot: ToolRoot.locate(), environment: environment)
+            return Doctor.run(
+                console: console, toolRoot: ToolRoot.locate(), environment: environment,
+                requiring: options.requiredCheckers)
         case .suppressions:
             let result = SuppressionParser.checkResult(
                 files: Array(options.positional.dropFirst()), strict: options.strictCheck)

@@ -22,9 +22,19 @@ public enum Doctor {
 
     /// Every check, in display order. `toolRoot` is kept for callers; the default
     /// suppressions are built in (or MOQ_LEAKCHECK_HOME's) and no longer depend on it.
-    public static func checks(environment: [String: String] = ProcessInfo.processInfo.environment, toolRoot: String?)
-        -> [Check]
-    {
+    /// The checkers are required as `all` requires them (`RequiredCheckers`: `--require`,
+    /// or every checker with `CI` set); otherwise `all` skips a missing one, so `doctor`
+    /// only warns about it. The two always agree on the exit code.
+    public static func checks(
+        environment: [String: String] = ProcessInfo.processInfo.environment, toolRoot: String?,
+        requiring requested: [Checker] = []
+    ) -> [Check] {
+        let needed = RequiredCheckers.resolve(
+            requested: requested, running: Subcommand.all.checkers, environment: environment)
+        func skipNote(_ checker: Checker) -> String {
+            needed.contains(checker)
+                ? "" : ": `all` skips it (required with --require \(checker.rawValue) or CI set)"
+        }
         func version(_ exe: String, _ args: [String], line: Int = 0) -> String? {
             guard ExecutableLocator.resolve(exe, environment: environment) != nil,
                 let r = Capture.run(exe, args, environment: environment, timeout: 60), r.outcome.succeeded
@@ -36,8 +46,8 @@ public enum Doctor {
         let vg = version("valgrind", ["--version"])
         checks.append(
             Check(
-                name: "valgrind", found: vg != nil, detail: vg ?? "not found", hint: "apt-get install valgrind",
-                required: true))
+                name: "valgrind", found: vg != nil, detail: vg ?? "not found\(skipNote(.valgrind))",
+                hint: "apt-get install valgrind", required: needed.contains(.valgrind)))
         let cargo = version("cargo", ["--version"])
         checks.append(
             Check(
@@ -63,8 +73,9 @@ public enum Doctor {
             nightly != nil ? "cargo +nightly" : cargo != nil ? "stable cargo with RUSTC_BOOTSTRAP=1" : nil
         checks.append(
             Check(
-                name: "Rust sanitizer builds", found: sanitizerPath != nil, detail: sanitizerPath ?? "no cargo",
-                hint: "rustup toolchain install nightly"))
+                name: "Rust sanitizer builds", found: sanitizerPath != nil,
+                detail: sanitizerPath ?? "no cargo\(skipNote(.asan))", hint: "rustup toolchain install nightly",
+                required: needed.contains(.asan)))
         let sym = ExecutableLocator.resolve("llvm-symbolizer", environment: environment)
         checks.append(
             Check(
@@ -134,11 +145,13 @@ public enum Doctor {
     }
 
     /// Prints the checks; exit 0 when everything a run needs is there, 3 when something
-    /// required (valgrind, cargo, rustc, the default suppressions) is missing.
+    /// required (cargo, rustc, the default suppressions, a required checker) is missing.
     public static func run(
-        console: Console, toolRoot: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+        console: Console, toolRoot: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        requiring requested: [Checker] = []
     ) -> Int32 {
-        let (lines, code) = report(checks(environment: environment, toolRoot: toolRoot), console: console)
+        let (lines, code) = report(
+            checks(environment: environment, toolRoot: toolRoot, requiring: requested), console: console)
         for line in lines { console.out(line) }
         return code
     }

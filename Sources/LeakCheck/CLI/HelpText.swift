@@ -206,6 +206,8 @@ extension Options {
           --per-test                one process per test (default: shards of tests, attributed by stack)
           --no-split, --no-per-test run each test binary whole (tests that must share one process)
           --partition KIND:K/N      run part K of N: count:K/N, hash:K/N or slice:K/N (as cargo-nextest)
+          --require CHECKERS        checkers that may not be skipped (e.g. valgrind,asan): a missing one is
+                                    exit 3 naming the install step; with CI set, every checker is required
           --respect-sanitizer-options  keep your ASAN_OPTIONS/LSAN_OPTIONS (the run is then informational)
           --toolchain nightly|stable  sanitizer toolchain (default: nightly if installed)
           -v, --verbose / -q, --quiet

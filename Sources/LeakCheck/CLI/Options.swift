@@ -69,6 +69,9 @@ public struct Options: Sendable {
     /// `[FILTER]... --exact --skip PATTERN --lib --test NAME`: the tests and cargo
     /// targets to check, as `cargo test` selects them.
     public var selection = TestSelection()
+    /// `--require valgrind,asan`: checkers `all` may not skip (a missing one is exit 3);
+    /// `CI` in the environment requires every checker of the command (`RequiredCheckers`).
+    public var requiredCheckers: [Checker] = []
     /// --respect-sanitizer-options: keep the user's ASAN_OPTIONS/LSAN_OPTIONS even where they
     /// contradict the gate; such a run is informational, never clean.
     public var respectSanitizerOptions = false
@@ -110,7 +113,7 @@ public struct Options: Sendable {
         "--ffi-header", "--suppressions", "--no-default-suppressions", "--allow-broad-suppressions",
         "--strict-suppressions", "--gen-suppressions", "--report-dir", "--json", "--junit", "--sarif", "--html",
         "--baseline", "--fail-on", "--jobs", "-j", "--timeout", "--per-test", "--no-per-test", "--no-split",
-        "--partition", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet", "-q",
+        "--partition", "--require", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet", "-q",
         "--strict", "--exact", "--skip", "--lib", "--test",
     ]
 
@@ -218,6 +221,8 @@ public struct Options: Sendable {
                 let v = try val()
                 o.partitionSpec = try Partition.parse(v)
                 o.partition = v
+            case "--require":
+                o.requiredCheckers += try RequiredCheckers.parse(try val()).filter { !o.requiredCheckers.contains($0) }
             case "--respect-sanitizer-options": o.respectSanitizerOptions = true
             case "--toolchain":
                 let v = try val()
@@ -292,6 +297,18 @@ public struct Options: Sendable {
         }
         if o.partitionSpec != nil && o.subcommand == .merge {
             throw UsageError("--partition selects part of a run; merge combines the partitions' reports")
+        }
+        if !o.requiredCheckers.isEmpty {
+            let runs = o.subcommand.checkers
+            if runs.isEmpty && o.subcommand != .doctor {
+                throw UsageError(
+                    "--require applies to the commands that run checkers (all, valgrind, asan, lsan, baseline) and doctor")
+            }
+            if let other = o.requiredCheckers.first(where: { !runs.isEmpty && !runs.contains($0) }) {
+                throw UsageError(
+                    "--require \(other.rawValue): \(o.subcommand.rawValue) runs \(runs.map(\.rawValue).joined(separator: " and ")), not \(other.rawValue)"
+                )
+            }
         }
         if !o.command.isEmpty && o.command[0].isEmpty { throw UsageError("empty command after --") }
         if !o.command.isEmpty && !o.selection.isEverything {

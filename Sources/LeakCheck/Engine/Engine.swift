@@ -36,12 +36,16 @@ public final class Engine: Sendable {
                 [driver.unavailability(context)].compactMap { $0 }
                 + sources.compactMap { $0.unavailability(for: driver, context: context) }
             if let reason = reasons.first {
-                if options.explicitSubcommand {
+                if let why = RequiredCheckers.incompleteReason(
+                    checker, cannotRun: reason, explicitCommand: options.explicitSubcommand,
+                    requested: options.requiredCheckers, running: options.subcommand.checkers,
+                    environment: context.environment)
+                {
                     runs.append(
                         RunResult(
                             checker: checker, executable: checker.rawValue, arguments: [], status: .incomplete,
-                            incompleteReason: reason))
-                    console.error("\(checker.displayName) cannot run: \(reason)")
+                            incompleteReason: why))
+                    console.error("\(checker.displayName) cannot run: \(why)")
                 } else {
                     skipped.append(SkippedChecker(checker: checker, reason: reason))
                     console.progress("- \(checker.displayName): skipped: \(reason)")
@@ -124,7 +128,11 @@ public final class Engine: Sendable {
             policy: context.policy, diagnostics: diagnostics, interrupted: context.isInterrupted)
         report.fixedSinceBaseline = fixed
         // `merge` checks every part is there by this.
-        report.partition = options.partitionSpec?.spec
+        if var spec = options.partitionSpec?.spec {
+            spec.jobs = context.partitionJobs.withLock { $0 }
+            if spec.receivedNoJob && report.runs.isEmpty { report.notes.append(spec.emptyNote) }
+            report.partition = spec
+        }
         return report
     }
 

@@ -29,6 +29,8 @@ public final class RunContext: Sendable {
     /// Libtest tests listed and selected by the test filters (`--exact`, `--skip`),
     /// over every binary and checker: a filter that selects nothing is never clean.
     let selectionCount = Mutex<(listed: Int, selected: Int)>((0, 0))
+    /// Jobs `--partition` selected for this run, over every checker (0: an empty partition).
+    let partitionJobs = Mutex<Int>(0)
 
     public init(
         options: Options, console: Console, supervisor: Supervisor, environment: [String: String],

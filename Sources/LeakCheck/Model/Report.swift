@@ -37,7 +37,9 @@ public struct Report: Sendable {
 
     /// The overall status and exit code, by the one rule in `Policy.outcome`.
     public var outcome: (status: RunStatus, exitCode: Int32) {
-        Policy.outcome(of: runs, incompleteReasons: incompleteReasons, interrupted: interrupted)
+        Policy.outcome(
+            of: runs, incompleteReasons: incompleteReasons, interrupted: interrupted,
+            emptyPartition: partition?.receivedNoJob == true)
     }
     public var status: RunStatus { outcome.status }
     public var exitCode: Int32 { outcome.exitCode }

@@ -28,6 +28,9 @@ public struct RunResult: Codable, Sendable {
     /// The tests this run executed, as the harness listed them (libtest `--list`,
     /// ctest's test name): lets JUnit show one testcase per test, always.
     public var tests: [String]?
+    /// The binary's `#[ignore]`d tests, as its harness listed them: with `tests`, a
+    /// report read back (`merge`) has every testcase the run's JUnit had.
+    public var ignoredTests: [String]?
     /// Stable name of what ran, without cargo's build hash (`lifecycle`, `moq_ffi`,
     /// a ctest test name): JUnit classnames and partitions use it.
     public var target: String?

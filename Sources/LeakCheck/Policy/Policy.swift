@@ -90,11 +90,13 @@ public struct Policy: Sendable, Hashable {
     /// The overall status and exit code: the one rule every output states.
     /// No run at all is incomplete (nothing was checked); a recorded problem
     /// (an output not written, a partition missing) makes it incomplete too.
+    /// A `--partition` that received no job (`emptyPartition`) has no run and is clean.
     public static func outcome(
-        of runs: [RunResult], incompleteReasons: [String] = [], interrupted: Bool
+        of runs: [RunResult], incompleteReasons: [String] = [], interrupted: Bool, emptyPartition: Bool = false
     ) -> (RunStatus, Int32) {
         if interrupted { return (.incomplete, ExitCode.interrupted) }
-        var overall: RunStatus = runs.isEmpty ? .incomplete : runs.map(\.status).max() ?? .incomplete
+        let none: RunStatus = emptyPartition ? .clean : .incomplete
+        var overall: RunStatus = runs.isEmpty ? none : runs.map(\.status).max() ?? .incomplete
         if !incompleteReasons.isEmpty { overall = .incomplete }
         switch overall {
         case .clean: return (.clean, ExitCode.clean)

@@ -7,7 +7,7 @@ import Foundation
 extension RunResult {
     enum CodingKeys: String, CodingKey {
         case checker, source, executable, arguments, test, featureSet, status, exitCode, signal, timedOut, totals,
-            findings, incompleteReason, logFiles, durationSeconds, failedTests, tests, target
+            findings, incompleteReason, logFiles, durationSeconds, failedTests, tests, ignoredTests, target
     }
 
     /// `totals` is derived from the findings, so it is not read back.
@@ -29,6 +29,7 @@ extension RunResult {
         durationSeconds = try c.decodeIfPresent(Double.self, forKey: .durationSeconds)
         failedTests = try c.decodeIfPresent([String].self, forKey: .failedTests)
         tests = try c.decodeIfPresent([String].self, forKey: .tests)
+        ignoredTests = try c.decodeIfPresent([String].self, forKey: .ignoredTests)
         target = try c.decodeIfPresent(String.self, forKey: .target)
     }
 
@@ -51,6 +52,7 @@ extension RunResult {
         try c.encodeIfPresent(durationSeconds, forKey: .durationSeconds)
         try c.encodeIfPresent(failedTests, forKey: .failedTests)
         try c.encodeIfPresent(tests, forKey: .tests)
+        try c.encodeIfPresent(ignoredTests, forKey: .ignoredTests)
         try c.encodeIfPresent(target, forKey: .target)
     }
 }

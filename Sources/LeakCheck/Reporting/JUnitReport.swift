@@ -85,9 +85,21 @@ public struct JUnitRenderer: ReportRenderer {
         }
         return order.map { c in
             var s = byName[c]!
-            s.cases = cases(s.runs, policy: policy, listing: s.runs.lazy.compactMap { listings[$0.executable] }.first)
+            let listing = s.runs.lazy.compactMap { listings[$0.executable] }.first ?? listing(from: s.runs)
+            s.cases = cases(s.runs, policy: policy, listing: listing)
             return s
         }
+    }
+
+    /// A report read back (`merge` of partitions) has no harness listing: its runs
+    /// say which tests they executed (`tests`) and which are `#[ignore]`d, which
+    /// gives the same testcases the live run's listing gave. Nil when they say nothing.
+    static func listing(from runs: [RunResult]) -> TestList? {
+        let executed = Set(runs.flatMap { $0.tests ?? [] })
+        let ignored = Set(runs.flatMap { $0.ignoredTests ?? [] }).subtracting(executed)
+        guard !executed.isEmpty || !ignored.isEmpty else { return nil }
+        // libtest lists tests in name order.
+        return TestList(tests: executed.union(ignored).sorted(), ignored: ignored)
     }
 
     static func cases(_ runs: [RunResult], policy: Policy, listing: TestList?) -> [Case] {
@@ -120,7 +132,9 @@ public struct JUnitRenderer: ReportRenderer {
             var c = Case(name: name, time: own.isEmpty ? nil : own.compactMap(\.durationSeconds).reduce(0, +))
             if let bad = own.first(where: { $0.status == .incomplete }) {
                 c.error = bad.incompleteReason ?? "incomplete"
-            } else if own.isEmpty, let bad = whole.first(where: { $0.status == .incomplete }) {
+            } else if own.isEmpty,
+                let bad = whole.first(where: { $0.status == .incomplete && $0.tests?.contains(name) != false })
+            {
                 c.error = "the binary's run was incomplete: \(bad.incompleteReason ?? "incomplete")"
             }
             c.failures =

@@ -180,7 +180,15 @@ struct Scheduler: Sendable {
             }
             i = j
         }
-        return out
+        // The ignored tests go into the JSON too, so `merge` can list them as skipped.
+        let harness = context.harnessListings.withLock { $0 }
+        return out.map { run in
+            var run = run
+            if let listing = harness[run.executable], !listing.ignored.isEmpty {
+                run.ignoredTests = listing.tests.filter(listing.ignored.contains)
+            }
+            return run
+        }
     }
 
     // MARK: - Planning
@@ -214,9 +222,13 @@ struct Scheduler: Sendable {
         var selected = Set(all)
         if let partition = options.partitionSpec {
             selected = Set(partition.select(all))
-            context.diagnostics.note(
+            context.partitionJobs.withLock { $0 += selected.count }
+            // An empty partition gets one note for the whole run (Engine), not one per checker.
+            if !selected.isEmpty {
+                context.diagnostics.note(
                 "--partition \(partition): \(driver.checker.displayName) runs \(selected.count) of \(all.count) jobs; the other \(all.count - selected.count) belong to other partitions (not run here)"
-            )
+                )
+            }
         }
         let planner = ShardPlanner(cores: Self.cores, startupSeconds: driver.startupSeconds)
         func startup(_ key: String) -> Double { timings.startupSeconds(of: key) ?? driver.startupSeconds }

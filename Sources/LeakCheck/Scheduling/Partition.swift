@@ -4,14 +4,27 @@ public struct PartitionSpec: Codable, Sendable, Hashable, CustomStringConvertibl
     /// 1-based, `1...total`.
     public var index: Int
     public var total: Int
+    /// How many jobs (tests, or whole programs) this partition received, over every
+    /// checker; nil in reports written before it was recorded. `0`: the partition is
+    /// clean by construction (the others cover every job), not incomplete.
+    public var jobs: Int?
 
-    public init(index: Int, total: Int) {
+    public init(index: Int, total: Int, jobs: Int? = nil) {
         self.index = index
         self.total = total
+        self.jobs = jobs
     }
 
     /// `2/3`.
     public var description: String { "\(index)/\(total)" }
+
+    /// A partition that received no job: nothing to check here, and nothing missing.
+    public var receivedNoJob: Bool { jobs == 0 }
+
+    /// The one note an empty partition's report carries.
+    public var emptyNote: String {
+        "partition \(self) received no job: the other partitions run every test, so this one is clean"
+    }
 }
 
 /// `--partition count:K/N | hash:K/N | slice:K/N`, with cargo-nextest's meaning

@@ -12,22 +12,20 @@ enum Paths {
     static let fixtures = repoRoot.appendingPathComponent("Tests/Fixtures")
     static let logs = fixtures.appendingPathComponent("logs")
 
-    /// The shared corpus (`SharedMaterial`: ../shared beside the checkout or its origin).
-    static var corpus: URL { SharedMaterial.path("corpus") }
+    /// Real checker outputs from other projects, copied into the repository
+    /// (`Tests/Fixtures/corpus/README.md` gives each file's origin and licence).
+    static var corpus: URL { Repository.corpus }
 
     static func fixture(_ relative: String) -> URL { fixtures.appendingPathComponent(relative) }
 
     /// Contents of a corpus file; a missing corpus is a failure with a clear message, never a skip.
     static func corpusText(_ relative: String) throws -> String {
-        let url = corpus.appendingPathComponent(relative)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw FixtureMissing(
-                path: url.path,
-                hint:
-                    "the shared corpus is expected at ../shared/corpus beside the checkout or its origin (or MOQ_LEAKCHECK_SHARED)"
-            )
-        }
-        return try String(contentsOf: url, encoding: .utf8)
+        try String(contentsOfFile: corpusPath(relative), encoding: .utf8)
+    }
+
+    /// Path of a corpus file, checked to exist (so a failure names it).
+    static func corpusPath(_ relative: String) throws -> String {
+        try Repository.existing(corpus.appendingPathComponent(relative))
     }
 
     static func fixtureText(_ relative: String) throws -> String {
