@@ -386,4 +386,39 @@ struct SanitizerLogEdgeCaseTests {
         #expect(out.findings.first?.stack[1999].line == 2000)
         #expect(out.findings.first?.stack[0].file == "/src/a.c")
     }
+
+    /// Issue 21: the SUMMARY line is a finding of its kind even when the
+    /// `==PID==ERROR:` header is gone, unreadable, or the only line left.
+    @Test(arguments: [
+        "asan-double-free-header-missing.log", "asan-double-free-non-numeric-pid.log",
+        "asan-double-free-summary-line-only.log",
+    ])
+    func summaryWithoutItsHeaderIsAFindingOfItsKind(file: String) throws {
+        let out = SanitizerLogParser.parse(text: try Paths.fixtureText("fuzz/" + file))
+        #expect(out.complete)
+        let f = try #require(out.findings.first)
+        #expect(out.findings.count == 1)
+        #expect(f.kind == .doubleFree)
+        #expect(f.rawKind == "double-free")
+        #expect(out.warnings.contains { $0.contains("no readable ERROR header") })
+        if file.hasSuffix("summary-line-only.log") {
+            #expect(f.stack.isEmpty)
+        } else {
+            // The stack read before the SUMMARY is the error's (free, then main at double_free.c:5).
+            #expect(f.stack.map(\.function).prefix(2) == ["free", "main"])
+            #expect(f.stack.count == 5)
+        }
+    }
+
+    @Test func headerlessSummaryOfOtherSanitizersAndUnknownKinds() {
+        var out = SanitizerLogParser.parse(text: "SUMMARY: ThreadSanitizer: data race /src/a.c:3 in f\n")
+        #expect(out.findings.map(\.kind) == [.other])
+        #expect(out.findings.first?.rawKind == "data race")
+        out = SanitizerLogParser.parse(text: "SUMMARY: AddressSanitizer: SEGV /src/a.c:3 in f\n")
+        #expect(out.findings.map(\.kind) == [.fatalSignal])
+        #expect(out.fatalSignal == "SIGSEGV")
+        // Not a sanitizer's SUMMARY: nothing.
+        out = SanitizerLogParser.parse(text: "SUMMARY: Something: else\n")
+        #expect(out.findings.isEmpty)
+    }
 }

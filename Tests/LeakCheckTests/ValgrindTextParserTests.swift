@@ -240,4 +240,33 @@ import Testing
         #expect(out.checkerSummary?.stillReachable == Tally(bytes: 64_146, blocks: 2_095))
         #expect(out.checkerSummary?.suppressed == Tally(bytes: 96, blocks: 6))
     }
+
+    /// Issue 21: a client `VALGRIND_DO_LEAK_CHECK` and the exit check both show the
+    /// same possibly lost record (a real capture): the totals are the last LEAK
+    /// SUMMARY's, never below it.
+    @Test func repeatedRecordOfTheExitCheckKeepsTheLastSummarysTotals() throws {
+        let out = ValgrindTextParser.parse(
+            text: try Paths.fixtureText("fuzz/valgrind-text-client-check-then-exit-check-repeat-possibly-lost.txt"))
+        #expect(out.complete)
+        #expect(out.checkerSummary?.possiblyLost == Tally(bytes: 272, blocks: 1))
+        let possibly = out.findings.filter { $0.kind == .possiblyLost || $0.summaryLeakKind == .possiblyLost }
+        #expect(possibly.compactMap(\.bytes).reduce(0, +) == 272)
+        #expect(!out.findings.contains { $0.kind == .summaryOnly && $0.rawKind.hasPrefix("errors") })
+    }
+
+    /// Issue 21: ERROR SUMMARY counts one error; the error's header is unknown, and a
+    /// still-reachable record is shown. Still reachable is not an error, so the one
+    /// error is a summary-only finding, not explained away by that record.
+    @Test func stillReachableRecordIsNotCountedAgainstTheErrorSummary() throws {
+        let intact = ValgrindTextParser.parse(
+            text: try Paths.fixtureText("fuzz/valgrind-text-invalid-read-and-still-reachable.txt"))
+        #expect(intact.findings.map(\.kind).sorted { "\($0)" < "\($1)" } == [.invalidRead, .stillReachable])
+        let out = ValgrindTextParser.parse(
+            text: try Paths.fixtureText("fuzz/valgrind-text-unknown-error-header-and-still-reachable.txt"))
+        #expect(out.complete)
+        let errors = out.findings.filter { $0.kind == .summaryOnly && $0.rawKind.hasPrefix("errors") }
+        #expect(errors.count == 1)
+        #expect(errors.first?.count == 1)
+        #expect(out.findings.contains(where: Policy().gates))
+    }
 }

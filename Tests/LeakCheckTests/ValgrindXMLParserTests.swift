@@ -256,7 +256,7 @@ import Testing
             <error>
               <unique>0x1</unique><tid>2</tid><threadname>worker</threadname>
               <kind>InvalidJump</kind>
-              <what>Jump to &lt;the&gt; &amp; &quot;x&quot; &apos;y&apos; &#65;&#x42;&#x1F600; &bogus;</what>
+              <what>Jump to &lt;the&gt; &amp; &quot;x&quot; &apos;y&apos; &#65;&#x42;&#x1F600;</what>
               <stack><frame><ip>0x........</ip><fn>f</fn><line>...</line></frame>
               <frame><ip>0x2</ip><fn>g</fn><dir>/d</dir><file>g.c</file><line>1,204</line></frame></stack>
               <suppression><sname>s</sname><skind>Memcheck:Jump</skind>
@@ -279,7 +279,7 @@ import Testing
         let f = out.findings[0]
         #expect(f.kind == .other)
         #expect(f.rawKind == "InvalidJump")
-        #expect(f.message == "Jump to <the> & \"x\" 'y' AB\u{1F600} &bogus;")
+        #expect(f.message == "Jump to <the> & \"x\" 'y' AB\u{1F600}")
         #expect(f.thread == "2 (worker)")
         #expect(f.stack[0].line == nil)
         #expect(f.stack[0].mangled == nil)  // an obj: sframe

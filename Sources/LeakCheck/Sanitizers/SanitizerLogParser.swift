@@ -188,6 +188,10 @@ extension SanitizerLogParser {
         var deadlySignalPending: String?
         /// An `ERROR:` header naming a sanitizer whose report could not be read (cut after `LeakSanitizer:`).
         var unreadableHeader: String?
+        /// The first stack read outside any report: the stack of an error whose
+        /// `==PID==ERROR:` header is missing or unreadable, if a SUMMARY names one.
+        var orphanStack: [Frame] = []
+        var orphanStackClosed = false
 
         mutating func consume(line rawLine: Substring) {
             var line = rawLine
@@ -255,7 +259,10 @@ extension SanitizerLogParser {
         mutating func addFrame(_ number: Int, _ frame: Frame) {
             // Mutate `current` in place: a local copy would make every append
             // copy the stack (quadratic on deep stacks).
-            guard current != nil, !current!.findings.isEmpty else { return }
+            guard current != nil, !current!.findings.isEmpty else {
+                if current == nil && !orphanStackClosed { orphanStack.append(frame) }
+                return
+            }
             current!.sawFrame = true
             current!.contentAfterLastFrame = false
             let last = current!.findings.count - 1
@@ -279,7 +286,10 @@ extension SanitizerLogParser {
 
         /// Any other non-blank line inside a report.
         mutating func noteContent(_ text: Substring) {
-            guard current != nil else { return }
+            guard current != nil else {
+                if !orphanStack.isEmpty { orphanStackClosed = true }
+                return
+            }
             if current!.sawFrame { current!.contentAfterLastFrame = true }
             if current!.kind == .error, current!.findings.last.map({ !$0.stack.isEmpty }) == true {
                 current!.mainStackClosed = true
@@ -363,6 +373,8 @@ extension SanitizerLogParser {
 
         mutating func startReport(_ kind: ReportKind, pid: Int?) {
             closeReport()
+            orphanStack = []
+            orphanStackClosed = false
             current = Report(kind: kind, pid: pid)
             if let pid, !output.pids.contains(pid) { output.pids.append(pid) }
         }
@@ -489,7 +501,7 @@ extension SanitizerLogParser {
                 }
                 return
             }
-            guard current?.kind == .error else { return }
+            guard current?.kind == .error else { return consumeHeaderlessSummary(rest, detail: detail) }
             let name = detail.prefix(while: { $0 != " " })
             if var f = current!.findings.last {
                 if f.rawKindFromSummary && !name.isEmpty {
@@ -505,6 +517,36 @@ extension SanitizerLogParser {
             current!.sawSummary = true
             current!.ended = true
             noteContent(rest)
+        }
+
+        /// `SUMMARY: AddressSanitizer: double-free /src/x.c:5:5 in main` with no
+        /// error report open: its `==PID==ERROR:` header was lost or unreadable
+        /// (a non-numeric PID), or the log is that one line. The SUMMARY still says
+        /// an error of that kind happened: it is a finding, with the stack read
+        /// before it when there was one.
+        mutating func consumeHeaderlessSummary(_ rest: Substring, detail: Substring) {
+            let tool = rest.prefix(while: { $0 != ":" })
+            // The kind is the words before the location (`data race /src/a.c:3 in f`).
+            let words = SanitizerLogFrame.trimmed(detail).split(separator: " ").prefix {
+                !$0.contains("/") && !$0.contains(":") && !$0.contains("(") && $0 != "in"
+            }
+            let name = words.joined(separator: " ")
+            guard tool.hasByteSuffix("Sanitizer"), !name.isEmpty else { return }
+            let stack = orphanStack
+            startReport(.error, pid: nil)
+            var f = PendingFinding(
+                kind: SanitizerLogParser.kind(forErrorName: name), rawKind: name,
+                header: "SUMMARY: " + String(rest))
+            f.stack = stack
+            if f.kind == .fatalSignal, output.fatalSignal == nil {
+                output.fatalSignal = SanitizerLogParser.signal(forErrorName: f.rawKind)
+            }
+            current!.findings.append(f)
+            current!.sawSummary = true
+            current!.ended = true
+            output.warnings.append(
+                "a \(tool) SUMMARY (\(name)) with no readable ERROR header before it: counted as a finding of that kind")
+            closeReport()
         }
 
         /// The whole-number words of a line, clamped (with a warning) when too large.

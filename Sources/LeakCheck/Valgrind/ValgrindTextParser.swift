@@ -591,9 +591,11 @@ private struct TextState {
         // or preview what the final one reports.
         var kept: [Finding] = []
         var dropped = 0
+        var droppedErrors = 0
         for (f, c) in zip(findings, checkOf) {
             if let c, c != check {
                 dropped += 1
+                if f.kind != .stillReachable { droppedErrors += 1 }
                 continue
             }
             kept.append(f)
@@ -607,7 +609,7 @@ private struct TextState {
         out.checkerSummary = summary
         out.command = command
         out.fatalSignal = fatalSignal
-        reconcile(&out, supersededRecords: dropped)
+        reconcile(&out, supersededRecords: droppedErrors)
         out.warnings += warnings
         if interrupted {
             out.complete = false
@@ -646,6 +648,7 @@ private struct TextState {
     var contradiction: String?
 
     /// The kept records against the last LEAK SUMMARY and the ERROR SUMMARY
+    /// (`supersededRecords`: the earlier checks' records that can be errors)
     /// lines: summary-only findings for what only a summary counts, and
     /// `contradiction` when the records count more.
     mutating func reconcile(_ out: inout CheckerOutput, supersededRecords: Int) {
