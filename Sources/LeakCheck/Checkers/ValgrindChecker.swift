@@ -62,7 +62,7 @@ struct ValgrindChecker: CheckerDriver {
             if !foreign.isEmpty && output.complete {
                 output.complete = false
                 output.incompleteReason =
-                    "valgrind ran with \(foreign.joined(separator: " ")), which moq-leakcheck did not pass (from ~/.valgrindrc, ./.valgrindrc in the test's working directory, or VALGRIND_OPTS): it hides errors behind the tool's own suppression matching; remove it and give suppression files with --suppressions FILE"
+                    "valgrind ran with \(foreign.joined(separator: " ")), which moq-leakcheck did not pass (from ~/.valgrindrc or ./.valgrindrc in the test's working directory): it hides errors behind the tool's own suppression matching; remove it and give suppression files with --suppressions FILE"
             }
             return ([output], run.logFiles)
         } catch {
