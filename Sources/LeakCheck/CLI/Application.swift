@@ -134,7 +134,7 @@ public enum Application {
         for e in written.errors { console.error(e) }
         if context.environment["GITHUB_ACTIONS"] == "true" {
             let annotations = GitHubAnnotations.annotations(report, context: renderContext)
-            for line in annotations.lines { console.out(line) }
+            for line in annotations.lines { console.annotation(line) }
             if annotations.notAnnotated > 0 {
                 console.progress(
                     "note: \(annotations.notAnnotated) more findings were not annotated (GitHub shows 10 per step): see the reports"

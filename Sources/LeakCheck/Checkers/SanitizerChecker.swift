@@ -20,6 +20,8 @@ struct SanitizerChecker: CheckerDriver {
     func unavailability(_ context: RunContext) -> String? { nil }
 
     func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
+        // Absolute: the runtime resolves log_path in the test's working directory.
+        let base = ValgrindOptions.absolute(base)
         let dir = base + ".logs"
         do {
             if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }
@@ -101,14 +103,20 @@ struct SanitizerChecker: CheckerDriver {
         let merged = SanitizerOptions.merge(ours: ours, user: context.environment[optionsKey], respectUser: respect)
         env[optionsKey] = merged.options
         var overridden = merged.overridden
+        var notes = merged.notes.map { "\(optionsKey) " + $0 }
         if checker == .asan {
-            // Leak-specific options are read from LSAN_OPTIONS under ASan too.
+            // Leak-specific and common options are read from LSAN_OPTIONS under ASan too.
             let lsan = SanitizerOptions.merge(
-                ours: [("detect_leaks", "1"), ("exitcode", "\(Self.exitCode)"), ("fast_unwind_on_malloc", "0")],
+                ours: [
+                    ("detect_leaks", "1"), ("leak_check_at_exit", "1"), ("exitcode", "\(Self.exitCode)"),
+                    ("fast_unwind_on_malloc", "0"), ("symbolize", "1"),
+                ],
                 user: context.environment["LSAN_OPTIONS"], respectUser: respect)
             env["LSAN_OPTIONS"] = lsan.options
             overridden += lsan.overridden.map { "LSAN_OPTIONS " + $0 }
+            notes += lsan.notes.map { "LSAN_OPTIONS " + $0 }
         }
+        for n in notes { context.diagnostics.note(n) }
         if !overridden.isEmpty {
             let list = overridden.joined(separator: ", ")
             if respect {

@@ -4,6 +4,13 @@ import Foundation
 /// logs relies on are forced: a user value that contradicts one is dropped
 /// and reported, so no environment can switch the gate off. Everything else
 /// the user sets comes after ours and wins (sanitizers read left to right).
+///
+/// The runtime's indirections are resolved here, never left to the runtime:
+/// `include=F` and `include_if_exists=F` are read by the tool and their options
+/// go through the same rules (a file holding `detect_leaks=0` cannot open the
+/// gate), and `suppressions=F` is never passed on: the tool applies
+/// suppressions itself, so each suppressed finding is counted and checked for
+/// over-breadth (`--suppressions F` does that).
 public enum SanitizerOptions {
     /// Where the logs go: never the user's to change.
     static let location: Set<String> = ["log_path", "log_exe_name", "log_to_syslog"]
@@ -11,32 +18,88 @@ public enum SanitizerOptions {
     static let gate: Set<String> = [
         "detect_leaks", "leak_check_at_exit", "exitcode", "fast_unwind_on_malloc", "symbolize",
     ]
+    /// Options that name a file of more options (sanitizer_common's flag parser).
+    static let includes: Set<String> = ["include", "include_if_exists"]
+    /// How deep included files may include others (the runtime has no limit; a
+    /// cycle would otherwise never end).
+    static let maxIncludeDepth = 8
 
     public struct Merged: Sendable, Equatable {
         public var options: String
         /// `key=value` items of the user's that contradicted a forced option.
         public var overridden: [String]
+        /// One line each: an include the tool read or could not read, a
+        /// suppressions file it did not pass on.
+        public var notes: [String] = []
     }
 
-    public static func merge(ours: [(String, String)], user: String?, respectUser: Bool = false) -> Merged {
+    /// Reads an included options file; nil when it cannot be read.
+    public typealias FileReader = @Sendable (String) -> String?
+
+    public static let readFromDisk: FileReader = { path in
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public static func merge(
+        ours: [(String, String)], user: String?, respectUser: Bool = false, readFile: FileReader = readFromDisk
+    ) -> Merged {
         var overridden: [String] = []
         var parts = ours.map { "\($0.0)=\($0.1)" }
         let forcedValues = Dictionary(ours, uniquingKeysWith: { a, _ in a })
-        for item in (user ?? "").split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "," }) {
+        var notes: [String] = []
+        for (item, origin) in expand(user ?? "", readFile: readFile, notes: &notes, depth: 0, origin: nil) {
             let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
             let key = kv.first ?? ""
             let value = kv.count > 1 ? kv[1] : ""
+            let shown = origin.map { "\(item) (from \($0))" } ?? item
+            if key == "suppressions" {
+                if !value.isEmpty {
+                    notes.append(
+                        "suppressions=\(value)\(origin.map { " (from \($0))" } ?? ""): not passed to the sanitizer; moq-leakcheck applies suppressions itself, with accounting: give it with --suppressions \(value)"
+                    )
+                }
+                continue
+            }
             if location.contains(key) {
-                if forcedValues[key] != value { overridden.append(String(item)) }
+                if forcedValues[key] != value { overridden.append(shown) }
                 continue
             }
             if gate.contains(key), let ours = forcedValues[key] {
                 if ours == value { continue }
-                overridden.append(String(item))
+                overridden.append(shown)
                 if !respectUser { continue }
             }
-            parts.append(String(item))
+            parts.append(item)
         }
-        return Merged(options: parts.joined(separator: ":"), overridden: overridden)
+        return Merged(options: parts.joined(separator: ":"), overridden: overridden, notes: notes)
+    }
+
+    /// The user's items with every include replaced by the items of the file
+    /// it names, each tagged with the file it came from (nil: the variable).
+    static func expand(
+        _ text: String, readFile: FileReader, notes: inout [String], depth: Int, origin: String?
+    ) -> [(String, String?)] {
+        var out: [(String, String?)] = []
+        let separators: Set<Character> = [":", " ", ",", "\n", "\t", "\r", "\r\n"]
+        for item in text.split(whereSeparator: { separators.contains($0) }) {
+            let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let key = kv.first, includes.contains(key) else {
+                out.append((String(item), origin))
+                continue
+            }
+            let path = kv.count > 1 ? kv[1] : ""
+            guard depth < maxIncludeDepth else {
+                notes.append("\(key)=\(path): included more than \(maxIncludeDepth) files deep: ignored")
+                continue
+            }
+            guard let content = readFile(path) else {
+                // include_if_exists of a missing file is nothing, as in the runtime;
+                // a missing include would stop the runtime: say it is ignored.
+                if key == "include" { notes.append("include=\(path): cannot read the file: ignored") }
+                continue
+            }
+            out += expand(content, readFile: readFile, notes: &notes, depth: depth + 1, origin: path)
+        }
+        return out
     }
 }

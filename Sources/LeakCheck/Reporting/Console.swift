@@ -29,12 +29,22 @@ public final class Console: Sendable {
     public let useColour: Bool
     /// Colour on stderr (the `error:`/`warning:` prefixes).
     public let useColourOnStderr: Bool
+    /// Where `out` and `progress` write (stdout and stderr; a test's files).
+    let outputFD: Int32
+    let errorFD: Int32
     /// Guards every write; holds whether a live status line is on stderr now.
     private let lock = Mutex(false)
 
     /// `environment` decides colour (nil: the process's own).
-    public init(verbosity: Verbosity = .normal, environment: [String: String]? = nil) {
+    public convenience init(verbosity: Verbosity = .normal, environment: [String: String]? = nil) {
+        self.init(verbosity: verbosity, environment: environment, output: 1, errors: 2)
+    }
+
+    /// A console writing to `output` and `errors` (tests read what it printed).
+    init(verbosity: Verbosity, environment: [String: String]?, output: Int32, errors: Int32) {
         let env = environment ?? ProcessInfo.processInfo.environment
+        self.outputFD = output
+        self.errorFD = errors
         self.verbosity = verbosity
         self.isTerminal = isatty(2) == 1
         self.useColour = Self.colourEnabled(isTerminal: isatty(1) == 1, environment: env)
@@ -71,17 +81,20 @@ public final class Console: Sendable {
     public func bold(_ text: String) -> String { paint(text, .bold) }
 
     /// The human summary and results (stdout).
-    public func out(_ text: String) { write(1, text) }
+    public func out(_ text: String) { write(outputFD, text) }
+    /// A GitHub workflow command the tool itself made (`GitHubAnnotations`, whose
+    /// fields are escaped): the one kind of line allowed to start with `::`.
+    public func annotation(_ line: String) { write(outputFD, Self.field(line), trusted: true) }
     /// Progress and notes (stderr), hidden by --quiet.
-    public func progress(_ text: String) { if verbosity >= .normal { write(2, text) } }
+    public func progress(_ text: String) { if verbosity >= .normal { write(errorFD, text) } }
     /// Details shown with --verbose (stderr).
-    public func detail(_ text: String) { if verbosity >= .verbose { write(2, text) } }
+    public func detail(_ text: String) { if verbosity >= .verbose { write(errorFD, text) } }
     /// Errors: always shown (stderr).
     public func error(_ text: String) {
-        write(2, Self.paint("error:", [.red, .bold], enabled: useColourOnStderr) + " " + text)
+        write(errorFD, Self.paint("error:", [.red, .bold], enabled: useColourOnStderr) + " " + text)
     }
     public func warning(_ text: String) {
-        write(2, Self.paint("warning:", [.yellow, .bold], enabled: useColourOnStderr) + " " + text)
+        write(errorFD, Self.paint("warning:", [.yellow, .bold], enabled: useColourOnStderr) + " " + text)
     }
 
     /// A live line on a terminal (cargo's and cmake's build progress): replaces the
@@ -91,7 +104,7 @@ public final class Console: Sendable {
     public func status(_ text: String) {
         guard isTerminal, verbosity >= .normal else { return }
         let width = Self.terminalWidth(2)
-        var line = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        var line = Self.field(text)
         if let width, line.count > width - 1 { line = String(line.prefix(max(0, width - 1))) }
         lock.withLock { showing in
             Self.writeAll(2, "\r\u{1B}[K" + line)
@@ -114,8 +127,8 @@ public final class Console: Sendable {
         return Int(size.ws_col)
     }
 
-    private func write(_ fd: Int32, _ text: String) {
-        var line = text
+    private func write(_ fd: Int32, _ text: String, trusted: Bool = false) {
+        var line = trusted ? text : Self.neutralise(text, keepStyles: true)
         if !line.hasSuffix("\n") { line += "\n" }
         lock.withLock { showing in
             // A status line is on stderr's terminal: clear it so this line starts clean.
@@ -125,6 +138,92 @@ public final class Console: Sendable {
             }
             Self.writeAll(fd, line)
         }
+    }
+
+    // MARK: - Names are data
+
+    /// Untrusted text (a function name, a path, a test name, a line of a child's
+    /// output) as one printable line: newline, CR, tab, ESC and every other C0,
+    /// DEL and C1 control, and the Unicode line and paragraph separators are
+    /// written as escapes (`\n`, `\e`, `\u{2028}`), so a name can neither start a
+    /// line of its own (a GitHub `::error` workflow command) nor reach the terminal
+    /// as a control sequence. Printable text is unchanged.
+    public static func field(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for c in text.unicodeScalars {
+            guard isUnsafe(c) else {
+                out.append(c)
+                continue
+            }
+            out.append(contentsOf: escaped(c).unicodeScalars)
+        }
+        return String(out)
+    }
+
+    /// Every line the console prints, and the text reports: the last line of
+    /// defence when a name reached the text unescaped. Controls other than
+    /// newline and tab are escaped as in `field` (with `keepStyles`, the tool's own
+    /// colour codes `ESC[…m` stay), and a line that would start a workflow command
+    /// (`::` or `##[` after blanks) is prefixed with `\`: only `annotation` prints those.
+    public static func neutralise(_ text: String, keepStyles: Bool) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var atLineStart = true
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if atLineStart {
+                var j = i
+                while j < scalars.count, scalars[j] == " " || scalars[j] == "\t" { j += 1 }
+                if startsCommand(scalars, at: j) { out.append("\\") }
+                atLineStart = false
+            }
+            if c == "\n" {
+                out.append(c)
+                atLineStart = true
+            } else if c == "\t" {
+                out.append(c)
+            } else if c == "\u{1B}", keepStyles, let end = styleEnd(scalars, at: i) {
+                out.append(contentsOf: scalars[i..<end])
+                i = end
+                continue
+            } else if isUnsafe(c) {
+                out.append(contentsOf: escaped(c).unicodeScalars)
+            } else {
+                out.append(c)
+            }
+            i += 1
+        }
+        return String(out)
+    }
+
+    static func isUnsafe(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029
+    }
+
+    static func escaped(_ c: Unicode.Scalar) -> String {
+        switch c {
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\t": return "\\t"
+        case "\u{1B}": return "\\e"
+        default: return "\\u{" + String(c.value, radix: 16, uppercase: true) + "}"
+        }
+    }
+
+    /// `::` (GitHub's workflow commands) or `##[` (their older form) at `i`.
+    static func startsCommand(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+        if i + 1 < s.count, s[i] == ":", s[i + 1] == ":" { return true }
+        return i + 2 < s.count && s[i] == "#" && s[i + 1] == "#" && s[i + 2] == "["
+    }
+
+    /// The end of an SGR sequence `ESC[<digits;>m` (what `paint` writes) at `i`.
+    static func styleEnd(_ s: [Unicode.Scalar], at i: Int) -> Int? {
+        guard i + 2 < s.count, s[i + 1] == "[" else { return nil }
+        var j = i + 2
+        while j < s.count, ("0"..."9").contains(s[j]) || s[j] == ";" { j += 1 }
+        return j < s.count && s[j] == "m" ? j + 1 : nil
     }
 
     private static func writeAll(_ fd: Int32, _ text: String) {

@@ -33,3 +33,29 @@ public struct ReportWriteError: Error, CustomStringConvertible {
     public var reason: String
     public var description: String { "cannot write \(path): \(reason)" }
 }
+
+/// A file created by the tool itself, exclusively: `O_CREAT|O_EXCL|O_NOFOLLOW`
+/// under a random name in the target directory, so nothing planted there (a
+/// symlink at a predictable temporary name, another process's file) is ever
+/// written through or truncated. A name that exists already is skipped for
+/// the next random one.
+public enum ExclusiveFile {
+    /// Opens a new file `<dir>/.<base>.tmp-<random>` for writing; returns its
+    /// descriptor (close-on-exec) and path. `suffix` makes the random part (tests
+    /// give a fixed one to plant something at it).
+    public static func create(
+        in dir: String, base: String, mode: mode_t = 0o644,
+        suffix: () -> String = { String(UInt64.random(in: 0...UInt64.max), radix: 36) }
+    ) throws -> (fd: Int32, path: String) {
+        var lastError: Int32 = EEXIST
+        for _ in 0..<64 {
+            let path = (dir.isEmpty ? "" : dir + "/") + ".\(base).tmp-\(suffix())"
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd >= 0 { return (fd, path) }
+            lastError = errno
+            if lastError != EEXIST && lastError != ELOOP { break }
+        }
+        throw ReportWriteError(
+            path: (dir.isEmpty ? "" : dir + "/") + base, reason: String(cString: strerror(lastError)))
+    }
+}

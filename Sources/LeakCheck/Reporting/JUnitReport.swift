@@ -160,7 +160,8 @@ public struct JUnitRenderer: ReportRenderer {
     }
 
     static func xml(_ report: Report, policy: Policy, listings: [String: TestList]) -> String {
-        let suites = suites(report, policy: policy, listings: listings)
+        var suites = suites(report, policy: policy, listings: listings)
+        if let verdict = verdictSuite(report, suites: suites) { suites.append(verdict) }
         func counts(_ cases: [Case]) -> String {
             "tests=\(quote(cases.count)) failures=\(quote(cases.filter(\.isFailure).count)) errors=\(quote(cases.filter { $0.error != nil }.count)) skipped=\(quote(cases.filter { $0.skipped != nil }.count))"
         }
@@ -201,6 +202,26 @@ public struct JUnitRenderer: ReportRenderer {
         }
         out += "</testsuites>\n"
         return out
+    }
+
+    /// A report that is incomplete (or interrupted) for a reason no testcase
+    /// carries (an output that could not be written, a listing that failed):
+    /// one `moq-leakcheck.verdict` testcase with that `<error>`, so JUnit never
+    /// says `errors="0"` when JSON and text say incomplete.
+    static func verdictSuite(_ report: Report, suites: [Suite]) -> Suite? {
+        var reasons = report.incompleteReasons
+        if report.interrupted { reasons.insert("interrupted", at: 0) }
+        if reasons.isEmpty && report.status == .incomplete
+            && !suites.contains(where: { $0.cases.contains { $0.error != nil } })
+        {
+            reasons = ["incomplete"]
+        }
+        guard !reasons.isEmpty else { return nil }
+        var s = Suite(classname: "moq-leakcheck.verdict")
+        var c = Case(name: "(run incomplete)")
+        c.error = reasons.joined(separator: "; ")
+        s.cases = [c]
+        return s
     }
 
     static func quote(_ n: Int) -> String { "\"\(n)\"" }

@@ -69,9 +69,12 @@ struct StagedFile {
         if appending, let existing = FileManager.default.contents(atPath: path) {
             bytes = existing + data
         }
-        let tmp = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        // Created exclusively under a random name: a symlink planted at a
+        // temporary name is never written through (ExclusiveFile).
+        let (fd, tmp): (Int32, String)
+        do { (fd, tmp) = try ExclusiveFile.create(in: dir, base: (path as NSString).lastPathComponent) } catch {
+            throw ReportWriteError(path: path, reason: (error as? ReportWriteError)?.reason ?? "\(error)")
+        }
         var failure: Int32 = 0
         bytes.withUnsafeBytes { buf in
             var offset = 0

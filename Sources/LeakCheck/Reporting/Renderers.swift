@@ -16,9 +16,12 @@ public struct TextReportRenderer: ReportRenderer {
     }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
+        // Names are data: a name cannot start a line of its own or carry a control sequence.
         Data(
-            TextReport.full(
-                report, checkers: checkers, policy: context.policy, title: title, selector: context.selector
+            Console.neutralise(
+                TextReport.full(
+                    report, checkers: checkers, policy: context.policy, title: title, selector: context.selector),
+                keepStyles: false
             )
             .utf8)
     }
