@@ -58,7 +58,7 @@ extension RunResult {
 extension Finding {
     enum CodingKeys: String, CodingKey {
         case kind, rawKind, bytes, blocks, indirectBytes, message, fingerprint, stack, auxiliary, suppressedBy,
-            suppressionSource, suppressionOverBroad, test, thread, boundary, attributedBy, count, seenBy, baseline,
+            suppressionSource, suppressionOverBroad, overBroadSuppression, test, thread, boundary, attributedBy, count, seenBy, baseline,
             seenByReason
     }
 
@@ -76,6 +76,7 @@ extension Finding {
         try c.encode(suppressedBy, forKey: .suppressedBy)
         try c.encodeIfPresent(suppressionSource, forKey: .suppressionSource)
         try c.encodeIfPresent(suppressionOverBroad, forKey: .suppressionOverBroad)
+        try c.encodeIfPresent(overBroadSuppression, forKey: .overBroadSuppression)
         try c.encode(test, forKey: .test)
         try c.encodeIfPresent(thread, forKey: .thread)
         try c.encode(boundary, forKey: .boundary)
@@ -100,6 +101,7 @@ extension Finding {
         suppressedBy = try c.decodeIfPresent(String.self, forKey: .suppressedBy)
         suppressionSource = try c.decodeIfPresent(String.self, forKey: .suppressionSource)
         suppressionOverBroad = try c.decodeIfPresent(Bool.self, forKey: .suppressionOverBroad)
+        overBroadSuppression = try c.decodeIfPresent(OverBroadSuppression.self, forKey: .overBroadSuppression)
         test = try c.decodeIfPresent(String.self, forKey: .test)
         thread = try c.decodeIfPresent(String.self, forKey: .thread)
         boundary = try c.decodeIfPresent(Boundary.self, forKey: .boundary)

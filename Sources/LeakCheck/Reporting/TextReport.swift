@@ -127,10 +127,9 @@ public enum TextReport {
             s = BoundarySentence.sentence(for: f, boundary: b)
             if let test = f.test { s += " — in test \(test)" }
         }
-        // A leak an over-broad suppression hid gates: say which entry hid it.
-        if let by = f.suppressedBy, f.suppressionOverBroad == true {
-            let at = f.suppressionSource.map { " (\($0))" } ?? ""
-            s = "hidden by the over-broad suppression '\(by)'\(at): " + s
+        // An over-broad entry matched but did not hide it: say which entry would have.
+        if let broad = f.overBroadSuppression {
+            s += " (not hidden by the over-broad suppression '\(broad.name)' (\(broad.source)))"
         }
         return s
     }
@@ -275,7 +274,8 @@ public enum TextReport {
         for u in report.suppressions where u.overBroad {
             lines.append(
                 paint("‼", .red, .bold)
-                    + " suppression '\(u.name)' (\(u.source)) hid \(count(u.count, "finding")) in the crate's own code: it is too broad"
+                    + " suppression '\(u.name)' (\(u.source)) matches \(count(u.count, "finding")) in the crate's own code: it is too broad"
+                    + (policy.gateOverBroadSuppressions ? ", so it hides none of them" : "")
             )
         }
         // Problems that make the whole verdict incomplete (an output not written, a missing partition).
