@@ -116,7 +116,7 @@ extension Finding {
 extension Report: Codable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, tool, toolVersion, status, exitCode, totals, runs, skipped, suppressions, failOn, notes,
-            incompleteReasons, interrupted, partition, fixedSinceBaseline
+            incompleteReasons, interrupted, partition, fixedSinceBaseline, causes, codeUnderTest
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -136,6 +136,8 @@ extension Report: Codable {
         try c.encode(interrupted, forKey: .interrupted)
         try c.encode(partition, forKey: .partition)
         try c.encodeIfPresent(fixedSinceBaseline, forKey: .fixedSinceBaseline)
+        try c.encode(causes, forKey: .causes)
+        try c.encodeIfPresent(codeUnderTest, forKey: .codeUnderTest)
     }
 
     /// `status`, `exitCode` and `totals` are derived, so a report read back
@@ -160,6 +162,7 @@ extension Report: Codable {
         toolVersion = try c.decodeIfPresent(String.self, forKey: .toolVersion) ?? toolVersion
         partition = try c.decodeIfPresent(PartitionSpec.self, forKey: .partition)
         fixedSinceBaseline = try c.decodeIfPresent([Finding].self, forKey: .fixedSinceBaseline)
+        codeUnderTest = try c.decodeIfPresent(CodeUnderTest.self, forKey: .codeUnderTest)
         if let stored = try c.decodeIfPresent(RunStatus.self, forKey: .status), stored != status, !interrupted {
             incompleteReasons.append("the report says \(stored.rawValue) but its runs say \(status.rawValue)")
         }
