@@ -239,7 +239,7 @@ import Testing
             policy: Policy(), selector: FrameSelector())
         #expect(text.contains("✗ Valgrind: memory leaks detected"))
         #expect(text.contains("definitely lost: 1,040 bytes in 3 blocks"))
-        #expect(text.contains("at moq_connect (src/lib.rs:7)"))
+        #expect(text.contains("  ✗ 1,040 bytes in 3 blocks definitely lost from moq_connect (lib.rs:7) — 1 call site in 1 test"))
         #expect(!text.contains("at malloc"))
     }
 }

@@ -42,8 +42,16 @@ import Testing
                 kind: .invalidRead, rawKind: "InvalidRead", message: "Invalid read of size 4",
                 stack: [Frame(function: "moq_ffi::read")]),
         ]
-        let applied = SuppressionApplier.apply(
+        // While broad entries gate (the default), the over-broad match suppresses nothing.
+        let gating = SuppressionApplier.apply(
             SuppressionMatcher(entries), to: findings, checker: .valgrind, ownCode: Self.own)
+        #expect(gating.findings.map(\.suppressedBy) == ["noise", nil, "noise", nil])
+        #expect(gating.findings[3].overBroadSuppression == OverBroadSuppression(name: "read", source: "a.supp:17"))
+        #expect(gating.findings[3].suppressionOverBroad == nil && gating.findings[3].suppressionSource == nil)
+        #expect(Totals(findings: gating.findings).errors == 1 && Totals(findings: gating.findings).suppressedErrors == 0)
+        #expect(gating.usage[2] == SuppressionUsage(name: "read", source: "a.supp:17", count: 1, bytes: 0, overBroad: true))
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(entries), to: findings, checker: .valgrind, ownCode: Self.own, allowBroad: true)
         #expect(applied.findings.map(\.suppressedBy) == ["noise", nil, "noise", "read"])
         #expect(applied.findings.map(\.suppressionSource) == ["a.supp:1", nil, "a.supp:1", "a.supp:17"])
         #expect(applied.findings.map(\.suppressionOverBroad) == [false, nil, false, true])
@@ -104,7 +112,12 @@ import Testing
             kind: .definitelyLost, rawKind: "Direct leak", bytes: 40, blocks: 1, message: "", stack: stack)
         let entries = try SuppressionParser.parse(text: "leak:std::thread\nleak:^moq_ffi::cache\n", file: "guide.lsan")
         let own = OwnCode(crateNames: ["moq_ffi"], sourceRoots: ["/tmp/supp/moq_ffi/"])
-        let applied = SuppressionApplier.apply(SuppressionMatcher(entries), to: [leak], checker: .asan, ownCode: own)
+        let gating = SuppressionApplier.apply(SuppressionMatcher(entries), to: [leak], checker: .asan, ownCode: own)
+        #expect(gating.findings[0].suppressedBy == nil)
+        #expect(gating.findings[0].overBroadSuppression?.source == "guide.lsan:1")
+        #expect(Totals(findings: gating.findings).definitelyLost == Tally(bytes: 40, blocks: 1))
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(entries), to: [leak], checker: .asan, ownCode: own, allowBroad: true)
         #expect(applied.findings[0].suppressedBy == "leak:std::thread")
         #expect(applied.findings[0].suppressionSource == "guide.lsan:1")
         #expect(applied.findings[0].suppressionOverBroad == true)

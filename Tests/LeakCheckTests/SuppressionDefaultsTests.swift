@@ -85,8 +85,12 @@ import Testing
     func threadAliveAtExit(fixture: String) throws {
         let findings = try ValgrindXMLFixture.findings("suppressions/" + fixture)
         let own = OwnCode(crateNames: ["detached"], sourceRoots: ["/tmp/supp/detached/"])
-        let applied = SuppressionApplier.apply(
+        let gating = SuppressionApplier.apply(
             SuppressionMatcher(try Self.defaults), to: findings, checker: .valgrind, ownCode: own)
+        let shown = try #require(gating.findings.first { $0.bytes == 288 })
+        #expect(shown.suppressedBy == nil && shown.overBroadSuppression?.name == "glibc-thread-tls-at-exit")
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(try Self.defaults), to: findings, checker: .valgrind, ownCode: own, allowBroad: true)
         let dtv = try #require(applied.findings.first { $0.bytes == 288 })
         #expect(dtv.kind == .possiblyLost)
         #expect(

@@ -31,8 +31,13 @@ import Testing
         #expect(hit.name == "std_thread")
         #expect(hit.source == "\(Self.guidePath):18")
 
-        let applied = SuppressionApplier.apply(
+        let gating = SuppressionApplier.apply(
             SuppressionMatcher(guide), to: [leak], checker: .valgrind, ownCode: Self.moqFFI)
+        #expect(gating.findings[0].suppressedBy == nil)
+        #expect(gating.findings[0].overBroadSuppression?.source == "\(Self.guidePath):18")
+        #expect(Totals(findings: gating.findings).definitelyLost == Tally(bytes: 40, blocks: 1))
+        let applied = SuppressionApplier.apply(
+            SuppressionMatcher(guide), to: [leak], checker: .valgrind, ownCode: Self.moqFFI, allowBroad: true)
         #expect(applied.findings[0].suppressedBy == "std_thread")
         #expect(applied.findings[0].suppressionSource == "\(Self.guidePath):18")
         #expect(applied.findings[0].suppressionOverBroad == true)

@@ -125,7 +125,8 @@ public final class Engine: Sendable {
             suppressions: SuppressionUsageTable.compute(
                 suppressions: context.suppressions, findings: runs.flatMap(\.findings),
                 checkerCounts: context.checkerCounts),
-            policy: context.policy, diagnostics: diagnostics, interrupted: context.isInterrupted)
+            policy: context.policy, diagnostics: diagnostics, interrupted: context.isInterrupted,
+            ownCode: context.ownCode)
         report.fixedSinceBaseline = fixed
         // `merge` checks every part is there by this.
         if var spec = options.partitionSpec?.spec {

@@ -145,9 +145,12 @@ public enum ReportMerger {
         notes.append(contentsOf: problems)
         // Status and exit code are derived from the runs (each partition's
         // statuses as decided there) and the problems, by Policy.outcome.
-        return Report(
+        var merged = Report(
             runs: canonicalOrder(runs), skipped: skipped, suppressions: usage, failOn: failOn, notes: notes,
             incompleteReasons: problems, interrupted: false)
+        // The parts' causes regrouped over every part's runs: a site two partitions saw is one site.
+        merged.codeUnderTest = kept.compactMap(\.part.report.codeUnderTest).reduce(nil) { $0?.union($1) ?? $1 }
+        return merged
     }
 
     /// The sort key of a run in a merged report.

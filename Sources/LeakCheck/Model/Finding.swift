@@ -22,8 +22,13 @@ public struct Finding: Codable, Sendable, Hashable {
     public var suppressedBy: String?
     /// `file:line` of that suppression.
     public var suppressionSource: String?
-    /// The suppression hid a finding whose stack passes through the crate's own code.
+    /// The suppression hid a finding whose stack passes through the crate's own code
+    /// (only with `--allow-broad-suppressions`: otherwise such a match does not suppress).
     public var suppressionOverBroad: Bool?
+    /// An over-broad entry matched this finding while broad entries gate (the
+    /// default): the finding is not suppressed (`suppressedBy` nil) and counts
+    /// like any other; this names the entry that would have hidden it.
+    public var overBroadSuppression: OverBroadSuppression?
     /// Test the finding is attributed to, when known.
     public var test: String?
     /// Thread the checker reported it on (valgrind `tid`, ASan `T0`).

@@ -21,6 +21,9 @@ public struct Report: Sendable {
     public var partition: PartitionSpec?
     /// Findings of the baseline (`--baseline`) that this run no longer shows.
     public var fixedSinceBaseline: [Finding]?
+    /// The code under test (crates and source roots), recorded by the verdict:
+    /// causes are grouped by its innermost frame, in this run and in `merge`.
+    public var codeUnderTest: CodeUnderTest?
 
     public init(
         runs: [RunResult], skipped: [SkippedChecker] = [], suppressions: [SuppressionUsage] = [],
@@ -44,4 +47,34 @@ public struct Report: Sendable {
     public var status: RunStatus { outcome.status }
     public var exitCode: Int32 { outcome.exitCode }
     public var totals: Totals { runs.reduce(Totals()) { $0 + $1.totals } }
+    /// The gating findings grouped by the fix they need, most severe first
+    /// (`Causes.group`): derived from the runs like `totals`, so it can never
+    /// disagree with them. Every output leads with them; read it once per render.
+    public var causes: [Cause] { Causes.group(runs, policy: derivedPolicy, ownCode: codeUnderTest?.ownCode) }
+
+    /// The policy a report read back was gated with: its `failOn`, and, when
+    /// its findings carry baseline marks, only new ones gate.
+    public var derivedPolicy: Policy {
+        var p = Policy(gatingLeakKinds: Set(failOn))
+        if runs.contains(where: { $0.findings.contains { $0.baseline != nil } }) { p.gateKnownFindings = false }
+        return p
+    }
+}
+
+/// `report.codeUnderTest`: `{crates, sourceRoots}`.
+public struct CodeUnderTest: Codable, Sendable, Hashable {
+    public var crates: [String]
+    public var sourceRoots: [String]
+    public init(crates: [String], sourceRoots: [String]) {
+        self.crates = crates
+        self.sourceRoots = sourceRoots
+    }
+    public init(_ own: OwnCode) { self.init(crates: own.crateNames.sorted(), sourceRoots: own.sourceRoots.sorted()) }
+    public var ownCode: OwnCode { OwnCode(crateNames: crates, sourceRoots: sourceRoots) }
+    /// Both sets of crates and roots.
+    public func union(_ other: CodeUnderTest) -> CodeUnderTest {
+        CodeUnderTest(
+            crates: Array(Set(crates).union(other.crates)).sorted(),
+            sourceRoots: Array(Set(sourceRoots).union(other.sourceRoots)).sorted())
+    }
 }

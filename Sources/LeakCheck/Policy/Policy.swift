@@ -66,9 +66,9 @@ public struct Policy: Sendable, Hashable {
 
     /// Does this finding fail the gate?
     public func gates(_ f: Finding) -> Bool {
-        if f.suppressedBy != nil {
-            return gateOverBroadSuppressions && f.suppressionOverBroad == true
-        }
+        // Whether a match suppresses was decided once, by `SuppressionApplier`
+        // (an over-broad entry does not suppress while broad entries gate).
+        if f.suppressedBy != nil { return false }
         if !gateKnownFindings && f.baseline == .known { return false }
         let kind = f.summaryLeakKind ?? f.kind  // a summary-only leak gates like its kind
         if kind.isLeak { return gatingLeakKinds.contains(kind) }

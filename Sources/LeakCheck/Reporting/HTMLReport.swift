@@ -124,11 +124,13 @@ public struct HTMLRenderer: ReportRenderer {
             h += "<p>No suppression entries were loaded.</p>\n"
         } else {
             h +=
-                "<table class=\"suppressions\"><thead><tr><th>entry</th><th>file</th><th>findings hidden</th><th>bytes</th><th></th></tr></thead><tbody>\n"
+                "<table class=\"suppressions\"><thead><tr><th>entry</th><th>file</th><th>findings matched</th><th>bytes</th><th></th></tr></thead><tbody>\n"
             for u in report.suppressions.sorted(by: { ($0.count, $1.source) > ($1.count, $0.source) }) {
                 let note =
                     u.overBroad
-                    ? "over-broad: hid findings in the crate's own code"
+                    ? (context.policy.gateOverBroadSuppressions
+                        ? "over-broad: matches the crate's own code, so it hides nothing"
+                        : "over-broad: hid findings in the crate's own code")
                     : u.count == 0 && u.checkerCount == nil ? "matched nothing" : ""
                 h +=
                     "<tr class=\"\(u.overBroad ? "overbroad" : "")\"><td><code>\(Escape.html(u.name))</code></td><td>\(Escape.html(RelativePath.display(u.source, roots: roots)))</td>"

@@ -60,7 +60,7 @@ extension RunResult {
 extension Finding {
     enum CodingKeys: String, CodingKey {
         case kind, rawKind, bytes, blocks, indirectBytes, message, fingerprint, stack, auxiliary, suppressedBy,
-            suppressionSource, suppressionOverBroad, test, thread, boundary, attributedBy, count, seenBy, baseline,
+            suppressionSource, suppressionOverBroad, overBroadSuppression, test, thread, boundary, attributedBy, count, seenBy, baseline,
             seenByReason
     }
 
@@ -78,6 +78,7 @@ extension Finding {
         try c.encode(suppressedBy, forKey: .suppressedBy)
         try c.encodeIfPresent(suppressionSource, forKey: .suppressionSource)
         try c.encodeIfPresent(suppressionOverBroad, forKey: .suppressionOverBroad)
+        try c.encodeIfPresent(overBroadSuppression, forKey: .overBroadSuppression)
         try c.encode(test, forKey: .test)
         try c.encodeIfPresent(thread, forKey: .thread)
         try c.encode(boundary, forKey: .boundary)
@@ -102,6 +103,7 @@ extension Finding {
         suppressedBy = try c.decodeIfPresent(String.self, forKey: .suppressedBy)
         suppressionSource = try c.decodeIfPresent(String.self, forKey: .suppressionSource)
         suppressionOverBroad = try c.decodeIfPresent(Bool.self, forKey: .suppressionOverBroad)
+        overBroadSuppression = try c.decodeIfPresent(OverBroadSuppression.self, forKey: .overBroadSuppression)
         test = try c.decodeIfPresent(String.self, forKey: .test)
         thread = try c.decodeIfPresent(String.self, forKey: .thread)
         boundary = try c.decodeIfPresent(Boundary.self, forKey: .boundary)
@@ -116,7 +118,7 @@ extension Finding {
 extension Report: Codable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, tool, toolVersion, status, exitCode, totals, runs, skipped, suppressions, failOn, notes,
-            incompleteReasons, interrupted, partition, fixedSinceBaseline
+            incompleteReasons, interrupted, partition, fixedSinceBaseline, causes, codeUnderTest
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -136,6 +138,8 @@ extension Report: Codable {
         try c.encode(interrupted, forKey: .interrupted)
         try c.encode(partition, forKey: .partition)
         try c.encodeIfPresent(fixedSinceBaseline, forKey: .fixedSinceBaseline)
+        try c.encode(causes, forKey: .causes)
+        try c.encodeIfPresent(codeUnderTest, forKey: .codeUnderTest)
     }
 
     /// `status`, `exitCode` and `totals` are derived, so a report read back
@@ -160,6 +164,7 @@ extension Report: Codable {
         toolVersion = try c.decodeIfPresent(String.self, forKey: .toolVersion) ?? toolVersion
         partition = try c.decodeIfPresent(PartitionSpec.self, forKey: .partition)
         fixedSinceBaseline = try c.decodeIfPresent([Finding].self, forKey: .fixedSinceBaseline)
+        codeUnderTest = try c.decodeIfPresent(CodeUnderTest.self, forKey: .codeUnderTest)
         if let stored = try c.decodeIfPresent(RunStatus.self, forKey: .status), stored != status, !interrupted {
             incompleteReasons.append("the report says \(stored.rawValue) but its runs say \(status.rawValue)")
         }

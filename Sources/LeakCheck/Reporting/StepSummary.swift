@@ -102,12 +102,14 @@ public struct StepSummaryRenderer: ReportRenderer {
         if !report.suppressions.isEmpty {
             md.append("### Suppressions")
             md.append("")
-            md.append("| entry | file | findings hidden | bytes | |")
+            md.append("| entry | file | findings matched | bytes | |")
             md.append("|---|---|--:|--:|---|")
             for u in report.suppressions.sorted(by: { ($0.count, $1.source) > ($1.count, $0.source) }) {
                 let note =
                     u.overBroad
-                    ? "‼ over-broad: hid findings in the crate's own code"
+                    ? (context.policy.gateOverBroadSuppressions
+                        ? "‼ over-broad: matches the crate's own code, so it hides nothing"
+                        : "‼ over-broad: hid findings in the crate's own code")
                     : u.count == 0 && u.checkerCount == nil ? "matched nothing" : ""
                 md.append(
                     "| `\(Escape.codeSpan(u.name, inTable: true))` | \(Escape.markdown(RelativePath.display(u.source, roots: roots))) | \(u.count) | \(Figures.grouped(u.bytes)) | \(note) |"

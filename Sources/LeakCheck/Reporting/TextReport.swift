@@ -127,10 +127,9 @@ public enum TextReport {
             s = BoundarySentence.sentence(for: f, boundary: b)
             if let test = f.test { s += " — in test \(test)" }
         }
-        // A leak an over-broad suppression hid gates: say which entry hid it.
-        if let by = f.suppressedBy, f.suppressionOverBroad == true {
-            let at = f.suppressionSource.map { " (\($0))" } ?? ""
-            s = "hidden by the over-broad suppression '\(by)'\(at): " + s
+        // An over-broad entry matched but did not hide it: say which entry would have.
+        if let broad = f.overBroadSuppression {
+            s += " (not hidden by the over-broad suppression '\(broad.name)' (\(broad.source)))"
         }
         return s
     }
@@ -199,13 +198,16 @@ public enum TextReport {
         return "(\(names))"
     }
 
-    /// The guide's voice: `✓ Valgrind: No memory leaks detected`, or `✗` with the
-    /// figures, one headline and LEAK SUMMARY per checker (its own totals), then
-    /// each gating finding once with its top frames and, when several checkers
-    /// ran, the checkers that saw it. `colour` paints the marks (✗ red, ✓ green,
-    /// ! yellow) and the headlines bold: pass `console.useColour`.
+    /// The guide's voice: `✓ Valgrind: No memory leaks detected`, or `✗` with
+    /// what failed, one line per checker; then the causes (`report.causes`):
+    /// memory errors, crashes and failing tests (never behind a cap), then leak
+    /// causes by bytes, each one sentence and its first call sites; then each
+    /// checker's LEAK SUMMARY (its own totals) and the first warnings. `colour`
+    /// paints the marks (✗ red, ✓ green, ! yellow) and the headlines bold: pass
+    /// `console.useColour`.
     public static func summary(
-        _ report: Report, policy: Policy, selector: FrameSelector, maxFindings: Int = 20, colour: Bool = false
+        _ report: Report, policy: Policy, selector: FrameSelector, maxFindings: Int = 20, colour: Bool = false,
+        sitesPerCause: Int = 3
     ) -> String {
         func paint(_ text: String, _ styles: Console.Style...) -> String {
             Console.paint(text, styles, enabled: colour)
@@ -216,13 +218,13 @@ public enum TextReport {
         var lines: [String] = []
         let checkers = Checker.allCases.filter { c in report.runs.contains { $0.checker == c } }
         let several = checkers.count > 1
-        var gatingAll: [(run: RunResult, finding: Finding)] = []
+        var summaries: [String] = []
         var warningsAll: [(run: RunResult, finding: Finding)] = []
         for checker in checkers {
             let runs = report.runs.filter { $0.checker == checker }
             let totals = runs.reduce(Totals()) { $0 + $1.totals }
             let gating = runs.flatMap { r in r.findings.filter(policy.gates).map { (run: r, finding: $0) } }
-            let warnings = runs.flatMap { r in r.findings.filter(policy.warns).map { (run: r, finding: $0) } }
+            warningsAll += runs.flatMap { r in r.findings.filter(policy.warns).map { (run: r, finding: $0) } }
             let incomplete = runs.filter { $0.status == .incomplete }
             let name = checker.displayName
             if gating.isEmpty && incomplete.isEmpty {
@@ -246,28 +248,22 @@ public enum TextReport {
                         + " \(name): incomplete: \(runLabel(r)): \(r.incompleteReason ?? "could not be trusted")")
             }
             if !gating.isEmpty || totals.possiblyLost.bytes > 0 {
-                lines += Figures.leakSummary(totals, indent: "  ")
-            }
-            if several {
-                gatingAll += gating
-                warningsAll += warnings
-            } else {
-                lines += findingLines(
-                    gating, warnings, cross: cross, bang: bang, several: false, selector: selector,
-                    maxFindings: maxFindings)
+                var block = Figures.leakSummary(totals, indent: "  ")
+                if several { block[0] = "  \(name) LEAK SUMMARY:" }
+                summaries += block
             }
         }
-        if several && !gatingAll.isEmpty || several && !warningsAll.isEmpty {
-            let groups = occurrences(gatingAll)
-            if !groups.isEmpty {
-                lines.append(
-                    paint(
-                        "Failing the gate: \(count(groups.count, "finding")), each once with the checkers that saw it",
-                        .bold))
-            }
-            lines += findingLines(
-                gatingAll, warningsAll, cross: cross, bang: bang, several: true, selector: selector,
-                maxFindings: maxFindings)
+        lines += causeLines(
+            report.causes, cross: cross, several: several, roots: selector.roots, sitesPerCause: sitesPerCause,
+            maxLeakCauses: maxFindings
+        ) { paint($0, .bold) }
+        lines += summaries
+        for g in occurrences(warningsAll).prefix(5) {
+            var f = g.finding
+            f.test = g.tests.first
+            lines.append(
+                "  \(bang) " + headline(f) + (several ? " " + checkersNote(g) : "")
+                    + " (warning: not gating; --fail-on possible to gate)")
         }
         for s in report.skipped {
             lines.append("- \(s.checker.displayName): skipped: \(s.reason)")
@@ -275,7 +271,8 @@ public enum TextReport {
         for u in report.suppressions where u.overBroad {
             lines.append(
                 paint("‼", .red, .bold)
-                    + " suppression '\(u.name)' (\(u.source)) hid \(count(u.count, "finding")) in the crate's own code: it is too broad"
+                    + " suppression '\(u.name)' (\(u.source)) matches \(count(u.count, "finding")) in the crate's own code: it is too broad"
+                    + (policy.gateOverBroadSuppressions ? ", so it hides none of them" : "")
             )
         }
         // Problems that make the whole verdict incomplete (an output not written, a missing partition).
@@ -284,31 +281,60 @@ public enum TextReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The gating findings (each site once, with its lead frames) and the first warnings.
-    static func findingLines(
-        _ gating: [(run: RunResult, finding: Finding)], _ warnings: [(run: RunResult, finding: Finding)],
-        cross: String, bang: String, several: Bool, selector: FrameSelector, maxFindings: Int
+    /// `Failing the gate: N causes`, then each cause's sentence (with the
+    /// checkers that saw it when several ran) and its first call sites. Memory
+    /// errors, crashes and failing tests are never capped; leak causes past
+    /// `maxLeakCauses` and sites past `sitesPerCause` are counted, not shown.
+    static func causeLines(
+        _ causes: [Cause], cross: String, several: Bool, roots: [String], sitesPerCause: Int, maxLeakCauses: Int,
+        bold: (String) -> String
     ) -> [String] {
-        var lines: [String] = []
-        let groups = occurrences(gating)
-        for g in groups.prefix(maxFindings) {
-            lines.append("  \(cross) " + lead(g, withCheckers: several))
-            for frame in selector.leadFrames(g.finding) { lines.append("      at \(frame.display)") }
+        guard !causes.isEmpty else { return [] }
+        var lines = [bold("Failing the gate: \(count(causes.count, "cause")), most severe first")]
+        var leaks = 0
+        for c in causes {
+            if c.severity == 2 {
+                leaks += 1
+                if leaks > maxLeakCauses { continue }
+            }
+            lines.append("  \(cross) " + c.sentence + (several ? " " + checkersNote(c) : ""))
+            if c.severity == 1 { continue }
+            for site in c.sites.prefix(sitesPerCause) { lines.append("      " + siteLine(site, kind: c.kind, roots: roots)) }
+            if c.sites.count > sitesPerCause {
+                lines.append("      … and \(c.sites.count - sitesPerCause) more call sites (see the report files)")
+            }
         }
-        if groups.count > maxFindings {
-            lines.append("  … and \(groups.count - maxFindings) more (see the report files)")
-        }
-        for g in occurrences(warnings).prefix(5) {
-            var f = g.finding
-            f.test = g.tests.first
-            lines.append(
-                "  \(bang) " + headline(f) + (several ? " " + checkersNote(g) : "")
-                    + " (warning: not gating; --fail-on possible to gate)")
+        if leaks > maxLeakCauses {
+            lines.append("  … and \(leaks - maxLeakCauses) more leak causes (see the report files)")
         }
         return lines
     }
 
-    /// `valgrind-report.txt`: the gate's verdict first (every failing site once,
+    /// `(valgrind, asan)`, or `(asan only: <reason>)` for what one checker alone saw.
+    static func checkersNote(_ c: Cause) -> String {
+        let names = c.checkers.map(\.rawValue).joined(separator: ", ")
+        if c.checkers.count == 1, let reason = c.seenByReason { return "(\(names) only: \(reason))" }
+        return "(\(names))"
+    }
+
+    /// `at check_connect (test_leak_message.c:6) — test test_leak_message, 37 bytes`.
+    static func siteLine(_ s: Cause.Site, kind: FindingKind, roots: [String]) -> String {
+        var parts: [String] = []
+        if let caller = s.caller {
+            var at = "at \(caller.function ?? "?")"
+            if let file = caller.file {
+                at += " (\(RelativePath.display(file, roots: roots))\(caller.line.map { ":\($0)" } ?? ""))"
+            }
+            parts.append(at)
+        }
+        if let t = s.test { parts.append("in test \(t)") }
+        var line = parts.joined(separator: " — ")
+        if kind.isLeak { line += ", \(Figures.grouped(s.bytes)) bytes" }
+        return line
+    }
+
+    /// `valgrind-report.txt`: the causes first (each with all its call sites),
+    /// then the gate's verdict (every failing site once,
     /// with the runs that reported it, the checkers that saw it and its whole
     /// stack), then warnings, one block per run, suppression use, and
     /// each suppressed finding on one line (over-broad ones with their stacks).
@@ -323,6 +349,15 @@ public enum TextReport {
         )
         let runs = report.runs.filter { checkers.contains($0.checker) }
         let totals = runs.reduce(Totals()) { $0 + $1.totals }
+        // The causes lead: every one, with every call site.
+        let causes = report.causes.filter { !Set($0.checkers).isDisjoint(with: checkers) }
+        if !causes.isEmpty {
+            lines.append("")
+            lines += causeLines(
+                causes, cross: "✗", several: Set(report.runs.map(\.checker)).count > 1, roots: selector.roots,
+                sitesPerCause: .max, maxLeakCauses: .max
+            ) { $0 }
+        }
         lines.append("")
         lines += Figures.leakSummary(totals, indent: "")
         lines.append("ERROR SUMMARY: \(totals.errors) errors (\(totals.suppressedErrors) suppressed)")

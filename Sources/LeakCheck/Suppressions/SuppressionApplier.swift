@@ -13,15 +13,21 @@ public struct SuppressionApplication: Sendable {
 }
 
 public enum SuppressionApplier {
-    /// Marks each finding the matcher covers (`suppressedBy`, `suppressionSource`,
-    /// and `suppressionOverBroad` when the entry hides own-code frames of its
-    /// stack — the allocation stack for a leak — without an explicit line naming
-    /// one of them; see `SuppressionMatch.isOverBroad`) and counts uses per
-    /// suppression. A finding several entries cover counts for the first that
-    /// names it precisely, else for the first (over-broad). Without `ownCode`
-    /// nothing is called over-broad and the first entry in file order wins.
+    /// The one place that decides whether a match suppresses. Marks each finding
+    /// the matcher covers (`suppressedBy`, `suppressionSource`) and counts uses per
+    /// suppression. An entry that covers own-code frames of the stack — the
+    /// allocation stack for a leak — without an explicit line naming one of them
+    /// is over-broad (`SuppressionMatch.isOverBroad`): while broad entries gate
+    /// (`allowBroad` false, the default) it does not suppress, the finding only
+    /// names it in `overBroadSuppression`; with `--allow-broad-suppressions` it
+    /// suppresses as any entry, with `suppressionOverBroad` set. A finding several
+    /// entries cover counts for the first that names it precisely, else for the
+    /// first (over-broad). Without `ownCode` nothing is called over-broad and the
+    /// first entry in file order wins. Totals, cross-checker matching, causes and
+    /// every renderer read `suppressedBy`; none decides again.
     public static func apply(
-        _ matcher: SuppressionMatcher, to findings: [Finding], checker: Checker, ownCode: OwnCode?
+        _ matcher: SuppressionMatcher, to findings: [Finding], checker: Checker, ownCode: OwnCode?,
+        allowBroad: Bool = false
     ) -> SuppressionApplication {
         let applicable = matcher.suppressions.filter { appliesTo($0, checker) }
         var usage: [SuppressionUsage] = []
@@ -40,7 +46,7 @@ public enum SuppressionApplier {
         var memo: [Key: (suppression: Suppression, overBroad: Bool)?] = [:]
         var out = findings
         for i in out.indices {
-            guard out[i].suppressedBy == nil else { continue }
+            guard out[i].suppressedBy == nil, out[i].overBroadSuppression == nil else { continue }
             let key = Key(kind: out[i].kind, rawKind: out[i].rawKind, message: out[i].message, stack: out[i].stack)
             let found: (suppression: Suppression, overBroad: Bool)?
             if let cached = memo[key] {
@@ -50,9 +56,13 @@ public enum SuppressionApplier {
                 memo[key] = found
             }
             guard let (s, overBroad) = found else { continue }
-            out[i].suppressedBy = s.name
-            out[i].suppressionSource = s.source
-            out[i].suppressionOverBroad = overBroad
+            if overBroad && !allowBroad {
+                out[i].overBroadSuppression = OverBroadSuppression(name: s.name, source: s.source)
+            } else {
+                out[i].suppressedBy = s.name
+                out[i].suppressionSource = s.source
+                out[i].suppressionOverBroad = overBroad
+            }
             if let u = index[s.source] {
                 usage[u].count += 1
                 usage[u].bytes += out[i].kind.isLeak ? (out[i].bytes ?? 0) : 0

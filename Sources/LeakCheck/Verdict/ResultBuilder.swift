@@ -20,7 +20,8 @@ struct ResultBuilder: Sendable {
     func applySuppressions(to run: inout RunResult) {
         guard !context.suppressions.isEmpty else { return }
         let applied = SuppressionApplier.apply(
-            context.matcher, to: run.findings, checker: run.checker, ownCode: context.ownCode)
+            context.matcher, to: run.findings, checker: run.checker, ownCode: context.ownCode,
+            allowBroad: !context.policy.gateOverBroadSuppressions)
         run.findings = applied.findings
     }
 }

@@ -16,11 +16,14 @@ public enum SuppressionUsageTable {
             }
         }
         for f in findings {
-            guard let source = f.suppressionSource, var u = table[source] else { continue }
+            // An over-broad match that did not suppress still counts as a use of its entry.
+            guard let source = f.suppressionSource ?? f.overBroadSuppression?.source, var u = table[source] else {
+                continue
+            }
             let n = f.count ?? 1
             u.count += n
             u.bytes = u.bytes.addingSaturated((f.bytes ?? 0).multipliedSaturated(by: n))
-            if f.suppressionOverBroad == true { u.overBroad = true }
+            if f.suppressionOverBroad == true || f.overBroadSuppression != nil { u.overBroad = true }
             table[source] = u
         }
         var usage = order.compactMap { table[$0] }

@@ -4,14 +4,16 @@
 public enum Verdict {
     public static func decide(
         runs: [RunResult], skipped: [SkippedChecker] = [], suppressions: [SuppressionUsage],
-        policy: Policy, diagnostics: Diagnostics, interrupted: Bool
+        policy: Policy, diagnostics: Diagnostics, interrupted: Bool, ownCode: OwnCode? = nil
     ) -> Report {
         var decided = runs
         for i in decided.indices { decided[i].status = policy.status(of: decided[i]) }
         var notes = diagnostics.notes
         if interrupted { notes.append("interrupted: the report is partial") }
-        return Report(
+        var report = Report(
             runs: decided, skipped: skipped, suppressions: suppressions, failOn: policy.gatingLeakKinds.sorted(),
             notes: notes, incompleteReasons: diagnostics.incompleteReasons, interrupted: interrupted)
+        report.codeUnderTest = ownCode.map(CodeUnderTest.init)
+        return report
     }
 }

@@ -1,0 +1,219 @@
+import Foundation
+
+/// Groups the gating findings by the fix they need (`report.causes`), once, in
+/// the verdict; every output reads the result.
+///
+/// - A leak's cause is keyed by its allocation (the innermost frame of the code
+///   under test on the allocation stack, compared as `StableFingerprint` names
+///   it, file base name and line) and the boundary's `release`.
+/// - An indirectly lost block joins the cause of a directly lost block that came
+///   back through the same exported function to the same caller line in the
+///   same test (the call that returned the parent returned it too); otherwise
+///   it is keyed by its own allocation.
+/// - Memory errors are keyed by kind and innermost own frame; a failing or
+///   crashing test is a cause of its own.
+/// - A site is one caller line (the boundary's caller), or one test when no
+///   caller is known.
+/// - Figures are summed per checker and the largest checker's figure is shown:
+///   valgrind's and ASan's copies of one leak are never added together.
+/// - Order: memory errors, crashes and failing tests, then leaks by bytes.
+public enum Causes {
+    public static func group(_ runs: [RunResult], policy: Policy, ownCode: OwnCode?) -> [Cause] {
+        var builders: [String: Builder] = [:]
+        var order: [String] = []
+        var parentOf: [String: String] = [:]
+        var pending: [(run: RunResult, finding: Finding)] = []
+        for run in runs {
+            for f in run.findings where policy.gates(f) {
+                if f.kind == .indirectlyLost, linkKey(f, run: run) != nil {
+                    pending.append((run, f))
+                    continue
+                }
+                let key = key(f, run: run, ownCode: ownCode)
+                if f.kind.isLeak, let link = linkKey(f, run: run), parentOf[link] == nil { parentOf[link] = key }
+                add(f, run: run, key: key, ownCode: ownCode, to: &builders, order: &order)
+            }
+        }
+        for (run, f) in pending {
+            let key = linkKey(f, run: run).flatMap { parentOf[$0] } ?? key(f, run: run, ownCode: ownCode)
+            add(f, run: run, key: key, ownCode: ownCode, to: &builders, order: &order)
+        }
+        let causes = order.map { builders[$0]!.cause(id: StableFingerprint.fnv1a(["cause", $0])) }
+        return causes.enumerated().sorted { a, b in
+            let (x, y) = (a.element, b.element)
+            if x.severity != y.severity { return x.severity < y.severity }
+            if x.bytes != y.bytes { return x.bytes > y.bytes }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// The innermost frame of the code under test; without own-code knowledge
+    /// (or with none on the stack), the first frame that is not machinery.
+    static func innermostOwnFrame(_ stack: [Frame], ownCode: OwnCode?) -> Frame? {
+        if let ownCode, let i = ownCode.firstOwnFrame(in: stack) { return stack[i] }
+        return stack.first { !CallerFrames.isMachinery($0) && !FrameSelector.isRuntime($0) }
+    }
+
+    static func testName(_ f: Finding, run: RunResult) -> String? { f.test ?? run.test }
+
+    static func key(_ f: Finding, run: RunResult, ownCode: OwnCode?) -> String {
+        let frame = innermostOwnFrame(f.stack, ownCode: ownCode)
+        let place = frame.map {
+            [StableFingerprint.normalizedFunction($0), $0.file.map(Fingerprint.baseName) ?? "", $0.line.map(String.init) ?? ""]
+                .joined(separator: "|")
+        } ?? "-"
+        switch f.kind {
+        case .testFailure, .fatalSignal:
+            let who = testName(f, run: run) ?? (run.executable as NSString).lastPathComponent
+            return ["test", f.kind.rawValue, who, f.message].joined(separator: "|")
+        case .summaryOnly:
+            return ["summary", (f.summaryLeakKind ?? f.kind).rawValue].joined(separator: "|")
+        default:
+            if f.kind.isLeak { return ["leak", place, f.boundary?.release ?? ""].joined(separator: "|") }
+            return ["error", f.kind.rawValue, place].joined(separator: "|")
+        }
+    }
+
+    /// The call that returned a block: exported function, caller line, test.
+    static func linkKey(_ f: Finding, run: RunResult) -> String? {
+        guard f.kind.isLeak, let b = f.boundary, let caller = b.caller, caller.file != nil || caller.function != nil
+        else { return nil }
+        return [
+            b.function, caller.function ?? "", caller.file ?? "", caller.line.map(String.init) ?? "",
+            testName(f, run: run) ?? "",
+        ].joined(separator: "|")
+    }
+
+    static func add(
+        _ f: Finding, run: RunResult, key: String, ownCode: OwnCode?, to builders: inout [String: Builder],
+        order: inout [String]
+    ) {
+        if builders[key] == nil {
+            let frame = innermostOwnFrame(f.stack, ownCode: ownCode)
+            builders[key] = Builder(
+                kind: f.summaryLeakKind ?? f.kind, message: f.message,
+                allocation: frame.map { CodeLocation(function: $0.function, file: $0.file, line: $0.line) },
+                release: f.boundary?.release)
+            order.append(key)
+        }
+        builders[key]!.add(f, run: run)
+    }
+
+    struct Builder {
+        var kind: FindingKind
+        var message: String
+        var allocation: CodeLocation?
+        var release: String?
+        var perChecker: [Checker: Tally] = [:]
+        var checkers: Set<Checker> = []
+        var functionCounts: [String: Int] = [:]
+        var tests: Set<String> = []
+        var siteOrder: [String] = []
+        var sites: [String: SiteBuilder] = [:]
+        var testLabel: String?
+        var seenByReason: String?
+
+        struct SiteBuilder {
+            var test: String?
+            var caller: CodeLocation?
+            var perChecker: [Checker: Tally] = [:]
+            var fingerprints: Set<String> = []
+        }
+
+        mutating func add(_ f: Finding, run: RunResult) {
+            let n = Swift.max(1, f.count ?? 1)
+            let tally = Tally(
+                bytes: (f.bytes ?? 0).multipliedSaturated(by: n), blocks: (f.blocks ?? 0).multipliedSaturated(by: n))
+            // The most severe kind the cause's findings have (definitely before indirectly lost).
+            let k = f.summaryLeakKind ?? f.kind
+            if k < kind && (k.isLeak == kind.isLeak) { kind = k }
+            perChecker[run.checker, default: .zero] += tally
+            checkers.insert(run.checker)
+            for c in f.seenBy ?? [] { checkers.insert(c) }
+            if let fn = f.boundary?.function { functionCounts[fn, default: 0] += n }
+            if seenByReason == nil { seenByReason = f.seenByReason }
+            let test = Causes.testName(f, run: run)
+            if let test { tests.insert(test) }
+            if testLabel == nil { testLabel = test ?? (run.executable as NSString).lastPathComponent }
+            let caller = f.boundary?.caller.flatMap { $0.file != nil || $0.function != nil ? $0 : nil }
+            let siteKey =
+                caller.map { ["caller", $0.file ?? "", $0.line.map(String.init) ?? "", $0.function ?? ""] }
+                ?? ["test", test ?? ""]
+            let sk = siteKey.joined(separator: "|")
+            if sites[sk] == nil {
+                sites[sk] = SiteBuilder(test: test, caller: caller)
+                siteOrder.append(sk)
+            }
+            // A caller line several tests reach names the first test by name.
+            if let test, let t = sites[sk]!.test, test < t { sites[sk]!.test = test }
+            sites[sk]!.perChecker[run.checker, default: .zero] += tally
+            sites[sk]!.fingerprints.insert(f.fingerprint)
+        }
+
+        /// One checker's figure: the largest, never a sum across checkers.
+        static func figure(_ perChecker: [Checker: Tally]) -> Tally {
+            perChecker.values.max { ($0.bytes, $0.blocks) < ($1.bytes, $1.blocks) } ?? .zero
+        }
+
+        func cause(id: String) -> Cause {
+            let total = Self.figure(perChecker)
+            let functions = functionCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map(\.key)
+            let builtSites = siteOrder.enumerated().map { i, k -> (Int, Cause.Site) in
+                let s = sites[k]!
+                let t = Self.figure(s.perChecker)
+                return (
+                    i,
+                    Cause.Site(
+                        test: s.test, caller: s.caller, bytes: t.bytes, blocks: t.blocks,
+                        fingerprints: s.fingerprints.sorted())
+                )
+            }.sorted { a, b in a.1.bytes != b.1.bytes ? a.1.bytes > b.1.bytes : a.0 < b.0 }.map(\.1)
+            var cause = Cause(
+                id: id, kind: kind, sentence: "", allocation: allocation, functions: functions, release: release,
+                bytes: total.bytes, blocks: total.blocks,
+                checkers: Checker.allCases.filter(checkers.contains), sites: builtSites, tests: tests.sorted())
+            cause.sentence = Causes.sentence(cause, message: message, testLabel: testLabel)
+            if cause.checkers.count == 1 { cause.seenByReason = seenByReason }
+            return cause
+        }
+    }
+
+    /// `2,062 bytes in 42 blocks definitely lost from make_error_result
+    /// (backend_stub.rs:141), returned by moq_connect() and 7 more, never
+    /// released: call moq_free_str() — 42 call sites in 11 tests`.
+    static func sentence(_ c: Cause, message: String, testLabel: String?) -> String {
+        func place(_ l: CodeLocation) -> String {
+            var s = l.function ?? "?"
+            if let file = l.file { s += " (\(Fingerprint.baseName(file))\(l.line.map { ":\($0)" } ?? ""))" }
+            return s
+        }
+        func plural(_ n: Int, _ word: String) -> String { "\(Figures.grouped(n)) \(word)\(n == 1 ? "" : "s")" }
+        var where_ = " — \(plural(c.sites.count, "call site"))"
+        if !c.tests.isEmpty { where_ += " in \(plural(c.tests.count, "test"))" }
+        switch c.kind {
+        case .testFailure, .fatalSignal:
+            var s = "\(c.kind.phrase): \(message)"
+            if let t = testLabel, !message.contains(t) { s += " — in \(t)" }
+            return s
+        case .summaryOnly:
+            return "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks counted only in the checker's LEAK SUMMARY, beyond its records"
+        default:
+            if c.kind.isLeak {
+                var s = "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks \(c.kind.phrase)"
+                if let a = c.allocation { s += " from \(place(a))" }
+                if let first = c.functions.first {
+                    s += ", returned by \(first)()"
+                    if c.functions.count > 1 { s += " and \(c.functions.count - 1) more" }
+                    s += ", never released"
+                    if let r = c.release { s += ": call \(r)()" }
+                }
+                return s + where_
+            }
+            var s = c.kind.phrase
+            if !message.isEmpty { s += " (\(message))" }
+            if let a = c.allocation { s += " in \(place(a))" }
+            return s + where_
+        }
+    }
+}
