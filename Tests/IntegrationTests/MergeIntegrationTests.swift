@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import Testing
 
 @testable import LeakCheck
@@ -119,5 +120,93 @@ import Testing
             #expect(f.exitCode == 2, "\(flag)")
             #expect(f.stderr.contains("merge: \(flag) is applied by each partition's run, not by merge"), "\(flag)")
         }
+    }
+
+    // MARK: real partitioned runs (issue 19)
+
+    /// Every testcase of a JUnit file as "classname/name outcome", sorted.
+    static func testcases(_ path: String) throws -> [String] {
+        let doc = try XMLDocument(contentsOf: URL(fileURLWithPath: path))
+        return try doc.nodes(forXPath: "//testcase").map { node in
+            let e = try #require(node as? XMLElement)
+            let outcome =
+                !e.elements(forName: "failure").isEmpty
+                ? "failure"
+                : !e.elements(forName: "error").isEmpty
+                    ? "error" : !e.elements(forName: "skipped").isEmpty ? "skipped" : "passed"
+            let classname = e.attribute(forName: "classname")?.stringValue ?? "?"
+            return "\(classname)/\(e.attribute(forName: "name")?.stringValue ?? "?") \(outcome)"
+        }.sorted()
+    }
+
+    /// The fixture crate (and its leaking tests) under one checker: merged JUnit of 1 and
+    /// of 3 `hash:K/N` partitions has exactly the unpartitioned run's testcases.
+    @Test(arguments: ["valgrind", "asan"])
+    func mergedJUnitEqualsTheUnpartitionedRun(checker: String) throws {
+        let args = [checker, "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--jobs", "2"]
+        let wholeDir = Tool.tempDir("junit-whole")
+        defer { try? FileManager.default.removeItem(atPath: wholeDir) }
+        let whole = try Tool.run(args + ["--junit", wholeDir + "/junit.xml"], tag: "junit-whole", in: wholeDir)
+        #expect(whole.exitCode == 1, "\(whole.combined)")
+        let expected = try Self.testcases(wholeDir + "/junit.xml")
+        #expect(expected.count > 20)
+        #expect(expected.contains { $0.hasSuffix(" passed") })
+        #expect(expected.contains { $0.hasSuffix(" failure") })
+        #expect(expected.contains { $0.hasSuffix(" skipped") })  // moq_ffi's #[ignore]d test
+        for n in [1, 3] {
+            let dir = Tool.tempDir("junit-merge-\(n)")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            var reports: [String] = []
+            for k in 1...n {
+                let p = try Tool.run(args + ["--partition", "hash:\(k)/\(n)"], tag: "junit-part-\(k)-of-\(n)")
+                defer { try? FileManager.default.removeItem(atPath: p.dir) }
+                #expect(p.exitCode == 0 || p.exitCode == 1, "\(k)/\(n): \(p.combined)")
+                let path = dir + "/part-\(k).json"
+                try FileManager.default.copyItem(atPath: p.dir + "/report.json", toPath: path)
+                reports.append(path)
+            }
+            let merged = try Tool.run(
+                ["merge"] + reports + ["--junit", dir + "/merged.xml"], tag: "junit-merged-\(n)")
+            defer { try? FileManager.default.removeItem(atPath: merged.dir) }
+            #expect(merged.exitCode == 1, "\(merged.combined)")
+            let got = try Self.testcases(dir + "/merged.xml")
+            #expect(got.count == expected.count, "\(n) partition(s)")
+            #expect(
+                got == expected,
+                "\(n) partition(s): missing \(Set(expected).subtracting(got).sorted()), extra \(Set(got).subtracting(expected).sorted())"
+            )
+        }
+    }
+
+    /// One job (a leaking C program) over `hash:K/2`: one partition gets it, the other
+    /// none. The empty one is clean (exit 0, one note), and the merge is the job's verdict.
+    @Test func anEmptyHashPartitionIsCleanAndMerges() throws {
+        try Tool.require("valgrind", install: "apt-get install valgrind")
+        let program = try Tool.compileC("leaks")
+        let dir = Tool.tempDir("empty-partition")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var results: [Tool.Result] = []
+        for k in 1...2 {
+            let r = try Tool.run(["valgrind", "--partition", "hash:\(k)/2", "--", program], tag: "empty-part-\(k)")
+            defer { try? FileManager.default.removeItem(atPath: r.dir) }
+            try FileManager.default.copyItem(atPath: r.dir + "/report.json", toPath: dir + "/part-\(k).json")
+            results.append(r)
+        }
+        // Every job in exactly one partition.
+        #expect(results.map { $0.runs.count }.sorted() == [0, 1])
+        let empty = try #require(results.first { $0.runs.isEmpty })
+        let full = try #require(results.first { !$0.runs.isEmpty })
+        #expect(empty.exitCode == 0, "\(empty.combined)")
+        #expect(empty.json?["status"] as? String == "clean")
+        let spec = try #require(empty.json?["partition"] as? [String: Any])
+        #expect(spec["jobs"] as? Int == 0)
+        let notes = (empty.json?["notes"] as? [String] ?? []).filter { $0.contains("partition") }
+        #expect(notes.count == 1)
+        #expect(notes.first?.contains("received no job") == true, "\(notes)")
+        #expect(full.exitCode == 1)
+        let merged = try Tool.run(["merge", dir + "/part-1.json", dir + "/part-2.json"], tag: "empty-merged")
+        defer { try? FileManager.default.removeItem(atPath: merged.dir) }
+        #expect(merged.exitCode == 1, "\(merged.combined)")
+        #expect((merged.json?["incompleteReasons"] as? [String]) == [])
     }
 }

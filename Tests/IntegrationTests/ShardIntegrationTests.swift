@@ -238,7 +238,8 @@ import Testing
             #expect(junit.components(separatedBy: "<skipped").count - 1 == listed - mine)
             let data = try #require(FileManager.default.contents(atPath: p.dir + "/report.json"))
             let report = try JSONDecoder().decode(Report.self, from: data)
-            #expect(report.partition == PartitionSpec(index: k, total: 3))
+            #expect(report.partition?.index == k && report.partition?.total == 3)
+            #expect(report.partition?.jobs == Self.testsRun(p.runs).values.map(\.count).reduce(0, +))
             parts.append((report, report.partition))
             partRuns.append(p.runs)
         }

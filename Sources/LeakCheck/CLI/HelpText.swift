@@ -91,13 +91,16 @@ extension Options {
                 moq-leakcheck doctor: show which checkers, toolchains and defaults this machine has
 
                 USAGE:
-                  moq-leakcheck doctor
+                  moq-leakcheck doctor [--require CHECKERS]
 
                 Exit 0 when everything a run needs is there, 3 when something is missing (each ✗ line
-                says how to install it).
+                says how to install it). A checker `all` would skip (valgrind, the sanitizer build) is
+                required as `all` requires it: with --require naming it, or with CI set; then doctor
+                and all both exit 3 without it.
 
                 EXAMPLES:
                   moq-leakcheck doctor
+                  moq-leakcheck doctor --require valgrind,asan
                 """
         case .suppressions:
             body = """

@@ -302,7 +302,8 @@ public struct Options: Sendable {
             let runs = o.subcommand.checkers
             if runs.isEmpty && o.subcommand != .doctor {
                 throw UsageError(
-                    "--require applies to the commands that run checkers (all, valgrind, asan, lsan, baseline) and doctor")
+                    "--require applies to the commands that run checkers (all, valgrind, asan, lsan, baseline) and doctor"
+                )
             }
             if let other = o.requiredCheckers.first(where: { !runs.isEmpty && !runs.contains($0) }) {
                 throw UsageError(

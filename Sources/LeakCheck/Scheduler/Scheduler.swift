@@ -226,7 +226,7 @@ struct Scheduler: Sendable {
             // An empty partition gets one note for the whole run (Engine), not one per checker.
             if !selected.isEmpty {
                 context.diagnostics.note(
-                "--partition \(partition): \(driver.checker.displayName) runs \(selected.count) of \(all.count) jobs; the other \(all.count - selected.count) belong to other partitions (not run here)"
+                    "--partition \(partition): \(driver.checker.displayName) runs \(selected.count) of \(all.count) jobs; the other \(all.count - selected.count) belong to other partitions (not run here)"
                 )
             }
         }
