@@ -111,7 +111,8 @@ import Testing
             "--ctest-args": "-R x", "--cmake-source": "s", "--cmake-arg": "-DX=1", "--ffi-header": "h",
             "--suppressions": "s", "--gen-suppressions": "g", "--report-dir": "d", "--json": "j", "--junit": "u",
             "--sarif": "s", "--html": "h", "--baseline": "b", "--fail-on": "all", "--jobs": "2", "-j": "2",
-            "--timeout": "1", "--partition": "count:1/2", "--toolchain": "stable",
+            "--timeout": "1", "--partition": "count:1/2", "--toolchain": "stable", "--skip": "slow",
+            "--test": "errors",
         ]
         let help = Options.helpText(for: nil)
         for flag in Options.knownFlags {
@@ -119,6 +120,7 @@ import Testing
             if let v = needsValue[flag] { args.append(v) }
             if flag == "--ctest-args" { args += ["--ctest", "b"] }
             if flag == "--cmake-arg" { args += ["--cmake-source", "s"] }
+            if flag == "--exact" { args.append("a_test_name") }
             #expect(throws: Never.self, "\(flag)") { try Options.parse(args) }
             if flag != "--strict-suppressions" {
                 #expect(help.contains(flag), "\(flag) is not in --help")
