@@ -110,6 +110,7 @@ import Testing
             "--suppressions": "s", "--gen-suppressions": "g", "--report-dir": "d", "--json": "j", "--junit": "u",
             "--sarif": "s", "--html": "h", "--baseline": "b", "--fail-on": "all", "--jobs": "2", "-j": "2",
             "--timeout": "1", "--partition": "count:1/2", "--require": "valgrind", "--toolchain": "stable",
+            "--skip": "slow", "--test": "errors",
         ]
         let help = Options.helpText(for: nil)
         for flag in Options.knownFlags {
@@ -117,6 +118,7 @@ import Testing
             if let v = needsValue[flag] { args.append(v) }
             if flag == "--ctest-args" { args += ["--ctest", "b"] }
             if flag == "--cmake-arg" { args += ["--cmake-source", "s"] }
+            if flag == "--exact" { args.append("a_test_name") }
             #expect(throws: Never.self, "\(flag)") { try Options.parse(args) }
             if flag != "--strict-suppressions" {
                 #expect(help.contains(flag), "\(flag) is not in --help")
