@@ -94,4 +94,25 @@ import Testing
         let marks = findings.map { ($0["bytes"] as? Int ?? -1, $0["baseline"] as? String ?? "") }
         #expect(marks.sorted { $0.0 < $1.0 }.map { "\($0.0) \($0.1)" } == ["24 new", "40 known"])
     }
+
+    /// Issue 21, "Names are data", end to end: a program path holding a newline,
+    /// a workflow command and an OSC sequence, under `GITHUB_ACTIONS=true`.
+    @Test func aHostilePathStartsNoWorkflowCommandAndNoControlReachesTheConsole() throws {
+        try Tool.require("valgrind", install: "apt-get install valgrind")
+        let bin = try Tool.compileC("leak40")
+        let evil = Tool.tempDir("env-names") + "/evil\n::error title=injected::x\u{1B}]0;title\u{07}"
+        try FileManager.default.createDirectory(atPath: evil, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: bin, toPath: evil + "/prog")
+        let r = try Tool.run(
+            ["valgrind", "--", evil + "/prog"], tag: "env-names", environment: Self.environment(["GITHUB_ACTIONS": "true"]))
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let lines = r.combined.split(separator: "\n").map { $0.drop(while: { $0 == " " || $0 == "\t" }) }
+        let commands = lines.filter { $0.hasPrefix("::") }
+        // The tool's own annotation, and nothing the path injected.
+        #expect(commands.count == 1 && commands.allSatisfy { $0.hasPrefix("::error file=") }, "\(commands)")
+        #expect(!r.combined.contains("\u{1B}]") && !r.combined.contains("\u{07}"))
+        #expect(r.stderr.contains("\\::error title=injected::x\\e]0;title\\u{7}/prog"), "\(r.stderr)")
+        let text = try #require(r.file("valgrind-report.txt"))
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("::") } && !text.contains("\u{1B}"))
+    }
 }
