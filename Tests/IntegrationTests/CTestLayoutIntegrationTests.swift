@@ -9,11 +9,12 @@ import Testing
     static let project = Tool.fixtures.appendingPathComponent("ctest/env_project").path
 
     /// A fresh build of the project in a scratch dir; returns that dir (the build is `build/`).
-    static func built() throws -> String {
+    static func built(flags: String? = nil) throws -> String {
         try Tool.require("valgrind", install: "apt-get install valgrind")
         try Tool.require("cmake", install: "apt-get install cmake (scripts/install-deps.sh does)")
         let dir = Tool.tempDir("ctest-layout")
-        for argv in [["-S", project, "-B", dir + "/build"], ["--build", dir + "/build"]] {
+        let configure = ["-S", project, "-B", dir + "/build"] + (flags.map { ["-DCMAKE_C_FLAGS=\($0)"] } ?? [])
+        for argv in [configure, ["--build", dir + "/build"]] {
             let r = try Supervisor().run(
                 ProcessSpec(
                     executable: "cmake", arguments: argv, stdoutPath: dir + "/cmake.log", stderrPath: dir + "/cmake.log",
@@ -49,6 +50,22 @@ import Testing
             Self.findings(result) == ["leak_in_main definitelyLost 40", "will_fail_but_passes testFailure 0"],
             "\(r.combined)")
         #expect(result.runs.allSatisfy { $0["incompleteReason"] == nil || $0["incompleteReason"] is NSNull })
+    }
+
+    /// The sanitizer's `log_path` too is absolute: ASan with a relative report dir.
+    @Test func aRelativeReportDirWorksUnderASan() throws {
+        let dir = try Self.built(flags: "-fsanitize=address -fno-omit-frame-pointer")
+        let r = try Tool.run(
+            ["asan", "--ctest", "build", "--report-dir", "reports", "--json", "reports/r.json"], tag: "ctest-rel-asan",
+            json: false, in: dir)
+        var result = r
+        result.json = FileManager.default.contents(atPath: dir + "/reports/r.json").flatMap {
+            try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+        }
+        #expect(r.exitCode == 1, "\(r.combined)")
+        #expect(
+            Self.findings(result) == ["leak_in_main definitelyLost 40", "will_fail_but_passes testFailure 0"],
+            "\(r.combined)")
     }
 
     /// A match-everything entry hides the leak in `main` of a tree built without
