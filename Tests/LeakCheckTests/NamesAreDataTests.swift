@@ -84,4 +84,15 @@ import Testing
         #expect(Console.neutralise("ok\n  ::error::x\n##[error]y\n\u{1B}[31mred\u{1B}[0m", keepStyles: true)
             == "ok\n\\  ::error::x\n\\##[error]y\n\u{1B}[31mred\u{1B}[0m")
     }
+
+    /// The byte-level fast path never lets through what the slow path would change.
+    @Test(arguments: [
+        ("plain text\n  moq_ffi::tests::x at a::b (src/lib.rs:1)\n", true), ("café ✓ 漢字\n", true),
+        ("x\u{85}y", false), ("x\u{9B}31m", false), ("x\u{2028}y", false), ("x\u{2029}y", false), ("a\rb", false),
+        ("a\u{7F}", false), ("\t::error::x", false), ("a\n##[error]b", false), ("\u{1B}[2J", false),
+    ])
+    func theFastPathAgreesWithTheSlowOne(text: String, neutral: Bool) {
+        #expect(Console.isNeutral(text) == neutral)
+        #expect((Console.neutralise(text, keepStyles: false) == text) == neutral)
+    }
 }

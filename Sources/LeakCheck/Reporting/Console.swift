@@ -167,6 +167,7 @@ public final class Console: Sendable {
     /// colour codes `ESC[…m` stay), and a line that would start a workflow command
     /// (`::` or `##[` after blanks) is prefixed with `\`: only `annotation` prints those.
     public static func neutralise(_ text: String, keepStyles: Bool) -> String {
+        if isNeutral(text) { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var atLineStart = true
@@ -196,6 +197,34 @@ public final class Console: Sendable {
             i += 1
         }
         return String(out)
+    }
+
+    /// One pass over the bytes, no allocation: true when `neutralise` would change
+    /// nothing (the common case; the text reports can be large). Conservative:
+    /// any ESC (the tool's colours too), a C1 control, a possible U+2028/2029, a `:`
+    /// or `#` after blanks at a line start sends the text to the slow path.
+    static func isNeutral(_ text: String) -> Bool {
+        var atLineStart = true
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if atLineStart {
+                if b == 0x20 || b == 0x09 { continue }
+                if b == UInt8(ascii: ":") || b == UInt8(ascii: "#") { return false }
+                atLineStart = false
+            }
+            switch b {
+            case 0x0A: atLineStart = true
+            case 0x09: break
+            case 0x1B: return false
+            case 0x00..<0x20, 0x7F: return false
+            // C1 controls are C2 80–C2 9F; U+2028/2029 are E2 80 A8/A9.
+            case 0x80...0x9F where previous == 0xC2: return false
+            case 0xA8...0xA9 where previous == 0x80: return false
+            default: break
+            }
+            previous = b
+        }
+        return true
     }
 
     static func isUnsafe(_ c: Unicode.Scalar) -> Bool {
