@@ -21,7 +21,7 @@ struct SanitizerChecker: CheckerDriver {
 
     func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
         // Absolute: the runtime resolves log_path in the test's working directory.
-        let base = ValgrindOptions.absolute(base)
+        let base = AbsolutePath.of(base)
         let dir = base + ".logs"
         do {
             if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }

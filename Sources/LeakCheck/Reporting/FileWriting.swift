@@ -59,3 +59,13 @@ public enum ExclusiveFile {
             path: (dir.isEmpty ? "" : dir + "/") + base, reason: String(cString: strerror(lastError)))
     }
 }
+
+/// A path the tool hands to a child that runs in another working directory (a
+/// ctest `WORKING_DIRECTORY`): valgrind's `--xml-file`, the sanitizer's
+/// `log_path` and the child's output files are resolved there, not in ours.
+public enum AbsolutePath {
+    /// `path` made absolute against the tool's working directory.
+    public static func of(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}

@@ -184,7 +184,7 @@ struct CTestSource: TestSource {
             guard let dir, dir.hasPrefix("/") else { return }
             for d in [dir, (dir as NSString).resolvingSymlinksInPath] where !roots.contains(d) { roots.append(d) }
         }
-        let absoluteBuild = ValgrindOptions.absolute(buildDir)
+        let absoluteBuild = AbsolutePath.of(buildDir)
         add(testfileSourceDirectory(buildDir: absoluteBuild))
         add(enclosingTree(of: absoluteBuild).flatMap { cmakeHomeDirectory(buildDir: $0) })
         for program in programs where program.hasPrefix("/") {
@@ -198,7 +198,7 @@ struct CTestSource: TestSource {
     /// The build trees the tests come from: the tree `buildDir` is in (or
     /// `buildDir` itself) and the tree of every test program.
     static func buildTrees(buildDir: String, programs: [String]) -> [String] {
-        let absoluteBuild = ValgrindOptions.absolute(buildDir)
+        let absoluteBuild = AbsolutePath.of(buildDir)
         var trees = [enclosingTree(of: absoluteBuild) ?? absoluteBuild]
         for program in programs where program.hasPrefix("/") {
             if let t = enclosingTree(of: (program as NSString).deletingLastPathComponent), !trees.contains(t) {
