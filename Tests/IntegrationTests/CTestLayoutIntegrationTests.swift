@@ -17,9 +17,12 @@ import Testing
         for argv in [configure, ["--build", dir + "/build"]] {
             let r = try Supervisor().run(
                 ProcessSpec(
-                    executable: "cmake", arguments: argv, stdoutPath: dir + "/cmake.log", stderrPath: dir + "/cmake.log",
+                    executable: "cmake", arguments: argv, stdoutPath: dir + "/cmake.log",
+                    stderrPath: dir + "/cmake.log",
                     timeout: 300))
-            #expect(r.exitCode == 0, "cmake \(argv): \((try? String(contentsOfFile: dir + "/cmake.log", encoding: .utf8)) ?? "")")
+            #expect(
+                r.exitCode == 0,
+                "cmake \(argv): \((try? String(contentsOfFile: dir + "/cmake.log", encoding: .utf8)) ?? "")")
         }
         return dir
     }
@@ -77,8 +80,11 @@ import Testing
         let r = try Tool.run(
             ["valgrind", "--ctest", dir + "/" + ctestDir, "--suppressions", supp], tag: "ctest-broad")
         #expect(r.exitCode == 1, "\(r.combined)")
-        let leak = r.runs.flatMap { $0["findings"] as? [[String: Any]] ?? [] }.first { $0["kind"] as? String == "definitelyLost" }
-        let broad = (leak?["overBroadSuppression"] as? [String: Any])?["name"] as? String
+        let leak = r.runs.flatMap { $0["findings"] as? [[String: Any]] ?? [] }.first {
+            $0["kind"] as? String == "definitelyLost"
+        }
+        let broad =
+            (leak?["overBroadSuppression"] as? [String: Any])?["name"] as? String
             ?? ((leak?["suppressionOverBroad"] as? Bool) == true ? leak?["suppressedBy"] as? String : nil)
         #expect(broad == "everything", "\(leak ?? [:])")
         #expect(r.combined.contains("too broad"))

@@ -104,7 +104,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: evil, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: bin, toPath: evil + "/prog")
         let r = try Tool.run(
-            ["valgrind", "--", evil + "/prog"], tag: "env-names", environment: Self.environment(["GITHUB_ACTIONS": "true"]))
+            ["valgrind", "--", evil + "/prog"], tag: "env-names",
+            environment: Self.environment(["GITHUB_ACTIONS": "true"]))
         #expect(r.exitCode == 1, "\(r.combined)")
         let lines = r.combined.split(separator: "\n").map { $0.drop(while: { $0 == " " || $0 == "\t" }) }
         let commands = lines.filter { $0.hasPrefix("::") }

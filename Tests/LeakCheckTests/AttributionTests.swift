@@ -222,7 +222,9 @@ import Testing
         let inner = try #require(functions.firstIndex(of: "nested::tests::inner_leaks"))
         let outer = try #require(functions.firstIndex(of: "nested::tests::outer_calls_inner"))
         #expect(inner < outer)
-        for tests in [["tests::inner_leaks", "tests::outer_calls_inner"], ["tests::outer_calls_inner", "tests::inner_leaks"]] {
+        for tests in [
+            ["tests::inner_leaks", "tests::outer_calls_inner"], ["tests::outer_calls_inner", "tests::inner_leaks"],
+        ] {
             #expect(StackAttribution(crateName: "nested", tests: tests).test(for: leak.stack) == "tests::inner_leaks")
         }
     }

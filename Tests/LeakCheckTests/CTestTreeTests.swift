@@ -33,8 +33,12 @@ import Testing
     @Test func aTestProgramBuiltInAnotherTreeBringsThatTreesSources() throws {
         let dir = try Self.tree()
         let programs = [dir.file("other/bin/runner"), "relative-name"]
-        #expect(CTestSource.sourceRoots(buildDir: dir.file("build"), programs: programs) == ["/src/project", "/src/other"])
-        #expect(CTestSource.buildTrees(buildDir: dir.file("build"), programs: programs) == [dir.file("build"), dir.file("other")])
+        #expect(
+            CTestSource.sourceRoots(buildDir: dir.file("build"), programs: programs) == ["/src/project", "/src/other"])
+        #expect(
+            CTestSource.buildTrees(buildDir: dir.file("build"), programs: programs) == [
+                dir.file("build"), dir.file("other"),
+            ])
     }
 
     /// A tree built without `-g`: the test's `main` has an object and no file.

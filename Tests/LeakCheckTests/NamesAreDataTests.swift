@@ -81,8 +81,9 @@ import Testing
     @Test func aFieldIsOnePrintableLine() {
         #expect(Console.field("a\nb\r\u{1B}[2J\u{85}\u{2029}c") == "a\\nb\\r\\e[2J\\u{85}\\u{2029}c")
         #expect(Console.field("moq_ffi::tests::café") == "moq_ffi::tests::café")
-        #expect(Console.neutralise("ok\n  ::error::x\n##[error]y\n\u{1B}[31mred\u{1B}[0m", keepStyles: true)
-            == "ok\n\\  ::error::x\n\\##[error]y\n\u{1B}[31mred\u{1B}[0m")
+        #expect(
+            Console.neutralise("ok\n  ::error::x\n##[error]y\n\u{1B}[31mred\u{1B}[0m", keepStyles: true)
+                == "ok\n\\  ::error::x\n\\##[error]y\n\u{1B}[31mred\u{1B}[0m")
     }
 
     /// The byte-level fast path never lets through what the slow path would change.

@@ -120,7 +120,9 @@ enum ValgrindOptions {
         else { return [] }
         var args: [String] = []
         var rest = text[start.upperBound..<end.lowerBound]
-        while let open = rest.range(of: "<arg>"), let close = rest.range(of: "</arg>", range: open.upperBound..<rest.endIndex) {
+        while let open = rest.range(of: "<arg>"),
+            let close = rest.range(of: "</arg>", range: open.upperBound..<rest.endIndex)
+        {
             args.append(unescape(String(rest[open.upperBound..<close.lowerBound])))
             rest = rest[close.upperBound...]
         }

@@ -188,9 +188,10 @@ struct CTestSource: TestSource {
         add(testfileSourceDirectory(buildDir: absoluteBuild))
         add(enclosingTree(of: absoluteBuild).flatMap { cmakeHomeDirectory(buildDir: $0) })
         for program in programs where program.hasPrefix("/") {
-            add(enclosingTree(of: (program as NSString).deletingLastPathComponent).flatMap {
-                cmakeHomeDirectory(buildDir: $0)
-            })
+            add(
+                enclosingTree(of: (program as NSString).deletingLastPathComponent).flatMap {
+                    cmakeHomeDirectory(buildDir: $0)
+                })
         }
         return roots
     }
