@@ -41,11 +41,25 @@ import Testing
 
     @Test func aMissingIncludeIsNotedAndAMissingIncludeIfExistsIsNothing() {
         let missing = SanitizerOptions.merge(ours: Self.ours, user: "include=/nope", readFile: Self.files([:]))
-        #expect(missing.notes == ["include=/nope: cannot read the file: ignored"])
+        #expect(missing.notes == ["include=/nope: cannot read it as a file: ignored"])
         #expect(!missing.options.contains("include"))
         let optional = SanitizerOptions.merge(
             ours: Self.ours, user: "include_if_exists=/nope", readFile: Self.files([:]))
         #expect(optional.notes == [] && !optional.options.contains("include"))
+    }
+
+    /// The runtime would read `/dev/zero` forever and block on a terminal: the tool reads regular files only.
+    @Test func onlyARegularFileIsReadAndOnlyItsBeginning() throws {
+        #expect(SanitizerOptions.readFromDisk("/dev/zero") == nil)
+        #expect(SanitizerOptions.readFromDisk("/") == nil)
+        let dir = try ScratchDir()
+        let big = String(repeating: "verbosity=1\n", count: SanitizerOptions.maxIncludeBytes)
+        try big.write(toFile: dir.file("big.opts"), atomically: true, encoding: .utf8)
+        #expect(SanitizerOptions.readFromDisk(dir.file("big.opts"))?.utf8.count == SanitizerOptions.maxIncludeBytes)
+        try "".write(toFile: dir.file("empty.opts"), atomically: true, encoding: .utf8)
+        #expect(SanitizerOptions.readFromDisk(dir.file("empty.opts")) == "")
+        let merged = SanitizerOptions.merge(ours: Self.ours, user: "include=/dev/zero")
+        #expect(merged.notes == ["include=/dev/zero: cannot read it as a file: ignored"])
     }
 
     @Test func aSuppressionsFileIsNeverPassedToTheSanitizer() {
