@@ -86,6 +86,14 @@ import Testing
                 == "ok\n\\  ::error::x\n\\##[error]y\n\u{1B}[31mred\u{1B}[0m")
     }
 
+    /// The live build line: cargo's colours (CARGO_TERM_COLOR=always) dropped, any other escape shown.
+    @Test func aBuildLogLineLosesItsColoursAndShowsOtherEscapes() {
+        #expect(
+            Console.withoutStyles("\u{1B}[1m\u{1B}[32m   Compiling\u{1B}[0m moq_ffi\u{1B}]0;t\u{07}")
+                == "   Compiling moq_ffi\u{1B}]0;t\u{07}")
+        #expect(Console.field(Console.withoutStyles("\u{1B}[32mok\u{1B}]0;t")) == "ok\\e]0;t")
+    }
+
     /// The byte-level fast path never lets through what the slow path would change.
     @Test(arguments: [
         ("plain text\n  moq_ffi::tests::x at a::b (src/lib.rs:1)\n", true), ("café ✓ 漢字\n", true),

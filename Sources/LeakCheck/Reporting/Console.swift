@@ -104,7 +104,8 @@ public final class Console: Sendable {
     public func status(_ text: String) {
         guard isTerminal, verbosity >= .normal else { return }
         let width = Self.terminalWidth(2)
-        var line = Self.field(text)
+        // A build log's own colours (CARGO_TERM_COLOR=always) are dropped, every other control escaped.
+        var line = Self.field(Self.withoutStyles(text))
         if let width, line.count > width - 1 { line = String(line.prefix(max(0, width - 1))) }
         lock.withLock { showing in
             Self.writeAll(2, "\r\u{1B}[K" + line)
@@ -225,6 +226,23 @@ public final class Console: Sendable {
             previous = b
         }
         return true
+    }
+
+    /// `text` without SGR colour sequences (`ESC[…m`); other escapes stay for `field`.
+    static func withoutStyles(_ text: String) -> String {
+        guard text.utf8.contains(0x1B) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\u{1B}", let end = styleEnd(scalars, at: i) {
+                i = end
+                continue
+            }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
     }
 
     static func isUnsafe(_ c: Unicode.Scalar) -> Bool {
