@@ -37,15 +37,20 @@ import Testing
         #expect(r.combined.contains("note: VALGRIND_OPTS: dropped --suppressions=\(files)/hide.supp"), "\(r.combined)")
     }
 
-    /// valgrind reads `./.valgrindrc` itself (and `~/.valgrindrc`): the tool cannot
-    /// stop it, so the suppression valgrind applied makes the run incomplete.
-    @Test func aValgrindrcSuppressionMakesTheRunIncomplete() throws {
+    /// valgrind reads `./.valgrindrc` (in the test's working directory) and
+    /// `~/.valgrindrc` itself: the tool cannot stop it, so the suppression
+    /// valgrind applied makes the run incomplete, naming it.
+    @Test(arguments: ["working directory", "home"])
+    func aValgrindrcSuppressionMakesTheRunIncomplete(place: String) throws {
         try Tool.require("valgrind", install: "apt-get install valgrind")
         let files = try Self.hidingFiles()
         let bin = try Tool.compileC("leak40")
         let dir = Tool.tempDir("env-vgrc")
-        try "--suppressions=\(files)/hide.supp\n".write(toFile: dir + "/.valgrindrc", atomically: true, encoding: .utf8)
-        let r = try Tool.run(["valgrind", "--", bin], tag: "env-vgrc", environment: Self.environment([:]), in: dir)
+        let home = Tool.tempDir("env-home")
+        let rc = (place == "home" ? home : dir) + "/.valgrindrc"
+        try "--suppressions=\(files)/hide.supp\n".write(toFile: rc, atomically: true, encoding: .utf8)
+        let r = try Tool.run(
+            ["valgrind", "--", bin], tag: "env-vgrc", environment: Self.environment(["HOME": home]), in: dir)
         #expect(r.exitCode == 3, "\(r.combined)")
         let reason = r.runs.first?["incompleteReason"] as? String ?? ""
         #expect(reason.contains("valgrind ran with --suppressions=\(files)/hide.supp"), "\(reason)")
