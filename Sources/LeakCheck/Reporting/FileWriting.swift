@@ -99,7 +99,8 @@ public enum ToolDirectory {
         var st = stat()
         guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return }
         guard unlink(path) == 0 else {
-            throw ReportWriteError(path: path, reason: "a symlink the tool did not make: \(String(cString: strerror(errno)))")
+            throw ReportWriteError(
+                path: path, reason: "a symlink the tool did not make: \(String(cString: strerror(errno)))")
         }
     }
 }
