@@ -37,15 +37,20 @@ import Testing
         #expect(r.combined.contains("note: VALGRIND_OPTS: dropped --suppressions=\(files)/hide.supp"), "\(r.combined)")
     }
 
-    /// valgrind reads `./.valgrindrc` itself (and `~/.valgrindrc`): the tool cannot
-    /// stop it, so the suppression valgrind applied makes the run incomplete.
-    @Test func aValgrindrcSuppressionMakesTheRunIncomplete() throws {
+    /// valgrind reads `./.valgrindrc` (in the test's working directory) and
+    /// `~/.valgrindrc` itself: the tool cannot stop it, so the suppression
+    /// valgrind applied makes the run incomplete, naming it.
+    @Test(arguments: ["working directory", "home"])
+    func aValgrindrcSuppressionMakesTheRunIncomplete(place: String) throws {
         try Tool.require("valgrind", install: "apt-get install valgrind")
         let files = try Self.hidingFiles()
         let bin = try Tool.compileC("leak40")
         let dir = Tool.tempDir("env-vgrc")
-        try "--suppressions=\(files)/hide.supp\n".write(toFile: dir + "/.valgrindrc", atomically: true, encoding: .utf8)
-        let r = try Tool.run(["valgrind", "--", bin], tag: "env-vgrc", environment: Self.environment([:]), in: dir)
+        let home = Tool.tempDir("env-home")
+        let rc = (place == "home" ? home : dir) + "/.valgrindrc"
+        try "--suppressions=\(files)/hide.supp\n".write(toFile: rc, atomically: true, encoding: .utf8)
+        let r = try Tool.run(
+            ["valgrind", "--", bin], tag: "env-vgrc", environment: Self.environment(["HOME": home]), in: dir)
         #expect(r.exitCode == 3, "\(r.combined)")
         let reason = r.runs.first?["incompleteReason"] as? String ?? ""
         #expect(reason.contains("valgrind ran with --suppressions=\(files)/hide.supp"), "\(reason)")
@@ -93,5 +98,27 @@ import Testing
         let findings = r.runs.flatMap { $0["findings"] as? [[String: Any]] ?? [] }
         let marks = findings.map { ($0["bytes"] as? Int ?? -1, $0["baseline"] as? String ?? "") }
         #expect(marks.sorted { $0.0 < $1.0 }.map { "\($0.0) \($0.1)" } == ["24 new", "40 known"])
+    }
+
+    /// Issue 21, "Names are data", end to end: a program path holding a newline,
+    /// a workflow command and an OSC sequence, under `GITHUB_ACTIONS=true`.
+    @Test func aHostilePathStartsNoWorkflowCommandAndNoControlReachesTheConsole() throws {
+        try Tool.require("valgrind", install: "apt-get install valgrind")
+        let bin = try Tool.compileC("leak40")
+        let evil = Tool.tempDir("env-names") + "/evil\n::error title=injected::x\u{1B}]0;title\u{07}"
+        try FileManager.default.createDirectory(atPath: evil, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: bin, toPath: evil + "/prog")
+        let r = try Tool.run(
+            ["valgrind", "--", evil + "/prog"], tag: "env-names",
+            environment: Self.environment(["GITHUB_ACTIONS": "true"]))
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let lines = r.combined.split(separator: "\n").map { $0.drop(while: { $0 == " " || $0 == "\t" }) }
+        let commands = lines.filter { $0.hasPrefix("::") }
+        // The tool's own annotation, and nothing the path injected.
+        #expect(commands.count == 1 && commands.allSatisfy { $0.hasPrefix("::error file=") }, "\(commands)")
+        #expect(!r.combined.contains("\u{1B}]") && !r.combined.contains("\u{07}"))
+        #expect(r.stderr.contains("\\::error title=injected::x\\e]0;title\\u{7}/prog"), "\(r.stderr)")
+        let text = try #require(r.file("valgrind-report.txt"))
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("::") } && !text.contains("\u{1B}"))
     }
 }

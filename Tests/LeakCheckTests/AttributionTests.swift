@@ -213,6 +213,22 @@ import Testing
         }
     }
 
+    /// Issue 21, missing tests: a test that calls another test function; both
+    /// frames are on the leak's stack and the innermost names the test.
+    @Test func twoTestFramesOnOneStackResolveToTheInnermost() throws {
+        let findings = try valgrind("attribution/nested-test-frames-valgrind.xml")
+        let leak = try #require(findings.first { $0.kind == .definitelyLost })
+        let functions = leak.stack.compactMap(\.function)
+        let inner = try #require(functions.firstIndex(of: "nested::tests::inner_leaks"))
+        let outer = try #require(functions.firstIndex(of: "nested::tests::outer_calls_inner"))
+        #expect(inner < outer)
+        for tests in [
+            ["tests::inner_leaks", "tests::outer_calls_inner"], ["tests::outer_calls_inner", "tests::inner_leaks"],
+        ] {
+            #expect(StackAttribution(crateName: "nested", tests: tests).test(for: leak.stack) == "tests::inner_leaks")
+        }
+    }
+
     @Test func attributeSetsTestAndHowAndKeepsAnExistingTest() throws {
         let findings = try valgrind("suppressions/rust-test-leak.xml")
         let a = StackAttribution(crateName: "moq_ffi", tests: ["tests::leaks_forty_bytes"])

@@ -16,8 +16,13 @@ import Testing
     func anIncludedFileCannotSwitchTheGateOff(key: String) {
         let merged = SanitizerOptions.merge(
             ours: Self.ours, user: "\(key)=/f/opts:verbosity=1",
-            readFile: Self.files(["/f/opts": "detect_leaks=0\nexitcode=0 leak_check_at_exit=0\nmalloc_context_size=30\n"]))
-        #expect(merged.options == "detect_leaks=1:leak_check_at_exit=1:log_path=/r/asan-report:exitcode=23:malloc_context_size=30:verbosity=1")
+            readFile: Self.files([
+                "/f/opts": "detect_leaks=0\nexitcode=0 leak_check_at_exit=0\nmalloc_context_size=30\n"
+            ]))
+        #expect(
+            merged.options
+                == "detect_leaks=1:leak_check_at_exit=1:log_path=/r/asan-report:exitcode=23:malloc_context_size=30:verbosity=1"
+        )
         #expect(
             merged.overridden == [
                 "detect_leaks=0 (from /f/opts)", "exitcode=0 (from /f/opts)", "leak_check_at_exit=0 (from /f/opts)",
@@ -36,15 +41,30 @@ import Testing
 
     @Test func aMissingIncludeIsNotedAndAMissingIncludeIfExistsIsNothing() {
         let missing = SanitizerOptions.merge(ours: Self.ours, user: "include=/nope", readFile: Self.files([:]))
-        #expect(missing.notes == ["include=/nope: cannot read the file: ignored"])
+        #expect(missing.notes == ["include=/nope: cannot read it as a file: ignored"])
         #expect(!missing.options.contains("include"))
         let optional = SanitizerOptions.merge(
             ours: Self.ours, user: "include_if_exists=/nope", readFile: Self.files([:]))
         #expect(optional.notes == [] && !optional.options.contains("include"))
     }
 
+    /// The runtime would read `/dev/zero` forever and block on a terminal: the tool reads regular files only.
+    @Test func onlyARegularFileIsReadAndOnlyItsBeginning() throws {
+        #expect(SanitizerOptions.readFromDisk("/dev/zero") == nil)
+        #expect(SanitizerOptions.readFromDisk("/") == nil)
+        let dir = try ScratchDir()
+        let big = String(repeating: "verbosity=1\n", count: SanitizerOptions.maxIncludeBytes)
+        try big.write(toFile: dir.file("big.opts"), atomically: true, encoding: .utf8)
+        #expect(SanitizerOptions.readFromDisk(dir.file("big.opts"))?.utf8.count == SanitizerOptions.maxIncludeBytes)
+        try "".write(toFile: dir.file("empty.opts"), atomically: true, encoding: .utf8)
+        #expect(SanitizerOptions.readFromDisk(dir.file("empty.opts")) == "")
+        let merged = SanitizerOptions.merge(ours: Self.ours, user: "include=/dev/zero")
+        #expect(merged.notes == ["include=/dev/zero: cannot read it as a file: ignored"])
+    }
+
     @Test func aSuppressionsFileIsNeverPassedToTheSanitizer() {
-        let direct = SanitizerOptions.merge(ours: Self.ours, user: "suppressions=/s/lsan.supp", readFile: Self.files([:]))
+        let direct = SanitizerOptions.merge(
+            ours: Self.ours, user: "suppressions=/s/lsan.supp", readFile: Self.files([:]))
         #expect(!direct.options.contains("suppressions"))
         #expect(direct.notes.count == 1)
         #expect(direct.notes.first?.hasPrefix("suppressions=/s/lsan.supp: not passed") == true)
@@ -82,7 +102,8 @@ import Testing
     // MARK: - valgrind
 
     @Test func valgrindOptsLosesItsHidingOptions() {
-        let s = ValgrindOptions.scrub("--num-callers=30  --suppressions=/x.supp --ignore-fn=foo --undef-value-errors=no")
+        let s = ValgrindOptions.scrub(
+            "--num-callers=30  --suppressions=/x.supp --ignore-fn=foo --undef-value-errors=no")
         #expect(s.kept == "--num-callers=30")
         #expect(s.dropped == ["--suppressions=/x.supp", "--ignore-fn=foo", "--undef-value-errors=no"])
     }
@@ -95,6 +116,7 @@ import Testing
         let vargv = ValgrindOptions.vargv(ofXMLAt: path)
         #expect(vargv.contains("--xml=yes"))
         #expect(ValgrindOptions.foreign(vargv) == ["--suppressions=/tmp/envx/hide.supp"])
-        #expect(ValgrindOptions.vargv(inXML: "<vargv><arg>--suppressions=a&amp;b</arg></vargv>") == ["--suppressions=a&b"])
+        #expect(
+            ValgrindOptions.vargv(inXML: "<vargv><arg>--suppressions=a&amp;b</arg></vargv>") == ["--suppressions=a&b"])
     }
 }

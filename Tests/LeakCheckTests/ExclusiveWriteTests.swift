@@ -47,6 +47,27 @@ import Testing
         #expect(lstat(dir.file("valgrind-report.txt"), &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG)
     }
 
+    @Test func aSymlinkPlantedAtTheToolsOwnDirectoryIsRemovedNotFollowed() throws {
+        let dir = try ScratchDir()
+        let victim = dir.file("victim")
+        try FileManager.default.createDirectory(atPath: victim + "/valgrind", withIntermediateDirectories: true)
+        try "precious\n".write(toFile: victim + "/valgrind/keep", atomically: false, encoding: .utf8)
+        #expect(symlink(victim, dir.file("leakcheck-logs")) == 0)
+        try ToolDirectory.ensure(dir.file("leakcheck-logs"))
+        try ToolDirectory.recreate(dir.file("leakcheck-logs/valgrind"))
+        #expect(symlink(victim + "/valgrind", dir.file("leakcheck-logs/asan")) == 0)
+        try ToolDirectory.recreate(dir.file("leakcheck-logs/asan"))
+        var st = stat()
+        for name in ["leakcheck-logs", "leakcheck-logs/valgrind", "leakcheck-logs/asan"] {
+            #expect(lstat(dir.file(name), &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR, "\(name)")
+        }
+        #expect(try String(contentsOfFile: victim + "/valgrind/keep", encoding: .utf8) == "precious\n")
+        // A run directory of the tool's own is emptied.
+        try "old".write(toFile: dir.file("leakcheck-logs/valgrind/x.xml"), atomically: false, encoding: .utf8)
+        try ToolDirectory.recreate(dir.file("leakcheck-logs/valgrind"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("leakcheck-logs/valgrind")) == [])
+    }
+
     @Test func junitSaysIncompleteWhenAnotherOutputCouldNotBeWritten() throws {
         let dir = try ScratchDir()
         var ok = RunResult(checker: .valgrind, executable: "/t/pubsub", arguments: [])

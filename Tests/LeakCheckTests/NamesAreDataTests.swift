@@ -81,7 +81,27 @@ import Testing
     @Test func aFieldIsOnePrintableLine() {
         #expect(Console.field("a\nb\r\u{1B}[2J\u{85}\u{2029}c") == "a\\nb\\r\\e[2J\\u{85}\\u{2029}c")
         #expect(Console.field("moq_ffi::tests::café") == "moq_ffi::tests::café")
-        #expect(Console.neutralise("ok\n  ::error::x\n##[error]y\n\u{1B}[31mred\u{1B}[0m", keepStyles: true)
-            == "ok\n\\  ::error::x\n\\##[error]y\n\u{1B}[31mred\u{1B}[0m")
+        #expect(
+            Console.neutralise("ok\n  ::error::x\n##[error]y\n\u{1B}[31mred\u{1B}[0m", keepStyles: true)
+                == "ok\n\\  ::error::x\n\\##[error]y\n\u{1B}[31mred\u{1B}[0m")
+    }
+
+    /// The live build line: cargo's colours (CARGO_TERM_COLOR=always) dropped, any other escape shown.
+    @Test func aBuildLogLineLosesItsColoursAndShowsOtherEscapes() {
+        #expect(
+            Console.withoutStyles("\u{1B}[1m\u{1B}[32m   Compiling\u{1B}[0m moq_ffi\u{1B}]0;t\u{07}")
+                == "   Compiling moq_ffi\u{1B}]0;t\u{07}")
+        #expect(Console.field(Console.withoutStyles("\u{1B}[32mok\u{1B}]0;t")) == "ok\\e]0;t")
+    }
+
+    /// The byte-level fast path never lets through what the slow path would change.
+    @Test(arguments: [
+        ("plain text\n  moq_ffi::tests::x at a::b (src/lib.rs:1)\n", true), ("café ✓ 漢字\n", true),
+        ("x\u{85}y", false), ("x\u{9B}31m", false), ("x\u{2028}y", false), ("x\u{2029}y", false), ("a\rb", false),
+        ("a\u{7F}", false), ("\t::error::x", false), ("a\n##[error]b", false), ("\u{1B}[2J", false),
+    ])
+    func theFastPathAgreesWithTheSlowOne(text: String, neutral: Bool) {
+        #expect(Console.isNeutral(text) == neutral)
+        #expect((Console.neutralise(text, keepStyles: false) == text) == neutral)
     }
 }

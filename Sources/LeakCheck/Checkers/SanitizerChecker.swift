@@ -21,7 +21,7 @@ struct SanitizerChecker: CheckerDriver {
 
     func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
         // Absolute: the runtime resolves log_path in the test's working directory.
-        let base = ValgrindOptions.absolute(base)
+        let base = AbsolutePath.of(base)
         let dir = base + ".logs"
         do {
             if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }
@@ -66,10 +66,8 @@ struct SanitizerChecker: CheckerDriver {
             let pid = name.split(separator: ".").last.map(String.init) ?? name
             let published = (context.reportDir as NSString).appendingPathComponent("\(reportPrefix).\(pid)")
             do {
-                if FileManager.default.fileExists(atPath: published) {
-                    try FileManager.default.removeItem(atPath: published)
-                }
-                try FileManager.default.copyItem(atPath: path, toPath: published)
+                // Staged exclusively and renamed over: nothing planted at the name is written through.
+                try AtomicFile.write(data, to: published)
                 logFiles.append(published)
             } catch {
                 context.diagnostics.incomplete("cannot write \(published): \(error.localizedDescription)")

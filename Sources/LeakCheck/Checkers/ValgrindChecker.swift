@@ -26,7 +26,7 @@ struct ValgrindChecker: CheckerDriver {
     func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
         // Absolute: valgrind resolves --xml-file in the test's working directory
         // (a ctest WORKING_DIRECTORY), not in ours.
-        let base = ValgrindOptions.absolute(base)
+        let base = AbsolutePath.of(base)
         let xml = base + ".xml"
         let log = base + ".valgrind.log"
         let out = base + ".out"
@@ -120,7 +120,9 @@ enum ValgrindOptions {
         else { return [] }
         var args: [String] = []
         var rest = text[start.upperBound..<end.lowerBound]
-        while let open = rest.range(of: "<arg>"), let close = rest.range(of: "</arg>", range: open.upperBound..<rest.endIndex) {
+        while let open = rest.range(of: "<arg>"),
+            let close = rest.range(of: "</arg>", range: open.upperBound..<rest.endIndex)
+        {
             args.append(unescape(String(rest[open.upperBound..<close.lowerBound])))
             rest = rest[close.upperBound...]
         }
@@ -132,10 +134,5 @@ enum ValgrindOptions {
         return s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
             .replacingOccurrences(of: "&amp;", with: "&")
-    }
-
-    /// `path` made absolute against the tool's working directory.
-    static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }

@@ -141,10 +141,12 @@ public final class Engine: Sendable {
     var logsDir: String { context.logsDir }
 
     func prepareDirectories() {
-        for dir in [reportDir, logsDir] {
-            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                diagnostics.incomplete("cannot create \(dir): \(error.localizedDescription)")
-            }
+        do { try FileManager.default.createDirectory(atPath: reportDir, withIntermediateDirectories: true) } catch {
+            diagnostics.incomplete("cannot create \(reportDir): \(error.localizedDescription)")
+        }
+        // The tool's own directory: a planted symlink there is removed, not followed.
+        do { try ToolDirectory.ensure(logsDir) } catch {
+            diagnostics.incomplete("\(error)")
         }
     }
 
@@ -154,11 +156,8 @@ public final class Engine: Sendable {
     func prepareRunDirectory(for driver: any CheckerDriver) {
         let fm = FileManager.default
         let runDir = (logsDir as NSString).appendingPathComponent(driver.checker.rawValue)
-        do {
-            if fm.fileExists(atPath: runDir) { try fm.removeItem(atPath: runDir) }
-            try fm.createDirectory(atPath: runDir, withIntermediateDirectories: true)
-        } catch {
-            diagnostics.incomplete("cannot prepare \(runDir): \(error.localizedDescription)")
+        do { try ToolDirectory.recreate(runDir) } catch {
+            diagnostics.incomplete("\(error)")
         }
         guard let sanitizer = driver as? SanitizerChecker else { return }
         let prefix = sanitizer.reportPrefix + "."

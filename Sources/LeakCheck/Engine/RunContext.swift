@@ -13,6 +13,8 @@ public final class RunContext: Sendable {
     let suppressions: [Suppression]
     let matcher: SuppressionMatcher
     private let code = Mutex<(names: Set<String>, roots: Set<String>)>(([], []))
+    /// Build trees whose objects are own code in frames without a source file (`OwnCode.objectRoots`).
+    private let objectRoots = Mutex<Set<String>>([])
     /// Suppression counts the checkers reported themselves.
     private let counts = Mutex<[String: Int]>([:])
     /// Build products sources hand to each other (the crate's library dir per checker).
@@ -69,9 +71,13 @@ public final class RunContext: Sendable {
         }
     }
 
+    /// A build tree of the code under test (`OwnCode.objectRoots`).
+    func addOwnObjects(root: String) { objectRoots.withLock { _ = $0.insert(Self.withSlash(root)) } }
+
     var ownCode: OwnCode {
         let (names, roots) = code.withLock { ($0.names, $0.roots) }
-        return OwnCode(crateNames: names.sorted(), sourceRoots: roots.sorted())
+        return OwnCode(
+            crateNames: names.sorted(), sourceRoots: roots.sorted(), objectRoots: objectRoots.withLock { $0.sorted() })
     }
 
     var sourceRoots: [String] { code.withLock { $0.roots.sorted() } }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Merging sanitizer option strings. The options the tool's reading of the
 /// logs relies on are forced: a user value that contradicts one is dropped
 /// and reported, so no environment can switch the gate off. Everything else
@@ -36,8 +40,21 @@ public enum SanitizerOptions {
     /// Reads an included options file; nil when it cannot be read.
     public typealias FileReader = @Sendable (String) -> String?
 
+    /// An options file holds a few lines: more than this is not read past.
+    static let maxIncludeBytes = 1 << 16
+
+    /// A regular file's first `maxIncludeBytes` (`/dev/zero`, a FIFO or a
+    /// terminal would never end or block the tool: nil, as unreadable).
     public static let readFromDisk: FileReader = { path in
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+            let handle = FileHandle(forReadingAtPath: path)
+        else { return nil }
+        defer { try? handle.close() }
+        // An empty file is read as nothing (read gives nil at end of file).
+        do { return String(decoding: try handle.read(upToCount: maxIncludeBytes) ?? Data(), as: UTF8.self) } catch {
+            return nil
+        }
     }
 
     public static func merge(
@@ -95,7 +112,7 @@ public enum SanitizerOptions {
             guard let content = readFile(path) else {
                 // include_if_exists of a missing file is nothing, as in the runtime;
                 // a missing include would stop the runtime: say it is ignored.
-                if key == "include" { notes.append("include=\(path): cannot read the file: ignored") }
+                if key == "include" { notes.append("include=\(path): cannot read it as a file: ignored") }
                 continue
             }
             out += expand(content, readFile: readFile, notes: &notes, depth: depth + 1, origin: path)

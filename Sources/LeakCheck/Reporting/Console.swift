@@ -104,7 +104,8 @@ public final class Console: Sendable {
     public func status(_ text: String) {
         guard isTerminal, verbosity >= .normal else { return }
         let width = Self.terminalWidth(2)
-        var line = Self.field(text)
+        // A build log's own colours (CARGO_TERM_COLOR=always) are dropped, every other control escaped.
+        var line = Self.field(Self.withoutStyles(text))
         if let width, line.count > width - 1 { line = String(line.prefix(max(0, width - 1))) }
         lock.withLock { showing in
             Self.writeAll(2, "\r\u{1B}[K" + line)
@@ -167,6 +168,7 @@ public final class Console: Sendable {
     /// colour codes `ESC[…m` stay), and a line that would start a workflow command
     /// (`::` or `##[` after blanks) is prefixed with `\`: only `annotation` prints those.
     public static func neutralise(_ text: String, keepStyles: Bool) -> String {
+        if isNeutral(text) { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var atLineStart = true
@@ -193,6 +195,51 @@ public final class Console: Sendable {
             } else {
                 out.append(c)
             }
+            i += 1
+        }
+        return String(out)
+    }
+
+    /// One pass over the bytes, no allocation: true when `neutralise` would change
+    /// nothing (the common case; the text reports can be large). Conservative:
+    /// any ESC (the tool's colours too), a C1 control, a possible U+2028/2029, a `:`
+    /// or `#` after blanks at a line start sends the text to the slow path.
+    static func isNeutral(_ text: String) -> Bool {
+        var atLineStart = true
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if atLineStart {
+                if b == 0x20 || b == 0x09 { continue }
+                if b == UInt8(ascii: ":") || b == UInt8(ascii: "#") { return false }
+                atLineStart = false
+            }
+            switch b {
+            case 0x0A: atLineStart = true
+            case 0x09: break
+            case 0x1B: return false
+            case 0x00..<0x20, 0x7F: return false
+            // C1 controls are C2 80–C2 9F; U+2028/2029 are E2 80 A8/A9.
+            case 0x80...0x9F where previous == 0xC2: return false
+            case 0xA8...0xA9 where previous == 0x80: return false
+            default: break
+            }
+            previous = b
+        }
+        return true
+    }
+
+    /// `text` without SGR colour sequences (`ESC[…m`); other escapes stay for `field`.
+    static func withoutStyles(_ text: String) -> String {
+        guard text.utf8.contains(0x1B) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\u{1B}", let end = styleEnd(scalars, at: i) {
+                i = end
+                continue
+            }
+            out.append(scalars[i])
             i += 1
         }
         return String(out)

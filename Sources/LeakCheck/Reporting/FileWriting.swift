@@ -59,3 +59,48 @@ public enum ExclusiveFile {
             path: (dir.isEmpty ? "" : dir + "/") + base, reason: String(cString: strerror(lastError)))
     }
 }
+
+/// A path the tool hands to a child that runs in another working directory (a
+/// ctest `WORKING_DIRECTORY`): valgrind's `--xml-file`, the sanitizer's
+/// `log_path` and the child's output files are resolved there, not in ours.
+public enum AbsolutePath {
+    /// `path` made absolute against the tool's working directory.
+    public static func of(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
+
+/// Directories the tool makes for itself (`leakcheck-logs/` and its per-checker
+/// run directories): a symlink planted at one of their names is removed, never
+/// followed, so the raw logs cannot be sent into someone else's directory.
+public enum ToolDirectory {
+    /// `path` as a real directory of the tool's (kept when it is one already).
+    /// Errors are one line: `cannot write PATH: reason`.
+    public static func ensure(_ path: String) throws {
+        try removeSymlink(path)
+        try oneLine(path) { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    }
+
+    /// `path` as a fresh, empty directory.
+    public static func recreate(_ path: String) throws {
+        try removeSymlink(path)
+        var st = stat()
+        if lstat(path, &st) == 0 { try oneLine(path) { try FileManager.default.removeItem(atPath: path) } }
+        try oneLine(path) { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    }
+
+    static func oneLine(_ path: String, _ body: () throws -> Void) throws {
+        do { try body() } catch {
+            throw ReportWriteError(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    static func removeSymlink(_ path: String) throws {
+        var st = stat()
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return }
+        guard unlink(path) == 0 else {
+            throw ReportWriteError(
+                path: path, reason: "a symlink the tool did not make: \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -7,10 +7,15 @@ public struct OwnCode: Sendable, Hashable {
     public var crateNames: Set<String>
     /// Source directories, each ending in `/`.
     public var sourceRoots: [String]
+    /// Build trees whose objects are own code when a frame has no source file
+    /// (a ctest tree built without `-g`: its test's `main` is known only by
+    /// `obj:`), each ending in `/`.
+    public var objectRoots: [String]
 
-    public init(crateNames: [String], sourceRoots: [String]) {
+    public init(crateNames: [String], sourceRoots: [String], objectRoots: [String] = []) {
         self.crateNames = Set(crateNames.map { $0.replacingOccurrences(of: "-", with: "_") })
         self.sourceRoots = sourceRoots.filter { !$0.isEmpty }.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        self.objectRoots = objectRoots.filter { !$0.isEmpty }.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }
 
     /// Dependencies and the standard library live under these even when a source
@@ -32,6 +37,11 @@ public struct OwnCode: Sendable, Hashable {
         if let file = frame.file, file.hasPrefix("/"),
             sourceRoots.contains(where: { file.hasPrefix($0) }),
             !Self.foreignPathMarkers.contains(where: { file.contains($0) })
+        {
+            return true
+        }
+        if frame.file == nil, let object = frame.object, object.hasPrefix("/"),
+            objectRoots.contains(where: { object.hasPrefix($0) })
         {
             return true
         }

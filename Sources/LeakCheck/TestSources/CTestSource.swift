@@ -78,9 +78,14 @@ struct CTestSource: TestSource {
                 ))
         }
         // A test's own sources are caller code: the project's source dir
-        // (from --cmake-source, or CMAKE_HOME_DIRECTORY of an existing tree).
-        let root = sourceDir ?? Self.cmakeHomeDirectory(buildDir: buildDir)
-        if let root { context.addOwnCode(root: root) }
+        // (from --cmake-source, or what an existing tree records: see sourceRoots).
+        let roots =
+            sourceDir.map { [$0] }
+            ?? Self.sourceRoots(buildDir: buildDir, programs: cases.compactMap(\.command.first))
+        for root in roots { context.addOwnCode(root: root) }
+        for tree in Self.buildTrees(buildDir: buildDir, programs: cases.compactMap(\.command.first)) {
+            context.addOwnObjects(root: tree)
+        }
         for test in cases {
             if test.disabled {
                 context.diagnostics.note("ctest \(test.name): DISABLED, not run")
@@ -163,6 +168,69 @@ struct CTestSource: TestSource {
                     reason: "cmake \(step) failed: \(lines.first.map(String.init) ?? outcome.description)",
                     logFiles: [log])
             }
+        }
+        return nil
+    }
+
+    /// The source directories of an existing build tree, own code for
+    /// over-broad detection: the `# Source directory:` its `CTestTestfile.cmake`
+    /// names, the `CMAKE_HOME_DIRECTORY` of the tree it belongs to (`--ctest` may
+    /// name a subdirectory of a tree: `CMakeCache.txt` is only at its top), and
+    /// the same for every build tree a test's program was built in. Each also
+    /// with symlinks resolved, as debug info may name either.
+    static func sourceRoots(buildDir: String, programs: [String]) -> [String] {
+        var roots: [String] = []
+        func add(_ dir: String?) {
+            guard let dir, dir.hasPrefix("/") else { return }
+            for d in [dir, (dir as NSString).resolvingSymlinksInPath] where !roots.contains(d) { roots.append(d) }
+        }
+        let absoluteBuild = AbsolutePath.of(buildDir)
+        add(testfileSourceDirectory(buildDir: absoluteBuild))
+        add(enclosingTree(of: absoluteBuild).flatMap { cmakeHomeDirectory(buildDir: $0) })
+        for program in programs where program.hasPrefix("/") {
+            add(
+                enclosingTree(of: (program as NSString).deletingLastPathComponent).flatMap {
+                    cmakeHomeDirectory(buildDir: $0)
+                })
+        }
+        return roots
+    }
+
+    /// The build trees the tests come from: the tree `buildDir` is in (or
+    /// `buildDir` itself) and the tree of every test program.
+    static func buildTrees(buildDir: String, programs: [String]) -> [String] {
+        let absoluteBuild = AbsolutePath.of(buildDir)
+        var trees = [enclosingTree(of: absoluteBuild) ?? absoluteBuild]
+        for program in programs where program.hasPrefix("/") {
+            if let t = enclosingTree(of: (program as NSString).deletingLastPathComponent), !trees.contains(t) {
+                trees.append(t)
+            }
+        }
+        return trees
+    }
+
+    /// The nearest directory at or above `dir` holding a `CMakeCache.txt`.
+    static func enclosingTree(of dir: String) -> String? {
+        var d = dir
+        for _ in 0..<64 {
+            if FileManager.default.fileExists(atPath: (d as NSString).appendingPathComponent("CMakeCache.txt")) {
+                return d
+            }
+            let up = (d as NSString).deletingLastPathComponent
+            if up == d || up.isEmpty { return nil }
+            d = up
+        }
+        return nil
+    }
+
+    /// `# Source directory: DIR` in the header cmake writes to `CTestTestfile.cmake`.
+    static func testfileSourceDirectory(buildDir: String) -> String? {
+        let file = (buildDir as NSString).appendingPathComponent("CTestTestfile.cmake")
+        guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
+        defer { try? handle.close() }
+        let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+        for line in head.split(separator: "\n").prefix(5) where line.hasPrefix("# Source directory: ") {
+            return String(line.dropFirst("# Source directory: ".count))
         }
         return nil
     }
