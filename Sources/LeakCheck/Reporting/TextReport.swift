@@ -327,7 +327,7 @@ public enum TextReport {
             }
             parts.append(at)
         }
-        if let t = s.test { parts.append("in test \(t)") }
+        if let t = s.test { parts.append("in test \(t)") } else if s.caller == nil { parts.append("in the program") }
         var line = parts.joined(separator: " — ")
         if kind.isLeak { line += ", \(Figures.grouped(s.bytes)) bytes" }
         return line

@@ -54,7 +54,12 @@ public enum Causes {
         return stack.first { !CallerFrames.isMachinery($0) && !FrameSelector.isRuntime($0) }
     }
 
-    static func testName(_ f: Finding, run: RunResult) -> String? { f.test ?? run.test }
+    /// The test a finding was seen in: its attributed test, the run's test, else
+    /// the run's target (a whole test binary, a ctest test); nil for a command
+    /// or a log read by `parse`, whose names differ per checker for one program.
+    static func testName(_ f: Finding, run: RunResult) -> String? {
+        f.test ?? run.test ?? (run.source == .command ? nil : run.target)
+    }
 
     static func key(_ f: Finding, run: RunResult, ownCode: OwnCode?) -> String {
         let frame = innermostOwnFrame(f.stack, ownCode: ownCode)
