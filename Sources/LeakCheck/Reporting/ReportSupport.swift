@@ -62,7 +62,7 @@ public enum DistinctFindings {
                     ? StableFingerprint.fnv1a(["suppressed", f.suppressedBy!, f.kind.rawValue])
                     : StableFingerprint.of(f)
                 if var d = byKey[key] {
-                    d.occurrences += f.count ?? 1
+                    d.occurrences = d.occurrences.addingSaturated(f.count ?? 1)
                     for c in [run.checker] + (f.seenBy ?? []) where !d.checkers.contains(c) { d.checkers.append(c) }
                     if let t = f.test ?? run.test, !d.tests.contains(t) { d.tests.append(t) }
                     byKey[key] = d

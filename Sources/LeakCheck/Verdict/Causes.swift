@@ -135,7 +135,7 @@ public enum Causes {
             perChecker[run.checker, default: .zero] += tally
             checkers.insert(run.checker)
             for c in f.seenBy ?? [] { checkers.insert(c) }
-            if let fn = f.boundary?.function { functionCounts[fn, default: 0] += n }
+            if let fn = f.boundary?.function { functionCounts[fn] = functionCounts[fn, default: 0].addingSaturated(n) }
             if seenByReason == nil { seenByReason = f.seenByReason }
             let test = Causes.testName(f, run: run)
             if let test { tests.insert(test) }
