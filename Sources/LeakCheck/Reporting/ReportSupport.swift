@@ -84,6 +84,34 @@ public enum DistinctFindings {
     }
 }
 
+/// The call sites of the report's causes, in the causes' order (most severe
+/// first), each with the first distinct finding seen there: what the
+/// annotations and the step summary show once per site, whatever the checkers,
+/// tests and partitions that reached it.
+public enum CauseSites {
+    public struct Entry: Sendable {
+        public var cause: Cause
+        public var site: Cause.Site
+        public var finding: DistinctFinding
+    }
+
+    public static func of(_ report: Report, causes: [Cause], where include: (Finding) -> Bool) -> [Entry] {
+        let distinct = DistinctFindings.of(report, where: include)
+        var byFingerprint: [String: Int] = [:]
+        for (i, d) in distinct.enumerated() where byFingerprint[d.finding.fingerprint] == nil {
+            byFingerprint[d.finding.fingerprint] = i
+        }
+        var out: [Entry] = []
+        for c in causes {
+            for s in c.sites {
+                guard let first = s.fingerprints.compactMap({ byFingerprint[$0] }).min() else { continue }
+                out.append(Entry(cause: c, site: s, finding: distinct[first]))
+            }
+        }
+        return out
+    }
+}
+
 /// Where a finding is best shown in the code: the caller that forgot to free
 /// (the FFI boundary's caller), else the own-code frame of the test, else the
 /// top own-code frame.

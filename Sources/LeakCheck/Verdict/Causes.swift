@@ -5,7 +5,8 @@ import Foundation
 ///
 /// - A leak's cause is keyed by its allocation (the innermost frame of the code
 ///   under test on the allocation stack, compared as `StableFingerprint` names
-///   it, file base name and line) and the boundary's `release`.
+///   it, file base name and line); its `release` is the boundary's (one
+///   allocation site makes one kind of object, freed one way).
 /// - An indirectly lost block joins the cause of a directly lost block that came
 ///   back through the same exported function to the same caller line in the
 ///   same test (the call that returned the parent returned it too); otherwise
@@ -74,7 +75,9 @@ public enum Causes {
         case .summaryOnly:
             return ["summary", (f.summaryLeakKind ?? f.kind).rawValue].joined(separator: "|")
         default:
-            if f.kind.isLeak { return ["leak", place, f.boundary?.release ?? ""].joined(separator: "|") }
+            // One allocation needs one release: a copy with no boundary (a checker whose
+            // stack did not reach the caller) joins the copy that has one.
+            if f.kind.isLeak { return ["leak", place].joined(separator: "|") }
             return ["error", f.kind.rawValue, place].joined(separator: "|")
         }
     }
@@ -137,6 +140,7 @@ public enum Causes {
             for c in f.seenBy ?? [] { checkers.insert(c) }
             if let fn = f.boundary?.function { functionCounts[fn] = functionCounts[fn, default: 0].addingSaturated(n) }
             if seenByReason == nil { seenByReason = f.seenByReason }
+            if release == nil { release = f.boundary?.release }
             let test = Causes.testName(f, run: run)
             if let test { tests.insert(test) }
             if testLabel == nil { testLabel = test ?? (run.executable as NSString).lastPathComponent }
@@ -162,6 +166,19 @@ public enum Causes {
 
         func cause(id: String) -> Cause {
             let total = Self.figure(perChecker)
+            // A checker whose stack did not reach the caller (ASan's fast unwinder)
+            // keys its copy by test: it joins the one caller line that test reached.
+            var sites = sites
+            var siteOrder = siteOrder
+            for k in siteOrder where sites[k]!.caller == nil {
+                let test = sites[k]!.test
+                let lines = siteOrder.filter { sites[$0]!.caller != nil && sites[$0]!.test == test }
+                guard test != nil, lines.count == 1, let into = lines.first else { continue }
+                for (c, t) in sites[k]!.perChecker { sites[into]!.perChecker[c, default: .zero] += t }
+                sites[into]!.fingerprints.formUnion(sites[k]!.fingerprints)
+                sites[k] = nil
+                siteOrder.removeAll { $0 == k }
+            }
             let functions = functionCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map(\.key)
             let builtSites = siteOrder.enumerated().map { i, k -> (Int, Cause.Site) in
