@@ -157,3 +157,48 @@ import Testing
         #expect(back.causes == report.causes)
     }
 }
+
+/// Runtime noise each process of a binary reports counts once, whatever the
+/// shards or partitions the binary ran in.
+@Suite struct ProcessNoiseTests {
+    static func noise(_ bytes: Int, _ by: String = "rust-std-main-thread-handle") -> Finding {
+        var f = Finding(
+            kind: .possiblyLost, rawKind: "Leak_PossiblyLost", bytes: bytes, blocks: 1, message: "",
+            stack: [Frame(function: "malloc"), Frame(function: "std::thread::Thread::new", file: "thread.rs", line: 1)])
+        f.suppressedBy = by
+        return f
+    }
+
+    static func leak(_ test: String) -> Finding {
+        Finding(
+            kind: .definitelyLost, rawKind: "Leak_DefinitelyLost", bytes: 8, blocks: 1, message: "",
+            stack: [Frame(function: "malloc"), Frame(function: "t", file: "t.rs", line: 2)], test: test)
+    }
+
+    @Test func shardsCountTheirCommonNoiseOnce() {
+        let job = Job(
+            source: .cargo, program: "/t/deps/moq_ffi-0123456789abcdef", arguments: [], isLibtest: true,
+            label: "moq_ffi", target: "moq_ffi")
+        func shard(_ tests: [String]) -> RunResult {
+            var r = RunResult(
+                checker: .valgrind, executable: job.program, arguments: tests,
+                findings: [Self.noise(48)] + tests.map(Self.leak) + [Self.noise(544, "rust-std-runtime")])
+            r.tests = tests
+            r.target = "moq_ffi"
+            return r
+        }
+        let whole = ShardedRuns.combine([shard(["a", "b", "c"])], whole: job, listing: ["a", "b", "c"])
+        let split = ShardedRuns.combine([shard(["a"]), shard(["b"]), shard(["c"])], whole: job, listing: ["a", "b", "c"])
+        #expect(split.totals == whole.totals)
+        #expect(split.totals.suppressed == Tally(bytes: 592, blocks: 2))
+        #expect(split.findings.filter { $0.suppressedBy == nil }.count == 3)
+        // Partitions merged: the same binary's runs from three reports.
+        let parts = (0..<3).map { i -> Report in
+            var r = shard([["a"], ["b"], ["c"]][i])
+            r.arguments = []
+            return Report(runs: [r], failOn: [.definitelyLost])
+        }
+        let merged = ReportMerger.merge(reports: parts.map { ($0, nil) })
+        #expect(merged.totals == whole.totals)
+    }
+}
