@@ -47,8 +47,8 @@ enum ShardedRuns {
 }
 
 /// Runtime noise each process of a test binary reports once (std's main thread
-/// handle, the harness's own allocations): suppressed, and attributed to no
-/// test. A binary split into shards, or into partitions, would count it once
+/// handle, the harness's own allocations): suppressed, with no test frame on
+/// its stack. A binary split into shards, or into partitions, would count it once
 /// per process, so the suppressed figures would move with `--jobs`, the timing
 /// cache and the partition. Counted once, as a whole-binary run counts it.
 enum ProcessNoise {
@@ -59,7 +59,9 @@ enum ProcessNoise {
     }
 
     static func key(_ f: Finding) -> Key? {
-        guard let by = f.suppressedBy, f.test == nil else { return nil }
+        // A test frame on the stack makes it the test's (it comes once per test);
+        // a process that ran one test names that test on everything it reported.
+        guard let by = f.suppressedBy, f.attributedBy != .stack else { return nil }
         return Key(kind: f.kind, suppressedBy: by, fingerprint: f.fingerprint)
     }
 
