@@ -83,7 +83,7 @@ import Testing
         let sentences = causes.compactMap { $0["sentence"] as? String }
         #expect(
             sentences.first
-                == "104 bytes in 3 blocks definitely lost from moq_subscriber_create (lib.rs:223), returned by moq_subscriber_create(), never released: call moq_subscriber_destroy() — 1 call site in 1 test"
+                == "104 bytes in 3 blocks definitely lost, returned by moq_subscriber_create() (lib.rs:223), never released: call moq_subscriber_destroy() — 1 call site in 1 test"
         )
         // The console leads with the same sentences and the per-checker LEAK SUMMARY.
         for s in sentences { #expect(r.stdout.contains("  ✗ \(s) (valgrind, asan)"), "\(r.stdout)") }

@@ -223,9 +223,14 @@ public enum Causes {
         default:
             if c.kind.isLeak {
                 var s = "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks \(c.kind.phrase)"
-                if let a = c.allocation { s += " from \(place(a))" }
+                // The exported function that allocated it itself needs no "from".
+                let byExport = c.allocation.map { c.functions == [$0.function ?? ""] } ?? false
+                if let a = c.allocation, !byExport { s += " from \(place(a))" }
                 if let first = c.functions.first {
                     s += ", returned by \(first)()"
+                    if byExport, let file = c.allocation?.file {
+                        s += " (\(Fingerprint.baseName(file))\(c.allocation?.line.map { ":\($0)" } ?? ""))"
+                    }
                     if c.functions.count > 1 { s += " and \(c.functions.count - 1) more" }
                     s += ", never released"
                     if let r = c.release { s += ": call \(r)()" }
