@@ -142,4 +142,29 @@ import Testing
         #expect((allowed.json?["causes"] as? [Any])?.isEmpty == true)
         #expect(old["valgrind"]?["suppressed"]?[0] == (totals["valgrind"]?["suppressed"]?[0] ?? 0) + 165)
     }
+
+    /// The C suite built without `-g` (CMake's Release): each C leak keeps its
+    /// boundary and release, its site is the caller's function in its executable,
+    /// and the hint to build with -g is printed once.
+    @Test func cSuiteWithoutDebugInfoKeepsBoundaryAndPrintsTheHintOnce() throws {
+        try Tool.require("cmake", install: "apt-get install cmake")
+        let r = try Tool.run(
+            [
+                "valgrind", "--manifest-path", Tool.crateManifest, "--cmake-source",
+                Tool.fixtures.appendingPathComponent("moq_ffi/c_tests").path, "--cmake-arg",
+                "-DMOQFFI_LIB_DIR={crate_lib_dir}", "--cmake-arg", "-DCMAKE_BUILD_TYPE=Release",
+            ], tag: "causes-nog")
+        defer { try? FileManager.default.removeItem(atPath: r.dir) }
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let causes = try #require(r.json?["causes"] as? [[String: Any]])
+        let releases = causes.compactMap { $0["release"] as? String }
+        #expect(releases == ["moq_free_str", "moq_client_destroy"], "\(causes)")
+        let callers = causes.flatMap { ($0["sites"] as? [[String: Any]]) ?? [] }.compactMap {
+            $0["caller"] as? [String: Any]
+        }
+        #expect(callers.count == 2)
+        #expect(callers.allSatisfy { $0["file"] == nil && $0["function"] != nil && $0["object"] != nil }, "\(callers)")
+        #expect(r.stdout.components(separatedBy: BoundaryFinder.debugInfoHint).count - 1 == 1, "\(r.stdout)")
+        #expect(r.stdout.contains("never released: call moq_free_str()"))
+    }
 }

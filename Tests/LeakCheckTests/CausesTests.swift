@@ -209,3 +209,40 @@ import Testing
         #expect(merged.totals == whole.totals)
     }
 }
+
+/// A C suite built without `-g`: the caller frame has a function and an object
+/// but no file:line. The boundary is kept from what the stack has, and one hint says how to get the line.
+@Suite struct BoundaryWithoutDebugInfoTests {
+    static let build = "/work/wt-causes/Tests/Fixtures/moq_ffi/target/moq-leakcheck/"
+
+    static func finder(withoutLine: Bool) throws -> BoundaryFinder {
+        let surface = try FFIReleasePairingTests.fixtureSurface()
+        return BoundaryFinder(
+            surface: surface, isCallerCode: CallerCode.files(under: ["/work/wt-causes/Tests/Fixtures/moq_ffi/c_tests/"]),
+            isCallerWithoutLine: withoutLine ? CallerCode.withoutDebugInfo(under: [build]) : nil)
+    }
+
+    @Test func boundaryAndReleaseKeptWithTheCallersFunctionAndObject() throws {
+        let findings = try ValgrindXMLFixture.findings("ctest/valgrind-c-suite-release-no-debug-info.xml")
+        let leak = try #require(findings.first { $0.kind == .definitelyLost })
+        let annotated = try Self.finder(withoutLine: true).annotate([leak])
+        let b = try #require(annotated[0].boundary)
+        #expect(b.function == "moq_connect" && b.release == "moq_free_str")
+        #expect(b.caller?.file == nil && b.caller?.line == nil)
+        #expect(b.caller?.function == "main")
+        #expect(b.caller?.object == Self.build + "cmake-valgrind/test_leak_message")
+        #expect(
+            BoundarySentence.sentence(for: annotated[0], boundary: b)
+                == "37 bytes definitely lost: returned by moq_connect() to main (in test_leak_message, no line: built without -g), never released: call moq_free_str()"
+        )
+        // One hint for any number of such findings; none when every caller has its line.
+        #expect(BoundaryFinder.hint(for: annotated + annotated) == BoundaryFinder.debugInfoHint)
+        #expect(BoundaryFinder.hint(for: [leak]) == nil)
+        // Without the build trees known, there is no boundary (what the first version did).
+        #expect(try Self.finder(withoutLine: false).annotate([leak])[0].boundary == nil)
+        // A frame in a shared library, or a Rust path, is never taken for the caller.
+        let lib = Frame(function: "moq_connect", object: Self.build + "libmoq_ffi.so")
+        #expect(!CallerCode.withoutDebugInfo(under: [Self.build])(lib))
+        #expect(!CallerCode.withoutDebugInfo(under: [Self.build])(Frame(function: "a::b", object: Self.build + "t")))
+    }
+}

@@ -324,6 +324,8 @@ public enum TextReport {
             var at = "at \(caller.function ?? "?")"
             if let file = caller.file {
                 at += " (\(RelativePath.display(file, roots: roots))\(caller.line.map { ":\($0)" } ?? ""))"
+            } else if let object = caller.object {
+                at += " (in \(Fingerprint.baseName(object)), no line)"
             }
             parts.append(at)
         }
