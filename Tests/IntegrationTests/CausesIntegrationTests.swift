@@ -167,4 +167,39 @@ import Testing
         #expect(r.stdout.components(separatedBy: BoundaryFinder.debugInfoHint).count - 1 == 1, "\(r.stdout)")
         #expect(r.stdout.contains("never released: call moq_free_str()"))
     }
+
+    /// The crate and its C suite in one `all` call with the broad entry: the same
+    /// allocation reached from a Rust test and a C test is one cause with two
+    /// sites; the failing C test leads; each checker's totals count every leak.
+    @Test func crateAndCSuiteShareTheirCauses() throws {
+        try Tool.require("cmake", install: "apt-get install cmake")
+        let r = try Tool.run(
+            ["all", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--cmake-source",
+             Tool.fixtures.appendingPathComponent("moq_ffi/c_tests").path, "--cmake-arg",
+             "-DMOQFFI_LIB_DIR={crate_lib_dir}"] + Self.broad, tag: "causes-c")
+        defer { try? FileManager.default.removeItem(atPath: r.dir) }
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let totals = Self.perChecker(r)
+        for c in ["valgrind", "asan"] {
+            #expect(totals[c]?["definitelyLost"] == [138, 5] && totals[c]?["indirectlyLost"] == [88, 2], "\(c): \(totals)")
+        }
+        let causes = try #require(r.json?["causes"] as? [[String: Any]])
+        let shape = causes.map { c -> String in
+            let sites = (c["sites"] as? [[String: Any]] ?? []).map { s -> String in
+                let caller = s["caller"] as? [String: Any] ?? [:]
+                let file = (caller["file"] as? String).map { ($0 as NSString).lastPathComponent } ?? "-"
+                return "\(s["test"] ?? "-")@\(file):\(caller["line"] ?? 0)"
+            }
+            return "\(c["kind"]!) \(c["bytes"]!) \(c["release"] as? String ?? "-") \((c["checkers"] as? [String] ?? []).joined(separator: "+")) \(sites.joined(separator: ","))"
+        }
+        #expect(
+            shape == [
+                "testFailure 0 - valgrind+asan test_failing@-:0",
+                "definitelyLost 104 moq_subscriber_destroy valgrind+asan leak_subscriber_with_child@lifecycle.rs:94",
+                "definitelyLost 74 moq_free_str valgrind+asan leak_error_message@errors.rs:74,test_leak_message@test_leak_message.c:6",
+                "definitelyLost 48 moq_client_destroy valgrind+asan tests::leak_client_never_destroyed@tests.rs:125,test_leak_client@test_leak_client.c:6",
+            ], "\(causes)")
+        let first = r.stdout.split(separator: "\n").prefix(6).map(String.init)
+        #expect(first.contains { $0.hasPrefix("  ✗ test failure: ") }, "\(r.stdout)")
+    }
 }
