@@ -140,6 +140,24 @@ import Testing
         #expect(report.causes[0].sentence == "invalid read (Invalid read of size 4) in moq_ffi::peek (lib.rs:77) — 1 call site in 1 test")
     }
 
+    /// What a checker's summary counts beyond its records is a cause of its own, said as such.
+    @Test func summaryOnlyFiguresAreTheirOwnCause() {
+        var extra = Finding(
+            kind: .summaryOnly, rawKind: "Leak_DefinitelyLost beyond records", bytes: 100, blocks: 2,
+            message: "the LEAK SUMMARY counts 100 bytes more than the records")
+        extra.test = nil
+        let leak = Self.messageLeak(function: "moq_connect", caller: "a", file: "a.c", line: 1, test: "a")
+        let report = Self.decide([
+            RunResult(checker: .valgrind, executable: "/ws/t", arguments: [], findings: [leak, extra])
+        ])
+        #expect(report.causes.count == 2)
+        #expect(report.causes[0].kind == .definitelyLost && report.causes[0].bytes == 100)
+        #expect(
+            report.causes[0].sentence
+                == "100 bytes in 2 blocks definitely lost counted only in the checker's LEAK SUMMARY, beyond its records (rerun with full output to see them)"
+        )
+    }
+
     /// The JSON shape of the contract, read back to the same causes.
     @Test func jsonCarriesTheCausesAndReadsThemBack() throws {
         let report = Self.fortyLeaksAndAFailingTest()

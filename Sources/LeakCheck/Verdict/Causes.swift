@@ -99,7 +99,7 @@ public enum Causes {
         if builders[key] == nil {
             let frame = innermostOwnFrame(f.stack, ownCode: ownCode)
             builders[key] = Builder(
-                kind: f.summaryLeakKind ?? f.kind, message: f.message,
+                kind: f.summaryLeakKind ?? f.kind, summaryOnly: f.kind == .summaryOnly, message: f.message,
                 allocation: frame.map { CodeLocation(function: $0.function, file: $0.file, line: $0.line) },
                 release: f.boundary?.release)
             order.append(key)
@@ -109,6 +109,8 @@ public enum Causes {
 
     struct Builder {
         var kind: FindingKind
+        /// Figures a checker's summary counts beyond its records: no stack to name.
+        var summaryOnly: Bool
         var message: String
         var allocation: CodeLocation?
         var release: String?
@@ -195,7 +197,7 @@ public enum Causes {
                 id: id, kind: kind, sentence: "", allocation: allocation, functions: functions, release: release,
                 bytes: total.bytes, blocks: total.blocks,
                 checkers: Checker.allCases.filter(checkers.contains), sites: builtSites, tests: tests.sorted())
-            cause.sentence = Causes.sentence(cause, message: message, testLabel: testLabel)
+            cause.sentence = Causes.sentence(cause, message: message, testLabel: testLabel, summaryOnly: summaryOnly)
             if cause.checkers.count == 1 { cause.seenByReason = seenByReason }
             return cause
         }
@@ -204,7 +206,7 @@ public enum Causes {
     /// `2,062 bytes in 42 blocks definitely lost from make_error_result
     /// (backend_stub.rs:141), returned by moq_connect() and 7 more, never
     /// released: call moq_free_str() — 42 call sites in 11 tests`.
-    static func sentence(_ c: Cause, message: String, testLabel: String?) -> String {
+    static func sentence(_ c: Cause, message: String, testLabel: String?, summaryOnly: Bool = false) -> String {
         func place(_ l: CodeLocation) -> String {
             var s = l.function ?? "?"
             if let file = l.file { s += " (\(Fingerprint.baseName(file))\(l.line.map { ":\($0)" } ?? ""))" }
@@ -213,13 +215,14 @@ public enum Causes {
         func plural(_ n: Int, _ word: String) -> String { "\(Figures.grouped(n)) \(word)\(n == 1 ? "" : "s")" }
         var where_ = " — \(plural(c.sites.count, "call site"))"
         if !c.tests.isEmpty { where_ += " in \(plural(c.tests.count, "test"))" }
+        if summaryOnly {
+            return "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks \(c.kind.phrase) counted only in the checker's LEAK SUMMARY, beyond its records (rerun with full output to see them)"
+        }
         switch c.kind {
         case .testFailure, .fatalSignal:
             var s = "\(c.kind.phrase): \(message)"
             if let t = testLabel, !message.contains(t) { s += " — in \(t)" }
             return s
-        case .summaryOnly:
-            return "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks counted only in the checker's LEAK SUMMARY, beyond its records"
         default:
             if c.kind.isLeak {
                 var s = "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks \(c.kind.phrase)"
