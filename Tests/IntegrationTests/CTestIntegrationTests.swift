@@ -115,17 +115,21 @@ import Testing
             ])
         // The crate's own tests are clean without leak_demo: the leaks are the C suite's.
         #expect(r.tally("definitelyLost") == (61, 2))
-        // The console leads with the boundary sentence: the C caller's line and the release to call.
+        // The console leads with the causes: the failing test, then each leak's release to call,
+        // each followed by the C caller's line.
+        #expect(r.stdout.contains("  ✗ test failure: "), "\(r.stdout)")
         #expect(
             r.stdout.contains(
-                "✗ 37 bytes definitely lost: returned by moq_connect() to check_connect (test_leak_message.c:6), never released: call moq_free_str() — in test test_leak_message"
+                "  ✗ 37 bytes in 1 blocks definitely lost from moq_ffi::MoqResult::error (lib.rs:58), returned by moq_connect(), never released: call moq_free_str() — 1 call site in 1 test"
             ),
             "\(r.stdout)")
         #expect(
             r.stdout.contains(
-                "✗ 24 bytes definitely lost: returned by moq_client_create() to check_client_lifecycle (test_leak_client.c:6), never released: call moq_client_destroy()"
+                "  ✗ 24 bytes in 1 blocks definitely lost, returned by moq_client_create() (lib.rs:103), never released: call moq_client_destroy() — 1 call site in 1 test"
             ))
-        #expect(r.stdout.contains("      at check_connect (src/test_leak_message.c:6)"), "the caller's frame first")
+        #expect(
+            r.stdout.contains("      at check_connect (src/test_leak_message.c:6) — in test test_leak_message, 37 bytes"),
+            "the caller's line")
         #expect(r.stdout.contains("note: ctest test_disabled: DISABLED, not run"))
     }
 

@@ -36,20 +36,19 @@ import Testing
                 "valgrind indirectlyLost 24 leak_subscriber_with_child valgrind+asan",
                 "valgrind indirectlyLost 64 leak_subscriber_with_child valgrind+asan",
             ], "\(r.combined)")
-        // Console: the five leaks once each, with both checkers; each checker's own headline.
+        // Console: the five leaks as three causes (the subscriber's two indirect blocks came back
+        // with their parent), each once with both checkers; each checker's own headline.
         let lines = r.stdout.components(separatedBy: "\n")
         #expect(lines.filter { $0 == "✗ Valgrind: memory leaks detected" }.count == 1)
         #expect(lines.filter { $0 == "✗ AddressSanitizer: memory leaks detected" }.count == 1)
-        #expect(lines.contains("Failing the gate: 5 findings, each once with the checkers that saw it"))
-        // The lead line is the FFI boundary sentence the engine computes for the crate's C ABI.
+        #expect(lines.contains("Failing the gate: 3 causes, most severe first"))
+        // Each cause's sentence names the crate's C ABI function and the release to call.
         let leads = lines.filter { $0.hasPrefix("  ✗ ") }
         #expect(
-            leads.sorted() == [
-                "  ✗ 16 bytes definitely lost (+88 indirect): returned by moq_subscriber_create() to lifecycle::leak_subscriber_with_child (lifecycle.rs:94), never released: call moq_subscriber_destroy() — in test leak_subscriber_with_child (valgrind, asan)",
-                "  ✗ 24 bytes definitely lost: returned by moq_client_create() to moq_ffi::tests::leak_client_never_destroyed (tests.rs:125), never released: call moq_client_destroy() — in test tests::leak_client_never_destroyed (valgrind, asan)",
-                "  ✗ 24 bytes indirectly lost: returned by moq_subscriber_create() to lifecycle::leak_subscriber_with_child (lifecycle.rs:94), never released: call moq_subscriber_destroy() — in test leak_subscriber_with_child (valgrind, asan)",
-                "  ✗ 37 bytes definitely lost: returned by moq_connect() to errors::leak_error_message (errors.rs:74), never released: call moq_free_str() — in test leak_error_message (valgrind, asan)",
-                "  ✗ 64 bytes indirectly lost: returned by moq_subscriber_create() to lifecycle::leak_subscriber_with_child (lifecycle.rs:94), never released: call moq_subscriber_destroy() — in test leak_subscriber_with_child (valgrind, asan)",
+            leads == [
+                "  ✗ 104 bytes in 3 blocks definitely lost, returned by moq_subscriber_create() (lib.rs:223), never released: call moq_subscriber_destroy() — 1 call site in 1 test (valgrind, asan)",
+                "  ✗ 37 bytes in 1 blocks definitely lost from moq_ffi::MoqResult::error (lib.rs:58), returned by moq_connect(), never released: call moq_free_str() — 1 call site in 1 test (valgrind, asan)",
+                "  ✗ 24 bytes in 1 blocks definitely lost, returned by moq_client_create() (lib.rs:103), never released: call moq_client_destroy() — 1 call site in 1 test (valgrind, asan)",
             ], "\(r.stdout)")
         // The text reports: each site once per file, both checkers named.
         for file in ["valgrind-report.txt", "sanitizer-report.txt"] {

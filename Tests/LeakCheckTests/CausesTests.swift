@@ -140,6 +140,24 @@ import Testing
         #expect(report.causes[0].sentence == "invalid read (Invalid read of size 4) in moq_ffi::peek (lib.rs:77) — 1 call site in 1 test")
     }
 
+    /// What a checker's summary counts beyond its records is a cause of its own, said as such.
+    @Test func summaryOnlyFiguresAreTheirOwnCause() {
+        var extra = Finding(
+            kind: .summaryOnly, rawKind: "Leak_DefinitelyLost beyond records", bytes: 100, blocks: 2,
+            message: "the LEAK SUMMARY counts 100 bytes more than the records")
+        extra.test = nil
+        let leak = Self.messageLeak(function: "moq_connect", caller: "a", file: "a.c", line: 1, test: "a")
+        let report = Self.decide([
+            RunResult(checker: .valgrind, executable: "/ws/t", arguments: [], findings: [leak, extra])
+        ])
+        #expect(report.causes.count == 2)
+        #expect(report.causes[0].kind == .definitelyLost && report.causes[0].bytes == 100)
+        #expect(
+            report.causes[0].sentence
+                == "100 bytes in 2 blocks definitely lost counted only in the checker's LEAK SUMMARY, beyond its records (rerun with full output to see them)"
+        )
+    }
+
     /// The JSON shape of the contract, read back to the same causes.
     @Test func jsonCarriesTheCausesAndReadsThemBack() throws {
         let report = Self.fortyLeaksAndAFailingTest()
@@ -155,5 +173,94 @@ import Testing
         #expect(Set(site.keys) == ["test", "caller", "bytes", "blocks", "fingerprints"])
         let back = try JSONDecoder().decode(Report.self, from: data)
         #expect(back.causes == report.causes)
+    }
+}
+
+/// Runtime noise each process of a binary reports counts once, whatever the
+/// shards or partitions the binary ran in.
+@Suite struct ProcessNoiseTests {
+    static func noise(_ bytes: Int, _ by: String = "rust-std-main-thread-handle") -> Finding {
+        var f = Finding(
+            kind: .possiblyLost, rawKind: "Leak_PossiblyLost", bytes: bytes, blocks: 1, message: "",
+            stack: [Frame(function: "malloc"), Frame(function: "std::thread::Thread::new", file: "thread.rs", line: 1)])
+        f.suppressedBy = by
+        return f
+    }
+
+    static func leak(_ test: String) -> Finding {
+        Finding(
+            kind: .definitelyLost, rawKind: "Leak_DefinitelyLost", bytes: 8, blocks: 1, message: "",
+            stack: [Frame(function: "malloc"), Frame(function: "t", file: "t.rs", line: 2)], test: test)
+    }
+
+    @Test func shardsCountTheirCommonNoiseOnce() {
+        let job = Job(
+            source: .cargo, program: "/t/deps/moq_ffi-0123456789abcdef", arguments: [], isLibtest: true,
+            label: "moq_ffi", target: "moq_ffi")
+        func shard(_ tests: [String]) -> RunResult {
+            var r = RunResult(
+                checker: .valgrind, executable: job.program, arguments: tests,
+                findings: [Self.noise(48)] + tests.map(Self.leak) + [Self.noise(544, "rust-std-runtime")])
+            r.tests = tests
+            r.target = "moq_ffi"
+            // A process that ran one test names it on everything, noise included.
+            if tests.count == 1 {
+                for i in r.findings.indices where r.findings[i].suppressedBy != nil {
+                    r.findings[i].test = tests[0]
+                    r.findings[i].attributedBy = .rerun
+                }
+            }
+            return r
+        }
+        let whole = ShardedRuns.combine([shard(["a", "b", "c"])], whole: job, listing: ["a", "b", "c"])
+        let split = ShardedRuns.combine([shard(["a"]), shard(["b"]), shard(["c"])], whole: job, listing: ["a", "b", "c"])
+        #expect(split.totals == whole.totals)
+        #expect(split.totals.suppressed == Tally(bytes: 592, blocks: 2))
+        #expect(split.findings.filter { $0.suppressedBy == nil }.count == 3)
+        // Partitions merged: the same binary's runs from three reports.
+        let parts = (0..<3).map { i -> Report in
+            var r = shard([["a"], ["b"], ["c"]][i])
+            r.arguments = []
+            return Report(runs: [r], failOn: [.definitelyLost])
+        }
+        let merged = ReportMerger.merge(reports: parts.map { ($0, nil) })
+        #expect(merged.totals == whole.totals)
+    }
+}
+
+/// A C suite built without `-g`: the caller frame has a function and an object
+/// but no file:line. The boundary is kept from what the stack has, and one hint says how to get the line.
+@Suite struct BoundaryWithoutDebugInfoTests {
+    static let build = "/work/wt-causes/Tests/Fixtures/moq_ffi/target/moq-leakcheck/"
+
+    static func finder(withoutLine: Bool) throws -> BoundaryFinder {
+        let surface = try FFIReleasePairingTests.fixtureSurface()
+        return BoundaryFinder(
+            surface: surface, isCallerCode: CallerCode.files(under: ["/work/wt-causes/Tests/Fixtures/moq_ffi/c_tests/"]),
+            isCallerWithoutLine: withoutLine ? CallerCode.withoutDebugInfo(under: [build]) : nil)
+    }
+
+    @Test func boundaryAndReleaseKeptWithTheCallersFunctionAndObject() throws {
+        let findings = try ValgrindXMLFixture.findings("ctest/valgrind-c-suite-release-no-debug-info.xml")
+        let leak = try #require(findings.first { $0.kind == .definitelyLost })
+        let annotated = try Self.finder(withoutLine: true).annotate([leak])
+        let b = try #require(annotated[0].boundary)
+        #expect(b.function == "moq_connect" && b.release == "moq_free_str")
+        #expect(b.caller?.file == nil && b.caller?.line == nil)
+        #expect(b.caller?.function == "main")
+        #expect(b.caller?.object == Self.build + "cmake-valgrind/test_leak_message")
+        #expect(
+            BoundarySentence.sentence(for: annotated[0], boundary: b)
+                == "37 bytes definitely lost: returned by moq_connect() to main (in test_leak_message, no line: built without -g), never released: call moq_free_str()"
+        )
+        // One hint for any number of such findings; none when every caller has its line.
+        #expect(BoundaryFinder.hint(for: annotated + annotated) == BoundaryFinder.debugInfoHint)
+        #expect(BoundaryFinder.hint(for: [leak]) == nil)
+        // Without the build trees known, there is no boundary (what the first version did).
+        #expect(try Self.finder(withoutLine: false).annotate([leak])[0].boundary == nil)
+        // A frame in a shared library, or a Rust path, is never taken for the caller.
+        let lib = Frame(function: "moq_connect", object: Self.build + "libmoq_ffi.so")
+        #expect(!CallerCode.withoutDebugInfo(under: [Self.build])(lib))
+        #expect(!CallerCode.withoutDebugInfo(under: [Self.build])(Frame(function: "a::b", object: Self.build + "t")))
     }
 }

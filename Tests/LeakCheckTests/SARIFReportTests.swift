@@ -65,9 +65,37 @@ import Testing
             #expect(((r["message"] as? [String: Any])?["text"] as? String)?.isEmpty == false)
             #expect(((r["partialFingerprints"] as? [String: Any])?["moqLeakcheckSite/v1"] as? String)?.count == 16)
         }
-        // Rules have the guide's fix as help.
+        // Every gating result names its cause and the cause's allocation as a related location.
+        let causes = try ReportFixtures.leak().causes
+        for r in errors {
+            let p = r["properties"] as? [String: Any] ?? [:]
+            let cause = try #require(causes.first { $0.id == p["cause"] as? String })
+            let related = try #require((r["relatedLocations"] as? [[String: Any]])?.first)
+            let region = (related["physicalLocation"] as? [String: Any])?["region"] as? [String: Any]
+            #expect(region?["startLine"] as? Int == cause.allocation?.line)
+        }
+        // Rule help is generic: this capture has no FFI boundary, so it names no release function.
         let definite = try #require(rules.first { $0["id"] as? String == "definitelyLost" })
-        #expect(((definite["help"] as? [String: Any])?["text"] as? String)?.contains("moq_free_str()") == true)
+        let help = try #require((definite["help"] as? [String: Any])?["text"] as? String)
+        #expect(!help.contains("moq_"), "\(help)")
+    }
+
+    /// With a boundary, the crate's own release function is named in the rule help.
+    @Test func ruleHelpNamesTheCratesReleaseFunctionOnlyWhenThereIsOne() throws {
+        var report = try ReportFixtures.leak()
+        for r in report.runs.indices {
+            for i in report.runs[r].findings.indices where report.runs[r].findings[i].bytes == 37 {
+                report.runs[r].findings[i].boundary = Boundary(function: "moq_connect", release: "moq_free_str")
+            }
+        }
+        let data = try SARIFRenderer(path: "x.sarif").render(report, context: ReportFixtures.context())
+        let run = try #require((try Self.object(data)["runs"] as? [[String: Any]])?.first)
+        let rules = try #require(
+            (run["tool"] as? [String: Any]).flatMap { ($0["driver"] as? [String: Any])?["rules"] as? [[String: Any]] })
+        let definite = try #require(rules.first { $0["id"] as? String == "definitelyLost" })
+        let help = try #require((definite["help"] as? [String: Any])?["text"] as? String)
+        #expect(help.contains("(here: moq_free_str())"), "\(help)")
+        #expect(!help.contains("moq_client_destroy"))
     }
 
     @Test func locationIsTheTestFrameRelativeToSrcRoot() throws {
@@ -91,7 +119,7 @@ import Testing
             ])
         let base = try #require(run["originalUriBaseIds"] as? [String: Any])
         #expect((base["%SRCROOT%"] as? [String: Any])?["uri"] as? String == "file:///tmp/lc-render/a/")
-        // The stack goes in whole; /rustc/ frames keep absolute file URIs.
+        // The stack goes in whole; /rustc/ frames keep their name but no file (nothing a reader has).
         let first = results[0]
         let frames = try #require(((first["stacks"] as? [[String: Any]])?.first?["frames"]) as? [[String: Any]])
         let report = try ReportFixtures.leak()
@@ -100,11 +128,21 @@ import Testing
                 $0.suppressedBy == nil && $0.bytes == 24 && $0.kind == .definitelyLost
             })
         #expect(frames.count == finding.stack.count)
-        let second =
-            ((frames[1]["location"] as? [String: Any])?["physicalLocation"] as? [String: Any])?["artifactLocation"]
-            as? [String: Any]
-        #expect((second?["uri"] as? String)?.hasPrefix("file:///rustc/") == true)
-        #expect(second?["uriBaseId"] == nil)
+        let second = try #require(frames[1]["location"] as? [String: Any])
+        #expect(finding.stack[1].file?.hasPrefix("/rustc/") == true)
+        #expect(second["physicalLocation"] == nil && (second["message"] as? [String: Any])?["text"] != nil)
+        // Every file a code flow names is under %SRCROOT%.
+        for r in results {
+            for flow in r["codeFlows"] as? [[String: Any]] ?? [] {
+                for tf in flow["threadFlows"] as? [[String: Any]] ?? [] {
+                    for l in tf["locations"] as? [[String: Any]] ?? [] {
+                        let art = ((l["location"] as? [String: Any])?["physicalLocation"] as? [String: Any])?[
+                            "artifactLocation"] as? [String: Any]
+                        if let art { #expect(art["uriBaseId"] as? String == "%SRCROOT%") }
+                    }
+                }
+            }
+        }
     }
 
     @Test func boundaryCallerWinsThePlacement() throws {

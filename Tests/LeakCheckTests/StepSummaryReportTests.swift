@@ -52,7 +52,7 @@ import Testing
             Report(runs: runs, failOn: [.definitelyLost]),
             context: RenderContext(policy: Policy(), workspaceRoot: "/ws"))
         #expect(md.contains("\n2 findings were not annotated (GitHub shows 10 per step): see the reports above.\n"))
-        #expect(md.contains("\n- … and 2 more in the report files\n"))
+        #expect(md.contains("\n- … and 2 more leak causes in the report files\n"))
         #expect(md.hasPrefix("## moq-leakcheck: ✗ findings fail the gate (exit 1)\n"))
     }
 

@@ -248,16 +248,22 @@ public enum Application {
             throw UsageError("\(error)")
         }
         var roots = [crateDir + "/tests/", crateDir + "/src/tests.rs", crateDir + "/examples/"]
+        var buildTrees: [String] = []
         for case let s as CTestSource in sources {
-            if case .source(let dir, _, _) = s.tree { roots.append(dir + "/") }
-            if case .existing(let dir) = s.tree, let home = CTestSource.cmakeHomeDirectory(buildDir: dir) {
-                roots.append(home + "/")
+            if case .source(let dir, let buildRoot, _) = s.tree {
+                roots.append(dir + "/")
+                buildTrees.append(absolute(buildRoot))
+            }
+            if case .existing(let dir) = s.tree {
+                buildTrees.append(absolute(dir))
+                if let home = CTestSource.cmakeHomeDirectory(buildDir: dir) { roots.append(home + "/") }
             }
         }
         let files = CallerCode.files(under: roots)
         return BoundaryFinder(
             surface: surface,
-            isCallerCode: { frame in files(frame) || (frame.function?.contains("::tests::") ?? false) })
+            isCallerCode: { frame in files(frame) || (frame.function?.contains("::tests::") ?? false) },
+            isCallerWithoutLine: buildTrees.isEmpty ? nil : CallerCode.withoutDebugInfo(under: buildTrees))
     }
 
     static func absolute(_ path: String) -> String {

@@ -9,10 +9,27 @@
 public struct BoundaryFinder: Sendable {
     public var surface: FFISurface
     public var isCallerCode: @Sendable (Frame) -> Bool
+    /// Caller frames the checker could name but not place (no debug info): the
+    /// boundary is kept with the caller's function and object.
+    public var isCallerWithoutLine: (@Sendable (Frame) -> Bool)?
 
-    public init(surface: FFISurface, isCallerCode: @escaping @Sendable (Frame) -> Bool) {
+    /// The one line printed when a caller had no `file:line`.
+    public static let debugInfoHint =
+        "a caller of the C API has no file:line (built without debug info): build the C tests with -g (CMAKE_BUILD_TYPE=Debug or RelWithDebInfo) to get the line"
+
+    public init(
+        surface: FFISurface, isCallerCode: @escaping @Sendable (Frame) -> Bool,
+        isCallerWithoutLine: (@Sendable (Frame) -> Bool)? = nil
+    ) {
         self.surface = surface
         self.isCallerCode = isCallerCode
+        self.isCallerWithoutLine = isCallerWithoutLine
+    }
+
+    /// `debugInfoHint` when a boundary's caller has a function but no file, else nil.
+    public static func hint(for findings: [Finding]) -> String? {
+        findings.contains { f in f.boundary?.caller.map { $0.file == nil && $0.function != nil } ?? false }
+            ? debugInfoHint : nil
     }
 
     /// The boundary of one allocation stack, or nil when the stack never goes from
@@ -29,7 +46,7 @@ public struct BoundaryFinder: Sendable {
             // Frames the checker could not name at all (`???`) carry no information
             // about who called: look past them.
             guard let caller = stack[(i + 1)...].first(where: { $0.function != nil || $0.file != nil }),
-                isCallerCode(caller)
+                isCallerCode(caller) || (caller.file == nil && isCallerWithoutLine?(caller) == true)
             else { continue }
             let definition = surface.definition(of: function)
             var file = frame.file ?? definition?.file
@@ -42,7 +59,9 @@ public struct BoundaryFinder: Sendable {
                 function: function,
                 file: file,
                 line: frame.file != nil ? frame.line : definition?.line,
-                caller: CodeLocation(function: caller.function, file: caller.file, line: caller.line),
+                caller: CodeLocation(
+                    function: caller.function, file: caller.file, line: caller.line,
+                    object: caller.file == nil ? caller.object : nil),
                 release: surface.release(for: function))
         }
         return nil
@@ -63,6 +82,20 @@ public struct BoundaryFinder: Sendable {
 
 /// Ready-made caller predicates.
 public enum CallerCode {
+    /// A C function the checker named in an executable of the C suite but could
+    /// not place (built without `-g`): a plain C name (no `::`), in an object that
+    /// is not a shared library and lies under one of `buildRoots` (the suite's
+    /// build trees). Nothing else tells a caller from the crate there.
+    public static func withoutDebugInfo(under buildRoots: [String]) -> @Sendable (Frame) -> Bool {
+        let dirs = buildRoots.filter { !$0.isEmpty }.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        return { frame in
+            guard frame.file == nil, let fn = frame.function, !fn.isEmpty, !fn.contains("::"), fn != "???",
+                let object = frame.object, !object.contains(".so")
+            else { return false }
+            return dirs.contains { object.hasPrefix($0) }
+        }
+    }
+
     /// Frames whose source file is under one of these directories or is one of these
     /// files (absolute paths): a ctest project's source directory, a crate's `tests/`,
     /// its `src/tests.rs`. Paths under a Rust toolchain or a dependency never count.

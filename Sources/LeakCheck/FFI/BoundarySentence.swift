@@ -16,6 +16,8 @@ public enum BoundarySentence {
             s += " to \(function)"
             if let file = caller.file {
                 s += " (\(Fingerprint.baseName(file))\(caller.line.map { ":\($0)" } ?? ""))"
+            } else if let object = caller.object {
+                s += " (in \(Fingerprint.baseName(object)), no line: built without -g)"
             }
         }
         s += ", never released"

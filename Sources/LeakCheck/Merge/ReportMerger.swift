@@ -146,11 +146,36 @@ public enum ReportMerger {
         // Status and exit code are derived from the runs (each partition's
         // statuses as decided there) and the problems, by Policy.outcome.
         var merged = Report(
-            runs: canonicalOrder(runs), skipped: skipped, suppressions: usage, failOn: failOn, notes: notes,
+            runs: canonicalOrder(noiseOnce(runs)), skipped: skipped, suppressions: usage, failOn: failOn, notes: notes,
             incompleteReasons: problems, interrupted: false)
         // The parts' causes regrouped over every part's runs: a site two partitions saw is one site.
         merged.codeUnderTest = kept.compactMap(\.part.report.codeUnderTest).reduce(nil) { $0?.union($1) ?? $1 }
         return merged
+    }
+
+    /// One binary's runs from several partitions: each partition's process
+    /// reported the binary's runtime noise, which a whole run counts once
+    /// (`ProcessNoise`), so the merge's suppressed figures equal the whole run's.
+    static func noiseOnce(_ runs: [RunResult]) -> [RunResult] {
+        struct Binary: Hashable {
+            var checker: Checker
+            var source: RunSource
+            var target: String
+            var featureSet: String?
+        }
+        var groups: [Binary: [Int]] = [:]
+        for (i, r) in runs.enumerated() where r.test == nil {
+            let b = Binary(
+                checker: r.checker, source: r.source, target: r.target ?? TargetName.of(executable: r.executable),
+                featureSet: r.featureSet)
+            groups[b, default: []].append(i)
+        }
+        var out = runs
+        for indices in groups.values where indices.count > 1 {
+            let kept = ProcessNoise.countOnce(indices.map { runs[$0].findings })
+            for (i, findings) in zip(indices, kept) { out[i].findings = findings }
+        }
+        return out
     }
 
     /// The sort key of a run in a merged report.

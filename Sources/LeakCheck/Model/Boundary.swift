@@ -3,10 +3,14 @@ public struct CodeLocation: Codable, Sendable, Hashable {
     public var function: String?
     public var file: String?
     public var line: Int?
-    public init(function: String? = nil, file: String? = nil, line: Int? = nil) {
+    /// The executable or library the frame is in, when the checker gave no file
+    /// (a C suite built without `-g`).
+    public var object: String?
+    public init(function: String? = nil, file: String? = nil, line: Int? = nil, object: String? = nil) {
         self.function = function
         self.file = file
         self.line = line
+        self.object = object
     }
 }
 

@@ -3,8 +3,9 @@ import Foundation
 /// GitHub Actions workflow commands (printed when `GITHUB_ACTIONS=true`), so a
 /// leak shows on the pull request's diff.
 ///
-/// One `::error` per distinct gating finding (one per allocation site, naming
-/// every checker and test that saw it), placed where the fix goes: the boundary
+/// One `::error` per call site of a cause (`report.causes`, most severe first;
+/// a site two checkers, several tests or partitions reached is one
+/// annotation), placed where the fix goes: the boundary
 /// caller, else the test's own frame, else the top own frame. The message
 /// carries the first own frames (`%0A`-separated). Paths are made relative to
 /// the workspace on a path boundary only; a file outside it gets no `file=`
@@ -29,8 +30,8 @@ public enum GitHubAnnotations {
         let policy = context.policy
         let root = context.workspaceRoot ?? context.environment["GITHUB_WORKSPACE"]
         var errors: [String] = []
-        for d in DistinctFindings.of(report, where: policy.gates) {
-            errors.append(command("error", d, root: root, context: context))
+        for e in CauseSites.of(report, causes: report.causes, where: policy.gates) {
+            errors.append(command("error", e.finding, root: root, context: context))
         }
         for r in report.runs where r.status == .incomplete {
             let title = "\(r.checker.displayName): incomplete"

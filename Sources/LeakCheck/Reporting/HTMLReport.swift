@@ -45,11 +45,14 @@ public struct HTMLRenderer: ReportRenderer {
         h +=
             "<p class=\"meta\">moq-leakcheck \(Escape.html(report.toolVersion)) · gating: \(Escape.html(policy.gatingLeakKinds.sorted().map(\.phrase).joined(separator: ", "))), every memory error, crash and failing test</p></header>\n"
 
-        // Totals: the whole report, then per checker.
+        // Totals per checker, each as that checker counted: never summed across
+        // checkers (valgrind's and ASan's copies of one leak are one leak). The
+        // `total` row is there only when one checker ran, where it is that checker's.
         h +=
             "<section id=\"totals\"><h2>Totals</h2>\n<table class=\"figures\"><thead><tr><th></th><th>definitely lost</th><th>indirectly lost</th><th>possibly lost</th><th>still reachable</th><th>suppressed</th><th>errors</th><th>runs</th></tr></thead><tbody>\n"
         let checkers = Checker.allCases.filter { c in report.runs.contains { $0.checker == c } }
-        var rows: [(String, String, Totals, Int)] = [("total", "All checkers", report.totals, report.runs.count)]
+        var rows: [(String, String, Totals, Int)] = []
+        if checkers.count <= 1 { rows.append(("total", "All checkers", report.totals, report.runs.count)) }
         for c in checkers {
             let runs = report.runs.filter { $0.checker == c }
             rows.append((c.rawValue, c.displayName, runs.reduce(Totals()) { $0 + $1.totals }, runs.count))
@@ -67,6 +70,38 @@ public struct HTMLRenderer: ReportRenderer {
             h += "<td>\(Self.figure("\(key)-errors", t.errors))</td><td>\(Self.figure("\(key)-runs", n))</td></tr>\n"
         }
         h += "</tbody></table></section>\n"
+
+        // Causes: what to fix, most severe first, each with its call sites.
+        let causes = report.causes
+        h += "<section id=\"causes\"><h2>Causes (\(Self.figure("causes", causes.count)))</h2>\n"
+        if causes.isEmpty { h += "<p class=\"clean\">Nothing fails the gate.</p>\n" }
+        for (i, c) in causes.enumerated() {
+            h += "<section class=\"cause\" id=\"cause-\(Escape.html(c.id))\" data-kind=\"\(c.kind.rawValue)\">"
+            h += "<h3>✗ \(Escape.html(c.sentence))</h3>\n"
+            h += "<p class=\"meta\">seen by \(Escape.html(c.checkers.map(\.displayName).joined(separator: ", ")))"
+            if c.kind.isLeak {
+                h +=
+                    " · \(Self.figure("cause-\(i)-bytes", c.bytes)) bytes in \(Self.figure("cause-\(i)-blocks", c.blocks)) blocks (one checker's figure)"
+            }
+            h += " · \(Self.figure("cause-\(i)-sites", c.sites.count)) call sites</p>\n"
+            if c.severity != 1 {
+                h += "<table class=\"sites\"><thead><tr><th>caller</th><th>test</th><th>bytes</th><th>blocks</th></tr></thead><tbody>\n"
+                for s in c.sites {
+                    var caller = ""
+                    if let l = s.caller {
+                        caller = l.function ?? "?"
+                        if let file = l.file {
+                            caller += " (\(RelativePath.display(file, roots: roots))\(l.line.map { ":\($0)" } ?? ""))"
+                        }
+                    }
+                    h +=
+                        "<tr><td><code>\(Escape.html(caller))</code></td><td><code>\(Escape.html(s.test ?? ""))</code></td><td class=\"num\">\(Figures.grouped(s.bytes))</td><td class=\"num\">\(Figures.grouped(s.blocks))</td></tr>\n"
+                }
+                h += "</tbody></table>\n"
+            }
+            h += "</section>\n"
+        }
+        h += "</section>\n"
 
         // Where the bytes leak.
         h += "<section id=\"icicles\"><h2>Where the bytes leak</h2>\n"

@@ -19,8 +19,9 @@ public struct IcicleChart: Sendable {
         }
         /// Adds one leak along `path` (outermost frame first) below this node.
         mutating func insert(_ path: ArraySlice<(name: String, isOwn: Bool)>, bytes: Int, blocks: Int) {
-            self.bytes += bytes
-            self.blocks += blocks
+            // Figures from logs: clamped, never a trap (a record can say Int.max bytes).
+            self.bytes = self.bytes.addingSaturated(bytes)
+            self.blocks = self.blocks.addingSaturated(blocks)
             guard let head = path.first else { return }
             var i = children.firstIndex { $0.name == head.name } ?? children.endIndex
             if i == children.endIndex {

@@ -62,7 +62,7 @@ public enum DistinctFindings {
                     ? StableFingerprint.fnv1a(["suppressed", f.suppressedBy!, f.kind.rawValue])
                     : StableFingerprint.of(f)
                 if var d = byKey[key] {
-                    d.occurrences += f.count ?? 1
+                    d.occurrences = d.occurrences.addingSaturated(f.count ?? 1)
                     for c in [run.checker] + (f.seenBy ?? []) where !d.checkers.contains(c) { d.checkers.append(c) }
                     if let t = f.test ?? run.test, !d.tests.contains(t) { d.tests.append(t) }
                     byKey[key] = d
@@ -81,6 +81,34 @@ public enum DistinctFindings {
             d.checkers.sort { Checker.allCases.firstIndex(of: $0)! < Checker.allCases.firstIndex(of: $1)! }
             return d
         }
+    }
+}
+
+/// The call sites of the report's causes, in the causes' order (most severe
+/// first), each with the first distinct finding seen there: what the
+/// annotations and the step summary show once per site, whatever the checkers,
+/// tests and partitions that reached it.
+public enum CauseSites {
+    public struct Entry: Sendable {
+        public var cause: Cause
+        public var site: Cause.Site
+        public var finding: DistinctFinding
+    }
+
+    public static func of(_ report: Report, causes: [Cause], where include: (Finding) -> Bool) -> [Entry] {
+        let distinct = DistinctFindings.of(report, where: include)
+        var byFingerprint: [String: Int] = [:]
+        for (i, d) in distinct.enumerated() where byFingerprint[d.finding.fingerprint] == nil {
+            byFingerprint[d.finding.fingerprint] = i
+        }
+        var out: [Entry] = []
+        for c in causes {
+            for s in c.sites {
+                guard let first = s.fingerprints.compactMap({ byFingerprint[$0] }).min() else { continue }
+                out.append(Entry(cause: c, site: s, finding: distinct[first]))
+            }
+        }
+        return out
     }
 }
 

@@ -3,11 +3,15 @@ import Foundation
 /// SARIF 2.1.0 (`--sarif PATH`) for GitHub code scanning and other SARIF viewers.
 ///
 /// One run for the whole report (tool `moq-leakcheck`); one rule per finding
-/// kind; one result per distinct finding (the same allocation site in several
-/// tests or checkers is one result, `StableFingerprint`), placed at the caller
+/// kind, its help generic (naming the crate's own release functions only when
+/// the causes found some); one result per call site of a cause (`report.causes`:
+/// the same site in several tests or checkers is one result), with the cause's
+/// allocation as a related location, and one per distinct non-gating finding,
+/// placed at the caller
 /// that forgot to free (boundary caller, else the test's own frame, else the
 /// top own frame), with the whole stack as `stacks` and as a `codeFlow`
-/// (outermost call first). Still-reachable findings are informational and left
+/// (outermost call first; frames outside `%SRCROOT%`, the toolchain's and
+/// glibc's, keep their function name but no file). Still-reachable findings are informational and left
 /// out. Suppressed findings carry `suppressions`; every checker is an
 /// invocation, unsuccessful when one of its runs was incomplete, with the
 /// reason as a tool execution notification.
@@ -44,7 +48,19 @@ public struct SARIFRenderer: ReportRenderer {
         let ruleIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
         let policy = context.policy
 
-        var distinct = DistinctFindings.of(report) { $0.kind != .stillReachable }
+        // Each call site of a cause is one result, whatever the checkers and tests that reached it.
+        let causes = report.causes
+        var siteOf: [String: (cause: Int, site: Int)] = [:]
+        for (ci, c) in causes.enumerated() {
+            for (si, s) in c.sites.enumerated() {
+                for fp in s.fingerprints where siteOf[fp] == nil { siteOf[fp] = (ci, si) }
+            }
+        }
+        var seenSites: Set<String> = []
+        var distinct = DistinctFindings.of(report) { $0.kind != .stillReachable }.filter { d in
+            guard policy.gates(d.finding), let at = siteOf[d.finding.fingerprint] else { return true }
+            return seenSites.insert("\(at.cause):\(at.site)").inserted
+        }
         // Most severe first, so the cap keeps what gates.
         func rank(_ d: DistinctFinding) -> Int {
             let f = d.finding
@@ -70,6 +86,21 @@ public struct SARIFRenderer: ReportRenderer {
                 "partialFingerprints": ["moqLeakcheckSite/v1": d.key],
                 "properties": properties(d),
             ]
+            if policy.gates(f), let at = siteOf[f.fingerprint] {
+                let cause = causes[at.cause]
+                var props = result["properties"] as? [String: Any] ?? [:]
+                props["cause"] = cause.id
+                props["causeSentence"] = cause.sentence
+                props["bytes"] = cause.sites[at.site].bytes
+                props["blocks"] = cause.sites[at.site].blocks
+                result["properties"] = props
+                if let a = cause.allocation, let file = a.file {
+                    var loc = physicalLocation(file: file, line: a.line, base: base)
+                    loc["id"] = 1
+                    loc["message"] = ["text": "allocated in \(a.function ?? "?")"]
+                    result["relatedLocations"] = [loc]
+                }
+            }
             if let place = FindingPlacement.place(f, test: d.tests.first, selector: context.selector) {
                 var loc = physicalLocation(file: place.file, line: place.line, base: base)
                 if let fn = place.function {
@@ -116,7 +147,7 @@ public struct SARIFRenderer: ReportRenderer {
         }
 
         var run: [String: Any] = [
-            "tool": ["driver": driver(kinds)],
+            "tool": ["driver": driver(kinds, releases: Array(Set(causes.compactMap(\.release))).sorted())],
             "results": results,
             "invocations": invocations(report, dropped: dropped, context: context),
             "columnKind": "unicodeCodePoints",
@@ -190,9 +221,11 @@ public struct SARIFRenderer: ReportRenderer {
         return ["physicalLocation": physical]
     }
 
+    /// A stack frame: its file only when it is inside `%SRCROOT%` (a
+    /// `/rustc/…` or `./misc/../sysdeps/…` path points nowhere a reader has).
     static func frameLocation(_ frame: Frame, base: String?) -> [String: Any] {
         var loc: [String: Any] = [:]
-        if let file = frame.file {
+        if let file = frame.file, let base, RelativePath.relative(file, to: base) != nil {
             loc = physicalLocation(file: file, line: frame.line, base: base)
         }
         let name = frame.function ?? frame.address ?? frame.object ?? "???"
@@ -205,13 +238,13 @@ public struct SARIFRenderer: ReportRenderer {
         s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? s
     }
 
-    static func driver(_ kinds: [FindingKind]) -> [String: Any] {
+    static func driver(_ kinds: [FindingKind], releases: [String]) -> [String: Any] {
         [
             "name": "moq-leakcheck",
             "version": LeakCheckVersion.string,
             "semanticVersion": LeakCheckVersion.string,
             "rules": kinds.map { kind -> [String: Any] in
-                let help = RuleHelp.text(kind)
+                let help = RuleHelp.text(kind, releases: releases)
                 return [
                     "id": kind.rawValue,
                     "name": RuleHelp.name(kind),
@@ -294,12 +327,15 @@ enum RuleHelp {
         }
     }
 
-    static func text(_ kind: FindingKind) -> String {
+    /// `releases`: the crate's own release functions the causes named (empty
+    /// for a plain C program): the help names them only when there are some.
+    static func text(_ kind: FindingKind, releases: [String] = []) -> String {
         switch kind {
         case .definitelyLost:
-            return "Real memory leak: this MUST be fixed. Free what the C API hands back: call moq_free_str() on "
-                + "error messages (MoqResult.message) and the destroy function for every object you create "
-                + "(moq_client_destroy(), moq_publisher_destroy(), moq_subscriber_destroy())."
+            var s = "Real memory leak: this MUST be fixed. Free every block the code allocates, and everything "
+                + "a library hands back, with the function that library provides for it"
+            if !releases.isEmpty { s += " (here: \(releases.map { "\($0)()" }.joined(separator: ", ")))" }
+            return s + "."
         case .indirectlyLost:
             return "Memory lost because its parent was leaked: fix the definitely lost block that owns it "
                 + "(usually a missing destroy call) and this goes with it."
@@ -310,8 +346,8 @@ enum RuleHelp {
             return "Memory was used after it was freed or outside its block: do not touch an object after its "
                 + "destroy function returned, and check the sizes passed across the C ABI."
         case .doubleFree, .invalidFree, .mismatchedFree:
-            return "Memory was freed twice or with the wrong function: free each pointer once, with the C API "
-                + "function that matches the one that returned it (moq_free_str() for strings)."
+            return "Memory was freed twice or with the wrong function: free each pointer once, with the "
+                + "function that matches the one that returned it."
         case .heapBufferOverflow, .stackBufferOverflow, .globalBufferOverflow:
             return "An access went past the end of a buffer: check lengths and NUL terminators passed across the C ABI."
         case .stackUseAfterScope, .stackUseAfterReturn:

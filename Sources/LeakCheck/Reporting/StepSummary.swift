@@ -53,15 +53,27 @@ public struct StepSummaryRenderer: ReportRenderer {
             md.append("")
         }
 
-        let gating = DistinctFindings.of(report, where: policy.gates)
-        if !gating.isEmpty {
-            md.append("### Failing the gate: \(Self.count(gating.count, "distinct finding"))")
+        // The causes, most severe first; memory errors, crashes and failing tests are never capped.
+        let causes = report.causes
+        if !causes.isEmpty {
+            md.append("### Failing the gate: \(Self.count(causes.count, "cause"))")
             md.append("")
-            for d in gating.prefix(maxFindings) {
-                md += Self.item(d, context: context, roots: roots)
+            var leaks = 0
+            for c in causes {
+                if c.severity == 2 {
+                    leaks += 1
+                    if leaks > maxFindings { continue }
+                }
+                md.append(
+                    "- ✗ **\(Escape.markdown(c.sentence))** — \(c.checkers.map(\.displayName).joined(separator: ", "))")
+                guard c.severity != 1 else { continue }
+                for s in c.sites.prefix(5) {
+                    md.append("  - " + Escape.markdown(TextReport.siteLine(s, kind: c.kind, roots: roots)))
+                }
+                if c.sites.count > 5 { md.append("  - … and \(c.sites.count - 5) more call sites") }
             }
-            if gating.count > maxFindings {
-                md.append("- … and \(gating.count - maxFindings) more in the report files")
+            if leaks > maxFindings {
+                md.append("- … and \(leaks - maxFindings) more leak causes in the report files")
             }
             md.append("")
         }

@@ -324,10 +324,12 @@ public enum TextReport {
             var at = "at \(caller.function ?? "?")"
             if let file = caller.file {
                 at += " (\(RelativePath.display(file, roots: roots))\(caller.line.map { ":\($0)" } ?? ""))"
+            } else if let object = caller.object {
+                at += " (in \(Fingerprint.baseName(object)), no line)"
             }
             parts.append(at)
         }
-        if let t = s.test { parts.append("in test \(t)") }
+        if let t = s.test { parts.append("in test \(t)") } else if s.caller == nil { parts.append("in the program") }
         var line = parts.joined(separator: " — ")
         if kind.isLeak { line += ", \(Figures.grouped(s.bytes)) bytes" }
         return line

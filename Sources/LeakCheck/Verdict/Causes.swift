@@ -5,7 +5,8 @@ import Foundation
 ///
 /// - A leak's cause is keyed by its allocation (the innermost frame of the code
 ///   under test on the allocation stack, compared as `StableFingerprint` names
-///   it, file base name and line) and the boundary's `release`.
+///   it, file base name and line); its `release` is the boundary's (one
+///   allocation site makes one kind of object, freed one way).
 /// - An indirectly lost block joins the cause of a directly lost block that came
 ///   back through the same exported function to the same caller line in the
 ///   same test (the call that returned the parent returned it too); otherwise
@@ -54,7 +55,12 @@ public enum Causes {
         return stack.first { !CallerFrames.isMachinery($0) && !FrameSelector.isRuntime($0) }
     }
 
-    static func testName(_ f: Finding, run: RunResult) -> String? { f.test ?? run.test }
+    /// The test a finding was seen in: its attributed test, the run's test, else
+    /// the run's target (a whole test binary, a ctest test); nil for a command
+    /// or a log read by `parse`, whose names differ per checker for one program.
+    static func testName(_ f: Finding, run: RunResult) -> String? {
+        f.test ?? run.test ?? (run.source == .command ? nil : run.target)
+    }
 
     static func key(_ f: Finding, run: RunResult, ownCode: OwnCode?) -> String {
         let frame = innermostOwnFrame(f.stack, ownCode: ownCode)
@@ -69,7 +75,9 @@ public enum Causes {
         case .summaryOnly:
             return ["summary", (f.summaryLeakKind ?? f.kind).rawValue].joined(separator: "|")
         default:
-            if f.kind.isLeak { return ["leak", place, f.boundary?.release ?? ""].joined(separator: "|") }
+            // One allocation needs one release: a copy with no boundary (a checker whose
+            // stack did not reach the caller) joins the copy that has one.
+            if f.kind.isLeak { return ["leak", place].joined(separator: "|") }
             return ["error", f.kind.rawValue, place].joined(separator: "|")
         }
     }
@@ -91,7 +99,7 @@ public enum Causes {
         if builders[key] == nil {
             let frame = innermostOwnFrame(f.stack, ownCode: ownCode)
             builders[key] = Builder(
-                kind: f.summaryLeakKind ?? f.kind, message: f.message,
+                kind: f.summaryLeakKind ?? f.kind, summaryOnly: f.kind == .summaryOnly, message: f.message,
                 allocation: frame.map { CodeLocation(function: $0.function, file: $0.file, line: $0.line) },
                 release: f.boundary?.release)
             order.append(key)
@@ -101,6 +109,8 @@ public enum Causes {
 
     struct Builder {
         var kind: FindingKind
+        /// Figures a checker's summary counts beyond its records: no stack to name.
+        var summaryOnly: Bool
         var message: String
         var allocation: CodeLocation?
         var release: String?
@@ -130,8 +140,9 @@ public enum Causes {
             perChecker[run.checker, default: .zero] += tally
             checkers.insert(run.checker)
             for c in f.seenBy ?? [] { checkers.insert(c) }
-            if let fn = f.boundary?.function { functionCounts[fn, default: 0] += n }
+            if let fn = f.boundary?.function { functionCounts[fn] = functionCounts[fn, default: 0].addingSaturated(n) }
             if seenByReason == nil { seenByReason = f.seenByReason }
+            if release == nil { release = f.boundary?.release }
             let test = Causes.testName(f, run: run)
             if let test { tests.insert(test) }
             if testLabel == nil { testLabel = test ?? (run.executable as NSString).lastPathComponent }
@@ -157,6 +168,19 @@ public enum Causes {
 
         func cause(id: String) -> Cause {
             let total = Self.figure(perChecker)
+            // A checker whose stack did not reach the caller (ASan's fast unwinder)
+            // keys its copy by test: it joins the one caller line that test reached.
+            var sites = sites
+            var siteOrder = siteOrder
+            for k in siteOrder where sites[k]!.caller == nil {
+                let test = sites[k]!.test
+                let lines = siteOrder.filter { sites[$0]!.caller != nil && sites[$0]!.test == test }
+                guard test != nil, lines.count == 1, let into = lines.first else { continue }
+                for (c, t) in sites[k]!.perChecker { sites[into]!.perChecker[c, default: .zero] += t }
+                sites[into]!.fingerprints.formUnion(sites[k]!.fingerprints)
+                sites[k] = nil
+                siteOrder.removeAll { $0 == k }
+            }
             let functions = functionCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map(\.key)
             let builtSites = siteOrder.enumerated().map { i, k -> (Int, Cause.Site) in
@@ -173,7 +197,7 @@ public enum Causes {
                 id: id, kind: kind, sentence: "", allocation: allocation, functions: functions, release: release,
                 bytes: total.bytes, blocks: total.blocks,
                 checkers: Checker.allCases.filter(checkers.contains), sites: builtSites, tests: tests.sorted())
-            cause.sentence = Causes.sentence(cause, message: message, testLabel: testLabel)
+            cause.sentence = Causes.sentence(cause, message: message, testLabel: testLabel, summaryOnly: summaryOnly)
             if cause.checkers.count == 1 { cause.seenByReason = seenByReason }
             return cause
         }
@@ -182,7 +206,7 @@ public enum Causes {
     /// `2,062 bytes in 42 blocks definitely lost from make_error_result
     /// (backend_stub.rs:141), returned by moq_connect() and 7 more, never
     /// released: call moq_free_str() — 42 call sites in 11 tests`.
-    static func sentence(_ c: Cause, message: String, testLabel: String?) -> String {
+    static func sentence(_ c: Cause, message: String, testLabel: String?, summaryOnly: Bool = false) -> String {
         func place(_ l: CodeLocation) -> String {
             var s = l.function ?? "?"
             if let file = l.file { s += " (\(Fingerprint.baseName(file))\(l.line.map { ":\($0)" } ?? ""))" }
@@ -191,19 +215,25 @@ public enum Causes {
         func plural(_ n: Int, _ word: String) -> String { "\(Figures.grouped(n)) \(word)\(n == 1 ? "" : "s")" }
         var where_ = " — \(plural(c.sites.count, "call site"))"
         if !c.tests.isEmpty { where_ += " in \(plural(c.tests.count, "test"))" }
+        if summaryOnly {
+            return "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks \(c.kind.phrase) counted only in the checker's LEAK SUMMARY, beyond its records (rerun with full output to see them)"
+        }
         switch c.kind {
         case .testFailure, .fatalSignal:
             var s = "\(c.kind.phrase): \(message)"
             if let t = testLabel, !message.contains(t) { s += " — in \(t)" }
             return s
-        case .summaryOnly:
-            return "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks counted only in the checker's LEAK SUMMARY, beyond its records"
         default:
             if c.kind.isLeak {
                 var s = "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks \(c.kind.phrase)"
-                if let a = c.allocation { s += " from \(place(a))" }
+                // The exported function that allocated it itself needs no "from".
+                let byExport = c.allocation.map { c.functions == [$0.function ?? ""] } ?? false
+                if let a = c.allocation, !byExport { s += " from \(place(a))" }
                 if let first = c.functions.first {
                     s += ", returned by \(first)()"
+                    if byExport, let file = c.allocation?.file {
+                        s += " (\(Fingerprint.baseName(file))\(c.allocation?.line.map { ":\($0)" } ?? ""))"
+                    }
                     if c.functions.count > 1 { s += " and \(c.functions.count - 1) more" }
                     s += ", never released"
                     if let r = c.release { s += ": call \(r)()" }

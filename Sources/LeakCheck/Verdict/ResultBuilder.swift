@@ -12,7 +12,11 @@ struct ResultBuilder: Sendable {
             for w in output.warnings { context.diagnostics.note("\(label): \(w)") }
             context.addCheckerCounts(output.checkerSuppressionCounts)
         }
-        if let finder = context.boundaries { run.findings = finder.annotate(run.findings) }
+        if let finder = context.boundaries {
+            run.findings = finder.annotate(run.findings)
+            // Printed once however many runs (Diagnostics keeps a note once).
+            if let hint = BoundaryFinder.hint(for: run.findings) { context.diagnostics.note(hint) }
+        }
         applySuppressions(to: &run)
         return run
     }
