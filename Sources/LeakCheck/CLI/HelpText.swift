@@ -8,6 +8,7 @@ extension Options {
     public static func helpText(for topic: Subcommand?) -> String {
         guard let topic else { return globalHelp }
         let body: String
+        if let checker = topic.checker { return CheckerRegistry.definition(checker).help + "\n\n" + exitCodes }
         switch topic {
         case .all:
             body = """
@@ -23,49 +24,6 @@ extension Options {
                 EXAMPLES:
                   moq-leakcheck
                   moq-leakcheck all --manifest-path moq_ffi/Cargo.toml --json leaks.json
-                """
-        case .valgrind:
-            body = """
-                moq-leakcheck valgrind: run the crate's tests (or a program) under valgrind memcheck
-
-                USAGE:
-                  moq-leakcheck valgrind [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
-
-                \(runOptions)
-
-                EXAMPLES:
-                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml
-                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml --ctest moq_ffi/c_tests/build
-                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml --test errors leak_error
-                  moq-leakcheck valgrind --gen-suppressions known.supp -- ./build/test_client
-                """
-        case .asan:
-            body = """
-                moq-leakcheck asan: build with AddressSanitizer (leak detection on) and run each test
-
-                USAGE:
-                  moq-leakcheck asan [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
-
-                \(runOptions)
-
-                EXAMPLES:
-                  moq-leakcheck asan --manifest-path moq_ffi/Cargo.toml
-                  moq-leakcheck asan --manifest-path moq_ffi/Cargo.toml --cmake-source moq_ffi/c_tests \\
-                      --cmake-arg -DMOQFFI_LIB_DIR={crate_lib_dir}
-                  moq-leakcheck asan -- ./build-asan/test_client
-                """
-        case .lsan:
-            body = """
-                moq-leakcheck lsan: build with the standalone LeakSanitizer and run each test
-
-                USAGE:
-                  moq-leakcheck lsan [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
-
-                \(runOptions)
-
-                EXAMPLES:
-                  moq-leakcheck lsan --manifest-path moq_ffi/Cargo.toml
-                  moq-leakcheck lsan -- ./build-lsan/test_client
                 """
         case .parse:
             body = """
@@ -158,6 +116,8 @@ extension Options {
                 EXAMPLES:
                   moq-leakcheck help valgrind
                 """
+        default:
+            body = globalHelp
         }
         return body + "\n\n" + exitCodes
     }
@@ -216,6 +176,14 @@ extension Options {
           -v, --verbose / -q, --quiet
         """
 
+    /// One COMMANDS line per registered checker, from its definition.
+    static var checkerCommands: String {
+        CheckerRegistry.all.map { d in
+            let name = d.checker.rawValue
+            return "  " + name + String(repeating: " ", count: max(1, 26 - name.count)) + d.commandSummary
+        }.joined(separator: "\n")
+    }
+
     static let globalHelp = """
         moq-leakcheck \(LeakCheckVersion.string): leak-test runner for Rust C-ABI crates and C/C++ test programs
 
@@ -224,9 +192,7 @@ extension Options {
 
         COMMANDS:
           all                       run every available checker (valgrind, then asan); the default
-          valgrind                  memcheck on the test binaries
-          asan                      AddressSanitizer build (leak detection on)
-          lsan                      standalone LeakSanitizer build
+        \(checkerCommands)
           parse FILE...             parse existing valgrind XML/text or sanitizer logs
           merge REPORT.json...      combine --partition reports into one verdict
           baseline PATH             run the checkers and write a baseline for --baseline

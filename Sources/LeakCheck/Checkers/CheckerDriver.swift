@@ -20,8 +20,8 @@ struct PreparedRun: Sendable {
 }
 
 /// One checker, CTest-handler style: it owns its command line and its output
-/// parser; the scheduler runs any job through any driver. A new checker is one
-/// new file conforming to this (plus its case in `Checker` and `CheckerRegistry`).
+/// parser; the scheduler runs any job through any driver. Its `CheckerDefinition`
+/// makes it (`makeDriver()`); `CheckerRegistry.all` lists the definitions.
 protocol CheckerDriver: Sendable {
     var checker: Checker { get }
     /// The build sources must make for this checker (nil: the plain build).
@@ -44,16 +44,6 @@ protocol CheckerDriver: Sendable {
     func collect(_ run: PreparedRun, context: RunContext) -> (outputs: [CheckerOutput], logFiles: [String])
     /// Environment for listing a harness's tests without checking anything.
     func listingEnvironment(_ context: RunContext) -> [String: String]
-}
-
-enum CheckerRegistry {
-    static func driver(for checker: Checker) -> any CheckerDriver {
-        switch checker {
-        case .valgrind: return ValgrindChecker()
-        case .asan: return SanitizerChecker(checker: .asan, flavor: .address)
-        case .lsan: return SanitizerChecker(checker: .lsan, flavor: .leak)
-        }
-    }
 }
 
 /// A failure to read a checker's output, as a one-line reason.
