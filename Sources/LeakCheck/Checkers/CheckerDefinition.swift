@@ -30,6 +30,14 @@ protocol CheckerDefinition: Sendable {
     func onlySeenReason(_ kind: FindingKind) -> String?
     /// A fresh driver that runs jobs under this checker.
     func makeDriver() -> any CheckerDriver
+    /// The name of its `doctor` line (checkers that share one, as asan and lsan, share the line).
+    var doctorCheckName: String { get }
+    /// Its `doctor` line: whether it can run here, and how to install what is missing.
+    func doctorCheck(_ facts: Doctor.Facts) -> Doctor.Check
+    /// The log formats `parse` hands to it (`LogRecognizer` tells them apart).
+    var parsedFormats: [CheckerOutput.Format] { get }
+    /// Parses a log of one of `parsedFormats`: the checker that wrote it and what it says.
+    func parseLog(fileAt path: String, format: CheckerOutput.Format) throws -> (Checker, CheckerOutput)
 }
 
 /// The one list of checkers. Adding a checker is its folder plus one line here.
@@ -53,4 +61,9 @@ enum CheckerRegistry {
     }
 
     static func driver(for checker: Checker) -> any CheckerDriver { definition(checker).makeDriver() }
+
+    /// The checker that parses logs of `format` (the first that lists it).
+    static func parser(for format: CheckerOutput.Format) -> (any CheckerDefinition)? {
+        all.first { $0.parsedFormats.contains(format) }
+    }
 }

@@ -16,6 +16,8 @@ struct SanitizerChecker: CheckerDriver {
 
     var optionsKey: String { checker == .lsan ? "LSAN_OPTIONS" : "ASAN_OPTIONS" }
     var reportPrefix: String { checker == .lsan ? "lsan-report" : "asan-report" }
+    var publishedLogPrefix: String? { reportPrefix }
+    var shownEnvironmentKeys: [String] { ["ASAN_OPTIONS", "LSAN_OPTIONS"] }
 
     func unavailability(_ context: RunContext) -> String? { nil }
 

@@ -73,4 +73,22 @@ struct SanitizerDefinition: CheckerDefinition {
         }
     }
     func makeDriver() -> any CheckerDriver { SanitizerChecker(checker: checker, flavor: flavor) }
+
+    /// asan and lsan share one line: both need a toolchain that builds Rust with a sanitizer.
+    var doctorCheckName: String { "Rust sanitizer builds" }
+    func doctorCheck(_ facts: Doctor.Facts) -> Doctor.Check {
+        let path =
+            facts.nightly != nil
+            ? "cargo +nightly" : facts.cargo != nil ? "stable cargo with RUSTC_BOOTSTRAP=1" : nil
+        return Doctor.Check(
+            name: doctorCheckName, found: path != nil, detail: path ?? "no cargo\(facts.skipNote(.asan))",
+            hint: "rustup toolchain install nightly", required: facts.needed.contains(.asan))
+    }
+
+    /// Every sanitizer log: the log itself says whether ASan or standalone LSan wrote it.
+    var parsedFormats: [CheckerOutput.Format] { [.sanitizer] }
+    func parseLog(fileAt path: String, format: CheckerOutput.Format) throws -> (Checker, CheckerOutput) {
+        let parsed = try StreamingLogParser.parseSanitizerLog(fileAt: path)
+        return (parsed.mentionsAddressSanitizer ? .asan : .lsan, parsed.output)
+    }
 }

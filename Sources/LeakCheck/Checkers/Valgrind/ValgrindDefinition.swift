@@ -42,4 +42,23 @@ struct ValgrindDefinition: CheckerDefinition {
         kind == .uninitialisedValue ? CrossChecker.Reason.uninitialised : nil
     }
     func makeDriver() -> any CheckerDriver { ValgrindChecker() }
+
+    var doctorCheckName: String { "valgrind" }
+    func doctorCheck(_ facts: Doctor.Facts) -> Doctor.Check {
+        let vg = facts.version("valgrind", ["--version"])
+        return Doctor.Check(
+            name: doctorCheckName, found: vg != nil, detail: vg ?? "not found\(facts.skipNote(.valgrind))",
+            hint: "apt-get install valgrind", required: facts.needed.contains(.valgrind))
+    }
+
+    var parsedFormats: [CheckerOutput.Format] { [.valgrindXML, .valgrindText] }
+    func parseLog(fileAt path: String, format: CheckerOutput.Format) throws -> (Checker, CheckerOutput) {
+        // Every log streams from disk, identical findings stored once: memory
+        // follows the distinct findings, not the file's size (valgrind text
+        // logs hold each error context once already, valgrind dedupes them).
+        if format == .valgrindXML { return (.valgrind, try StreamingLogParser.parseValgrindXML(fileAt: path)) }
+        var whole = try ValgrindTextParser.parse(fileAt: path)
+        whole.findings = FindingDeduplication.deduplicate(whole.findings)
+        return (.valgrind, whole)
+    }
 }
