@@ -46,6 +46,7 @@ enum CheckerRegistry {
         ValgrindDefinition(),
         SanitizerDefinition.asan,
         SanitizerDefinition.lsan,
+        QuickDefinition(),
     ]
 
     /// The registered checkers' names, in order.
