@@ -38,7 +38,7 @@ extension Options {
                 OPTIONS:
                   --suppressions FILE, --no-default-suppressions, --allow-broad-suppressions
                   --fail-on KINDS, --baseline PATH
-                  --report-dir DIR, --json PATH, --junit PATH, --sarif PATH, --html PATH
+                  --report-dir DIR, \(ReportFormat.flagList)
 
                 EXAMPLES:
                   moq-leakcheck parse valgrind.xml
@@ -84,7 +84,7 @@ extension Options {
                 A missing or incomplete partition makes the merge incomplete (exit 3), never clean.
 
                 OPTIONS:
-                  --report-dir DIR, --json PATH, --junit PATH, --sarif PATH, --html PATH
+                  --report-dir DIR, \(ReportFormat.flagList)
                   --fail-on KINDS, --baseline PATH, --allow-broad-suppressions
 
                 EXAMPLES:
@@ -155,10 +155,7 @@ extension Options {
 
         REPORTS:
           --report-dir DIR          where reports go (default .)
-          --json PATH               JSON report (schemaVersion 1)
-          --junit PATH              JUnit XML report (one testcase per test)
-          --sarif PATH              SARIF 2.1.0 report for code scanning
-          --html PATH               self-contained HTML report (also leakcheck-report.html in the report dir)
+        \(ReportFormat.helpLines)
           --baseline PATH           an earlier JSON report: gate only on findings not in it
 
         GATE AND SCHEDULING:

@@ -128,15 +128,20 @@ public struct Options: Sendable {
     public var baselineOutputPath: String? { subcommand == .baseline ? positional.first : nil }
 
     /// Every long and short flag `parse` accepts: the "did you mean" candidates.
-    public static let knownFlags: [String] = [
-        "--help", "-h", "--version", "-V", "--manifest-path", "--features", "-F", "--no-default-features",
-        "--all-features", "--feature-set", "--ctest", "--ctest-args", "--cmake-source", "--cmake-arg",
-        "--ffi-header", "--suppressions", "--no-default-suppressions", "--allow-broad-suppressions",
-        "--strict-suppressions", "--gen-suppressions", "--report-dir", "--json", "--junit", "--sarif", "--html",
-        "--baseline", "--fail-on", "--jobs", "-j", "--timeout", "--per-test", "--no-per-test", "--no-split",
-        "--partition", "--require", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet", "-q",
-        "--strict", "--exact", "--skip", "--lib", "--test",
-    ]
+    public static let knownFlags: [String] = {
+        var flags = [
+            "--help", "-h", "--version", "-V", "--manifest-path", "--features", "-F", "--no-default-features",
+            "--all-features", "--feature-set", "--ctest", "--ctest-args", "--cmake-source", "--cmake-arg",
+            "--ffi-header", "--suppressions", "--no-default-suppressions", "--allow-broad-suppressions",
+            "--strict-suppressions", "--gen-suppressions", "--report-dir",
+            "--baseline", "--fail-on", "--jobs", "-j", "--timeout", "--per-test", "--no-per-test", "--no-split",
+            "--partition", "--require", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet",
+            "-q", "--strict", "--exact", "--skip", "--lib", "--test",
+        ]
+        // The report formats' flags, from their one table, where they always stood.
+        flags.insert(contentsOf: ReportFormat.all.map(\.flag), at: flags.firstIndex(of: "--report-dir")! + 1)
+        return flags
+    }()
 
     /// Subcommands that take positional arguments.
     static let takesPositional: Set<Subcommand> = [.parse, .suppressions, .merge, .baseline, .help]
@@ -214,10 +219,9 @@ public struct Options: Sendable {
             case "--strict-suppressions": break
             case "--gen-suppressions": o.genSuppressionsPath = try nonEmpty("a file")
             case "--report-dir": o.reportDir = try nonEmpty("a directory")
-            case "--json": o.jsonPath = try nonEmpty("a file")
-            case "--junit": o.junitPath = try nonEmpty("a file")
-            case "--sarif": o.sarifPath = try nonEmpty("a file")
-            case "--html": o.htmlPath = try nonEmpty("a file")
+            case _ where ReportFormat.all.contains { $0.flag == arg }:
+                let format = ReportFormat.all.first { $0.flag == arg }!
+                o[keyPath: format.path] = try nonEmpty("a file")
             case "--baseline": o.baselinePath = try nonEmpty("a JSON report")
             case "--fail-on": o.failOn = try Policy.parseFailOn(try val())
             case "--jobs", "-j":
