@@ -53,6 +53,35 @@ import Testing
         #expect(r.combined.contains("Quick (preloaded ASan): memory leaks detected"))
     }
 
+    /// The C suite built by `--cmake-source` (frame pointers, no sanitizer): asan's leaks,
+    /// each named by its C caller's line and the release function to call.
+    @Test func theCSuiteGivesAsansLeaksWithTheirBoundaries() throws {
+        try Tool.require("cmake", install: "apt-get install cmake (scripts/install-deps.sh does)")
+        let r = try Tool.run(
+            ["quick", "--manifest-path", Tool.crateManifest] + CTestIntegrationTests.cSuite, tag: "quick-ctest",
+            environment: CTestIntegrationTests.environment)
+        #expect(r.exitCode == 1, "\(r.combined)")
+        // The tree the tool configured got the flags (CMake's Debug type alone gives -g, never the frame pointers).
+        let cache = try String(
+            contentsOfFile: CTestIntegrationTests.environment["CARGO_TARGET_DIR"]!
+                + "/moq-leakcheck/cmake-quick/CMakeCache.txt",
+            encoding: .utf8)
+        #expect(cache.contains("CMAKE_C_FLAGS:STRING=-fno-omit-frame-pointer -g"), "\(cache.prefix(2000))")
+        let found = CTestIntegrationTests.cFindings(r)
+        #expect(
+            found.filter { $0.kind != "testFailure" }.map { "\($0.test) \($0.kind) \($0.bytes!) \($0.blocks!)" }
+                == (try CTestIntegrationTests.expectedLeaks("asan")))
+        #expect(
+            found.filter { $0.kind != "testFailure" } == [
+                .init(
+                    test: "test_leak_client", kind: "definitelyLost", bytes: 24, blocks: 1,
+                    boundary: CTestIntegrationTests.clientBoundary),
+                .init(
+                    test: "test_leak_message", kind: "definitelyLost", bytes: 37, blocks: 1,
+                    boundary: CTestIntegrationTests.messageBoundary),
+            ])
+    }
+
     @Test func aCleanCrateExitsZero() throws {
         let r = try Tool.run(["quick", "--manifest-path", Tool.crateManifest], tag: "quick-clean")
         #expect(r.exitCode == 0, "\(r.combined)")
