@@ -82,6 +82,24 @@ import Testing
             ])
     }
 
+    /// LSan-format suppression files apply to quick's findings, as to asan's.
+    @Test func lsanSuppressionsApply() throws {
+        let dir = Tool.tempDir("quick-supp")
+        let file = dir + "/client.lsan"
+        try "leak:^moq_client_create$\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Tool.run(
+            [
+                "quick", "--manifest-path", Tool.crateManifest, "--features", "leak_demo", "--suppressions", file,
+                "--allow-broad-suppressions",
+            ], tag: "quick-supp")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let all = r.runs.flatMap { $0["findings"] as? [[String: Any]] ?? [] }
+        let client = all.filter { ($0["test"] as? String)?.hasSuffix("leak_client_never_destroyed") == true }
+        #expect(!client.isEmpty && client.allSatisfy { !($0["suppressedBy"] is NSNull) }, "\(client)")
+        #expect(!r.findings.contains { $0.test?.hasSuffix("leak_client_never_destroyed") == true })
+        #expect(r.tally("definitelyLost") == (53, 2), "the other two leaks still gate")
+    }
+
     @Test func aCleanCrateExitsZero() throws {
         let r = try Tool.run(["quick", "--manifest-path", Tool.crateManifest], tag: "quick-clean")
         #expect(r.exitCode == 0, "\(r.combined)")
