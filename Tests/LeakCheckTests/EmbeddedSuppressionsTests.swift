@@ -86,7 +86,7 @@ import Testing
         #expect(
             checks.map(\.name) == [
                 "valgrind", "cargo (stable)", "cargo +nightly", "rustc host", "Rust sanitizer builds",
-                "llvm-symbolizer",
+                "quick (preloaded ASan runtime)", "llvm-symbolizer",
                 "gcc", "clang", "cmake", "ctest", "default suppressions",
             ])
         #expect(checks.filter(\.found).map(\.name) == ["default suppressions"])
@@ -111,7 +111,7 @@ import Testing
             ))
         #expect(
             lines.suffix(2) == [
-                "checkers: valgrind missing, asan/lsan missing",
+                "checkers: valgrind missing, asan/lsan missing, quick missing",
                 "✗ missing what a run needs: cargo (stable), rustc host",
             ])
     }
@@ -120,6 +120,7 @@ import Testing
         let checks = [
             Doctor.Check(name: "valgrind", found: true, detail: "valgrind-3.19.0", hint: "", required: true),
             Doctor.Check(name: "Rust sanitizer builds", found: true, detail: "cargo +nightly", hint: ""),
+            Doctor.Check(name: "quick (preloaded ASan runtime)", found: true, detail: "clang's libasan", hint: ""),
             Doctor.Check(name: "clang", found: false, detail: "not found", hint: "apt-get install clang"),
         ]
         let (lines, code) = Doctor.report(checks, console: Console(environment: ["NO_COLOR": "1"]))
@@ -127,8 +128,8 @@ import Testing
         #expect(
             lines == [
                 "✓ valgrind: valgrind-3.19.0", "✓ Rust sanitizer builds: cargo +nightly",
-                "! clang: not found  → apt-get install clang",
-                "checkers: valgrind available, asan/lsan available",
+                "✓ quick (preloaded ASan runtime): clang's libasan", "! clang: not found  → apt-get install clang",
+                "checkers: valgrind available, asan/lsan available, quick available",
             ])
     }
 

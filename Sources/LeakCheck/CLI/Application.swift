@@ -84,11 +84,10 @@ public enum Application {
 
     /// The output files the flags ask for, checked before anything runs.
     static func outputFlags(_ options: Options) -> [(String, String)] {
-        [
-            ("--json", options.jsonPath), ("--junit", options.junitPath), ("--sarif", options.sarifPath),
-            ("--html", options.htmlPath), ("--gen-suppressions", options.genSuppressionsPath),
-        ]
-        .compactMap { flag, path in path.map { (flag, $0) } }
+        let asked = ReportFormat.all.map { ($0.flag, options[keyPath: $0.path]) }
+        return (asked + [("--gen-suppressions", options.genSuppressionsPath)]).compactMap { flag, path in
+            path.map { (flag, $0) }
+        }
     }
 
     /// Writes every output from the one verdict, then prints the summary and
@@ -111,14 +110,13 @@ public enum Application {
         if let path = options.genSuppressionsPath {
             renderers += GeneratedSuppressionsRenderer.forRuns(of: decided, path: path, ownCode: own)
         }
-        if let path = options.junitPath {
-            renderers.append(JUnitRenderer(path: path, listings: context.listings.withLock { $0 }))
+        for format in ReportFormat.inWriteOrder {
+            if let name = format.defaultFileName {
+                let path = (options.reportDir as NSString).appendingPathComponent(name)
+                renderers.append(format.makeRenderer(path, context))
+            }
+            if let path = options[keyPath: format.path] { renderers.append(format.makeRenderer(path, context)) }
         }
-        if let path = options.sarifPath { renderers.append(SARIFRenderer(path: path)) }
-        renderers.append(
-            HTMLRenderer(path: (options.reportDir as NSString).appendingPathComponent(HTMLRenderer.defaultFileName)))
-        if let path = options.htmlPath { renderers.append(HTMLRenderer(path: path)) }
-        if let path = options.jsonPath { renderers.append(JSONReportRenderer(path: path)) }
         if let path = options.baselineOutputPath { renderers.append(JSONReportRenderer(path: path)) }
         if let summary = context.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
             renderers.append(StepSummaryRenderer(path: summary, reportFiles: renderers.map(\.path)))

@@ -43,17 +43,21 @@ public enum Doctor {
             return lines.indices.contains(line) ? String(lines[line]).trimmingCharacters(in: .whitespaces) : nil
         }
         var checks: [Check] = []
-        let vg = version("valgrind", ["--version"])
-        checks.append(
-            Check(
-                name: "valgrind", found: vg != nil, detail: vg ?? "not found\(skipNote(.valgrind))",
-                hint: "apt-get install valgrind", required: needed.contains(.valgrind)))
         let cargo = version("cargo", ["--version"])
+        let nightly = cargo == nil ? nil : version("cargo", ["+nightly", "--version"])
+        let facts = Facts(
+            environment: environment, needed: needed, cargo: cargo, nightly: nightly, skipNote: skipNote,
+            version: { version($0, $1) })
+        // Each checker's own line, once per check name (asan and lsan share one).
+        var checkerChecks: [Check] = []
+        for d in CheckerRegistry.all where !checkerChecks.contains(where: { $0.name == d.doctorCheckName }) {
+            checkerChecks.append(d.doctorCheck(facts))
+        }
+        checks += checkerChecks.prefix(1)
         checks.append(
             Check(
                 name: "cargo (stable)", found: cargo != nil, detail: cargo ?? "not found",
                 hint: "install Rust with rustup (https://rustup.rs)", required: true))
-        let nightly = cargo == nil ? nil : version("cargo", ["+nightly", "--version"])
         checks.append(
             Check(
                 name: "cargo +nightly", found: nightly != nil,
@@ -69,13 +73,7 @@ public enum Doctor {
             Check(
                 name: "rustc host", found: host != nil, detail: host ?? "unknown", hint: "install Rust with rustup",
                 required: true))
-        let sanitizerPath =
-            nightly != nil ? "cargo +nightly" : cargo != nil ? "stable cargo with RUSTC_BOOTSTRAP=1" : nil
-        checks.append(
-            Check(
-                name: "Rust sanitizer builds", found: sanitizerPath != nil,
-                detail: sanitizerPath ?? "no cargo\(skipNote(.asan))", hint: "rustup toolchain install nightly",
-                required: needed.contains(.asan)))
+        checks += checkerChecks.dropFirst()
         let sym = ExecutableLocator.resolve("llvm-symbolizer", environment: environment)
         checks.append(
             Check(
@@ -131,17 +129,45 @@ public enum Doctor {
             let mark = c.found ? console.check : c.required ? console.cross : console.bang
             lines.append("\(mark) \(c.name): \(c.detail)\(c.found ? "" : "  → \(c.hint)")")
         }
-        let valgrind = all.first { $0.name == "valgrind" }?.found ?? false
-        let sanitizers = all.first { $0.name == "Rust sanitizer builds" }?.found ?? false
-        lines.append(
-            "checkers: valgrind \(valgrind ? "available" : "missing"), asan/lsan \(sanitizers ? "available" : "missing")"
-        )
+        lines.append(checkersLine(all))
         let missing = all.filter { $0.required && !$0.found }.map(\.name)
         if missing.isEmpty {
             return (lines, ExitCode.clean)
         }
         lines.append("\(console.cross) missing what a run needs: \(missing.joined(separator: ", "))")
         return (lines, ExitCode.incomplete)
+    }
+
+    /// What a checker's `doctor` line is made from: the toolchain facts every line shares.
+    struct Facts {
+        var environment: [String: String]
+        /// The checkers a run may not skip (their missing line is required).
+        var needed: Set<Checker>
+        /// `cargo --version` and `cargo +nightly --version`, nil when missing.
+        var cargo: String?
+        var nightly: String?
+        /// ": `all` skips it (…)" for a checker that is not needed, else "".
+        var skipNote: (Checker) -> String
+        /// The first line of `EXE ARGS`' output, nil when it is missing or fails.
+        var version: (_ exe: String, _ args: [String]) -> String?
+    }
+
+    /// `checkers: valgrind available, asan/lsan available`: the registered checkers grouped by
+    /// the check that says whether they can run.
+    static func checkersLine(_ all: [Check]) -> String {
+        var groups: [(check: String, names: [String])] = []
+        for d in CheckerRegistry.all {
+            if let i = groups.firstIndex(where: { $0.check == d.doctorCheckName }) {
+                groups[i].names.append(d.checker.rawValue)
+            } else {
+                groups.append((d.doctorCheckName, [d.checker.rawValue]))
+            }
+        }
+        return "checkers: "
+            + groups.map { g in
+                let found = all.first { $0.name == g.check }?.found ?? false
+                return "\(g.names.joined(separator: "/")) \(found ? "available" : "missing")"
+            }.joined(separator: ", ")
     }
 
     /// Prints the checks; exit 0 when everything a run needs is there, 3 when something

@@ -8,6 +8,7 @@ extension Options {
     public static func helpText(for topic: Subcommand?) -> String {
         guard let topic else { return globalHelp }
         let body: String
+        if let checker = topic.checker { return CheckerRegistry.definition(checker).help + "\n\n" + exitCodes }
         switch topic {
         case .all:
             body = """
@@ -24,49 +25,6 @@ extension Options {
                   moq-leakcheck
                   moq-leakcheck all --manifest-path moq_ffi/Cargo.toml --json leaks.json
                 """
-        case .valgrind:
-            body = """
-                moq-leakcheck valgrind: run the crate's tests (or a program) under valgrind memcheck
-
-                USAGE:
-                  moq-leakcheck valgrind [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
-
-                \(runOptions)
-
-                EXAMPLES:
-                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml
-                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml --ctest moq_ffi/c_tests/build
-                  moq-leakcheck valgrind --manifest-path moq_ffi/Cargo.toml --test errors leak_error
-                  moq-leakcheck valgrind --gen-suppressions known.supp -- ./build/test_client
-                """
-        case .asan:
-            body = """
-                moq-leakcheck asan: build with AddressSanitizer (leak detection on) and run each test
-
-                USAGE:
-                  moq-leakcheck asan [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
-
-                \(runOptions)
-
-                EXAMPLES:
-                  moq-leakcheck asan --manifest-path moq_ffi/Cargo.toml
-                  moq-leakcheck asan --manifest-path moq_ffi/Cargo.toml --cmake-source moq_ffi/c_tests \\
-                      --cmake-arg -DMOQFFI_LIB_DIR={crate_lib_dir}
-                  moq-leakcheck asan -- ./build-asan/test_client
-                """
-        case .lsan:
-            body = """
-                moq-leakcheck lsan: build with the standalone LeakSanitizer and run each test
-
-                USAGE:
-                  moq-leakcheck lsan [OPTIONS] [FILTER...] [-- PROGRAM ARGS...]
-
-                \(runOptions)
-
-                EXAMPLES:
-                  moq-leakcheck lsan --manifest-path moq_ffi/Cargo.toml
-                  moq-leakcheck lsan -- ./build-lsan/test_client
-                """
         case .parse:
             body = """
                 moq-leakcheck parse: read existing checker output and gate on it
@@ -80,7 +38,7 @@ extension Options {
                 OPTIONS:
                   --suppressions FILE, --no-default-suppressions, --allow-broad-suppressions
                   --fail-on KINDS, --baseline PATH
-                  --report-dir DIR, --json PATH, --junit PATH, --sarif PATH, --html PATH
+                  --report-dir DIR, \(ReportFormat.flagList)
 
                 EXAMPLES:
                   moq-leakcheck parse valgrind.xml
@@ -126,7 +84,7 @@ extension Options {
                 A missing or incomplete partition makes the merge incomplete (exit 3), never clean.
 
                 OPTIONS:
-                  --report-dir DIR, --json PATH, --junit PATH, --sarif PATH, --html PATH
+                  --report-dir DIR, \(ReportFormat.flagList)
                   --fail-on KINDS, --baseline PATH, --allow-broad-suppressions
 
                 EXAMPLES:
@@ -158,6 +116,8 @@ extension Options {
                 EXAMPLES:
                   moq-leakcheck help valgrind
                 """
+        default:
+            body = globalHelp
         }
         return body + "\n\n" + exitCodes
     }
@@ -195,10 +155,7 @@ extension Options {
 
         REPORTS:
           --report-dir DIR          where reports go (default .)
-          --json PATH               JSON report (schemaVersion 1)
-          --junit PATH              JUnit XML report (one testcase per test)
-          --sarif PATH              SARIF 2.1.0 report for code scanning
-          --html PATH               self-contained HTML report (also leakcheck-report.html in the report dir)
+        \(ReportFormat.helpLines)
           --baseline PATH           an earlier JSON report: gate only on findings not in it
 
         GATE AND SCHEDULING:
@@ -216,6 +173,14 @@ extension Options {
           -v, --verbose / -q, --quiet
         """
 
+    /// One COMMANDS line per registered checker, from its definition.
+    static var checkerCommands: String {
+        CheckerRegistry.all.map { d in
+            let name = d.checker.rawValue
+            return "  " + name + String(repeating: " ", count: max(1, 26 - name.count)) + d.commandSummary
+        }.joined(separator: "\n")
+    }
+
     static let globalHelp = """
         moq-leakcheck \(LeakCheckVersion.string): leak-test runner for Rust C-ABI crates and C/C++ test programs
 
@@ -224,9 +189,7 @@ extension Options {
 
         COMMANDS:
           all                       run every available checker (valgrind, then asan); the default
-          valgrind                  memcheck on the test binaries
-          asan                      AddressSanitizer build (leak detection on)
-          lsan                      standalone LeakSanitizer build
+        \(checkerCommands)
           parse FILE...             parse existing valgrind XML/text or sanitizer logs
           merge REPORT.json...      combine --partition reports into one verdict
           baseline PATH             run the checkers and write a baseline for --baseline

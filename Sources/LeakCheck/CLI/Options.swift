@@ -1,18 +1,39 @@
 import Foundation
 
-public enum Subcommand: String, Sendable, CaseIterable {
-    case all, valgrind, asan, lsan, parse, doctor, suppressions, merge, baseline, help
+/// A command: `all`, one per registered checker (named as the checker), then the others.
+/// The checker commands come from `CheckerRegistry`, each declared in its checker's folder.
+public struct Subcommand: RawRepresentable, Hashable, Sendable, CaseIterable {
+    public let rawValue: String
+
+    public init?(rawValue: String) {
+        guard Self.allCases.contains(where: { $0.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(named name: String) { rawValue = name }
+    /// The command that runs one checker.
+    init(checker: Checker) { rawValue = checker.rawValue }
+
+    public static let all = Subcommand(named: "all")
+    public static let parse = Subcommand(named: "parse")
+    public static let doctor = Subcommand(named: "doctor")
+    public static let suppressions = Subcommand(named: "suppressions")
+    public static let merge = Subcommand(named: "merge")
+    public static let baseline = Subcommand(named: "baseline")
+    public static let help = Subcommand(named: "help")
+
+    public static let allCases: [Subcommand] =
+        [.all] + CheckerRegistry.checkers.map(Subcommand.init(checker:))
+        + [.parse, .doctor, .suppressions, .merge, .baseline, .help]
+
+    /// The checker this command runs alone, or nil.
+    public var checker: Checker? { CheckerRegistry.checkers.first { $0.rawValue == rawValue } }
 
     /// Checkers this subcommand runs, in order. `baseline` runs what `all` runs:
     /// it is a run whose JSON report becomes the baseline file.
     public var checkers: [Checker] {
-        switch self {
-        case .all, .baseline: return [.valgrind, .asan]
-        case .valgrind: return [.valgrind]
-        case .asan: return [.asan]
-        case .lsan: return [.lsan]
-        case .parse, .doctor, .suppressions, .merge, .help: return []
-        }
+        if self == .all || self == .baseline { return CheckerRegistry.runByAll }
+        return checker.map { [$0] } ?? []
     }
 }
 
@@ -107,21 +128,26 @@ public struct Options: Sendable {
     public var baselineOutputPath: String? { subcommand == .baseline ? positional.first : nil }
 
     /// Every long and short flag `parse` accepts: the "did you mean" candidates.
-    public static let knownFlags: [String] = [
-        "--help", "-h", "--version", "-V", "--manifest-path", "--features", "-F", "--no-default-features",
-        "--all-features", "--feature-set", "--ctest", "--ctest-args", "--cmake-source", "--cmake-arg",
-        "--ffi-header", "--suppressions", "--no-default-suppressions", "--allow-broad-suppressions",
-        "--strict-suppressions", "--gen-suppressions", "--report-dir", "--json", "--junit", "--sarif", "--html",
-        "--baseline", "--fail-on", "--jobs", "-j", "--timeout", "--per-test", "--no-per-test", "--no-split",
-        "--partition", "--require", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet", "-q",
-        "--strict", "--exact", "--skip", "--lib", "--test",
-    ]
+    public static let knownFlags: [String] = {
+        var flags = [
+            "--help", "-h", "--version", "-V", "--manifest-path", "--features", "-F", "--no-default-features",
+            "--all-features", "--feature-set", "--ctest", "--ctest-args", "--cmake-source", "--cmake-arg",
+            "--ffi-header", "--suppressions", "--no-default-suppressions", "--allow-broad-suppressions",
+            "--strict-suppressions", "--gen-suppressions", "--report-dir",
+            "--baseline", "--fail-on", "--jobs", "-j", "--timeout", "--per-test", "--no-per-test", "--no-split",
+            "--partition", "--require", "--respect-sanitizer-options", "--toolchain", "--verbose", "-v", "--quiet",
+            "-q", "--strict", "--exact", "--skip", "--lib", "--test",
+        ]
+        // The report formats' flags, from their one table, where they always stood.
+        flags.insert(contentsOf: ReportFormat.all.map(\.flag), at: flags.firstIndex(of: "--report-dir")! + 1)
+        return flags
+    }()
 
     /// Subcommands that take positional arguments.
     static let takesPositional: Set<Subcommand> = [.parse, .suppressions, .merge, .baseline, .help]
 
     /// Subcommands whose bare words are test-name filters, as `cargo test FILTER`.
-    static let takesFilters: Set<Subcommand> = [.all, .valgrind, .asan, .lsan]
+    static let takesFilters: Set<Subcommand> = Set([.all] + CheckerRegistry.checkers.map(Subcommand.init(checker:)))
 
     /// Parses argv (without the program name). Throws `UsageError` with a one-line message.
     public static func parse(_ args: [String]) throws -> Options {
@@ -193,10 +219,9 @@ public struct Options: Sendable {
             case "--strict-suppressions": break
             case "--gen-suppressions": o.genSuppressionsPath = try nonEmpty("a file")
             case "--report-dir": o.reportDir = try nonEmpty("a directory")
-            case "--json": o.jsonPath = try nonEmpty("a file")
-            case "--junit": o.junitPath = try nonEmpty("a file")
-            case "--sarif": o.sarifPath = try nonEmpty("a file")
-            case "--html": o.htmlPath = try nonEmpty("a file")
+            case _ where ReportFormat.all.contains { $0.flag == arg }:
+                let format = ReportFormat.all.first { $0.flag == arg }!
+                o[keyPath: format.path] = try nonEmpty("a file")
             case "--baseline": o.baselinePath = try nonEmpty("a JSON report")
             case "--fail-on": o.failOn = try Policy.parseFailOn(try val())
             case "--jobs", "-j":

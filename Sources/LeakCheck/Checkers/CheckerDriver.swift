@@ -20,8 +20,8 @@ struct PreparedRun: Sendable {
 }
 
 /// One checker, CTest-handler style: it owns its command line and its output
-/// parser; the scheduler runs any job through any driver. A new checker is one
-/// new file conforming to this (plus its case in `Checker` and `CheckerRegistry`).
+/// parser; the scheduler runs any job through any driver. Its `CheckerDefinition`
+/// makes it (`makeDriver()`); `CheckerRegistry.all` lists the definitions.
 protocol CheckerDriver: Sendable {
     var checker: Checker { get }
     /// The build sources must make for this checker (nil: the plain build).
@@ -44,16 +44,21 @@ protocol CheckerDriver: Sendable {
     func collect(_ run: PreparedRun, context: RunContext) -> (outputs: [CheckerOutput], logFiles: [String])
     /// Environment for listing a harness's tests without checking anything.
     func listingEnvironment(_ context: RunContext) -> [String: String]
+    /// rustc flags a cargo source builds the crate's tests with (`-Zsanitizer=address`,
+    /// `-C force-frame-pointers=yes`), in a target dir of the checker's own; empty: the
+    /// plain build in the crate's target dir. Sanitizer flags also need `sanitizer`'s toolchain.
+    var rustFlags: [String] { get }
+    /// The prefix of the log files it publishes into the report dir (`asan-report`): stale
+    /// ones from an earlier run are removed first. nil: it publishes none.
+    var publishedLogPrefix: String? { get }
+    /// Environment variables `--verbose` shows beside each run's command line.
+    var shownEnvironmentKeys: [String] { get }
 }
 
-enum CheckerRegistry {
-    static func driver(for checker: Checker) -> any CheckerDriver {
-        switch checker {
-        case .valgrind: return ValgrindChecker()
-        case .asan: return SanitizerChecker(checker: .asan, flavor: .address)
-        case .lsan: return SanitizerChecker(checker: .lsan, flavor: .leak)
-        }
-    }
+extension CheckerDriver {
+    var rustFlags: [String] { sanitizer.map { [$0.rustFlag] } ?? [] }
+    var publishedLogPrefix: String? { nil }
+    var shownEnvironmentKeys: [String] { [] }
 }
 
 /// A failure to read a checker's output, as a one-line reason.

@@ -29,10 +29,15 @@ public struct TextReportRenderer: ReportRenderer {
     /// The text reports for the checkers that ran, in the report dir.
     public static func forRuns(of report: Report, reportDir: String) -> [TextReportRenderer] {
         let ran = Set(report.runs.map(\.checker))
-        let all: [(checkers: [Checker], file: String, title: String)] = [
-            ([.valgrind], "valgrind-report.txt", "Valgrind memcheck report"),
-            ([.asan, .lsan], "sanitizer-report.txt", "Sanitizer report"),
-        ]
+        // One file per report name the checkers declare; checkers that share a name share the file.
+        var all: [(checkers: [Checker], file: String, title: String)] = []
+        for d in CheckerRegistry.all {
+            if let i = all.firstIndex(where: { $0.file == d.reportFile.name }) {
+                all[i].checkers.append(d.checker)
+            } else {
+                all.append(([d.checker], d.reportFile.name, d.reportFile.title))
+            }
+        }
         return all.filter { !ran.isDisjoint(with: $0.checkers) }.map {
             TextReportRenderer(
                 path: (reportDir as NSString).appendingPathComponent($0.file), checkers: $0.checkers, title: $0.title)
@@ -52,7 +57,8 @@ public struct JSONReportRenderer: ReportRenderer {
 /// `--gen-suppressions FILE`: valgrind entries for valgrind findings, LSan
 /// entries for sanitizer leaks (FILE, or FILE.lsan when both ran).
 public struct GeneratedSuppressionsRenderer: ReportRenderer {
-    public enum Format: Sendable { case valgrind, lsan }
+    /// The syntax written: the one the checkers whose findings it covers read.
+    public typealias Format = SuppressionFormat
     public let path: String
     let format: Format
     let ownCode: OwnCode
@@ -60,7 +66,7 @@ public struct GeneratedSuppressionsRenderer: ReportRenderer {
     public var label: String { "generated suppressions" }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
-        let checkers: Set<Checker> = format == .valgrind ? [.valgrind] : [.asan, .lsan]
+        let checkers = Set(CheckerRegistry.all.filter { $0.suppressionFormat == format }.map(\.checker))
         let live = report.runs.filter { checkers.contains($0.checker) }.flatMap {
             $0.findings.filter { $0.suppressedBy == nil }
         }
@@ -71,8 +77,9 @@ public struct GeneratedSuppressionsRenderer: ReportRenderer {
     }
 
     public static func forRuns(of report: Report, path: String, ownCode: OwnCode) -> [GeneratedSuppressionsRenderer] {
-        let ranValgrind = report.runs.contains { $0.checker == .valgrind }
-        let ranSanitizer = report.runs.contains { $0.checker != .valgrind }
+        let formats = Set(report.runs.map { CheckerRegistry.definition($0.checker).suppressionFormat })
+        let ranValgrind = formats.contains(.valgrind)
+        let ranSanitizer = formats.contains(.lsan)
         var out: [GeneratedSuppressionsRenderer] = []
         if ranValgrind || !ranSanitizer { out.append(.init(path: path, format: .valgrind, ownCode: ownCode)) }
         if ranSanitizer {

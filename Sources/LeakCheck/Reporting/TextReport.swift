@@ -231,8 +231,7 @@ public enum TextReport {
                 lines.append(
                     check + " "
                         + paint(
-                            checker == .asan || checker == .lsan
-                                ? "\(name): No issues detected" : "\(name): No memory leaks detected", .bold)
+                            "\(name): \(CheckerRegistry.definition(checker).cleanHeadline)", .bold)
                         + " (\(count(runs.count, "run")))")
             } else if !gating.isEmpty {
                 let leaks = gating.filter(\.finding.kind.isLeak).count

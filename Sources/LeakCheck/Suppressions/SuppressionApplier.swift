@@ -95,10 +95,6 @@ public enum SuppressionApplier {
     /// Whether an entry could ever match this checker's findings (valgrind entries
     /// for another tool, or sanitizer entries that are not `leak:`, are left out).
     static func appliesTo(_ s: Suppression, _ checker: Checker) -> Bool {
-        switch (s.format, checker) {
-        case (.valgrind, .valgrind): return s.tools.contains("Memcheck")
-        case (.lsan, .asan), (.lsan, .lsan): return s.kind == "leak"
-        default: return false
-        }
+        CheckerRegistry.definition(checker).suppressionApplies(s)
     }
 }

@@ -29,14 +29,15 @@ public struct SuppressionMatcher: Sendable {
     /// One entry against one finding: nil when it does not cover it, else the
     /// per-frame coverage the applier needs to call the match precise or over-broad.
     public static func match(_ s: Suppression, _ finding: Finding, checker: Checker) -> SuppressionMatch? {
-        switch (s.format, checker) {
-        case (.valgrind, .valgrind):
-            guard s.tools.contains("Memcheck"), valgrindKindMatches(s, finding) else { return nil }
+        guard CheckerRegistry.definition(checker).suppressionApplies(s) else { return nil }
+        switch s.format {
+        case .valgrind:
+            guard valgrindKindMatches(s, finding) else { return nil }
             var steps = 0
             return valgrindCoverage(s.frames, finding.stack, steps: &steps).map {
                 SuppressionMatch(suppression: s, coveredBy: $0)
             }
-        case (.lsan, .asan), (.lsan, .lsan):
+        case .lsan:
             guard sanitizerMatches(s, finding) else { return nil }
             // A sanitizer pattern is one line (index 0); it "covers" the frames whose
             // function it matches. A match through a file or module names no frame.
@@ -45,8 +46,6 @@ public struct SuppressionMatcher: Sendable {
                 return 0
             }
             return SuppressionMatch(suppression: s, coveredBy: covered)
-        default:
-            return nil
         }
     }
 

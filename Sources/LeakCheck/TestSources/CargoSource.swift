@@ -115,6 +115,12 @@ struct CargoSource: TestSource {
         return "\(base)/moq-leakcheck/\(driver.checker.rawValue)-\(toolchain.kind.rawValue)"
     }
 
+    /// The target dir of a checker that builds on the user's own toolchain with flags of its own.
+    func ownTargetDir(_ driver: any CheckerDriver, context: RunContext) -> String {
+        let base = context.environment["CARGO_TARGET_DIR"] ?? (crateDir as NSString).appendingPathComponent("target")
+        return "\(base)/moq-leakcheck/\(driver.checker.rawValue)"
+    }
+
     func build(
         features: FeatureSelection, driver: any CheckerDriver, toolchain: SanitizerToolchain?, runDir: String,
         context: RunContext, handOver: @escaping @Sendable (TestExecutable) -> Void
@@ -126,14 +132,20 @@ struct CargoSource: TestSource {
         args += features.cargoArguments
         var env = context.environment
         env["CARGO_TERM_COLOR"] = "never"
-        if let toolchain, let flavor = driver.sanitizer {
-            args += ["--target", toolchain.hostTriple]
-            args += ["--target-dir", sanitizerTargetDir(driver, toolchain: toolchain, context: context)]
-            for (k, v) in toolchain.environment { env[k] = v }
-            if let encoded = context.environment["CARGO_ENCODED_RUSTFLAGS"], !encoded.isEmpty {
-                env["CARGO_ENCODED_RUSTFLAGS"] = encoded + "\u{1f}" + flavor.rustFlag
+        let rustFlags = driver.rustFlags
+        if !rustFlags.isEmpty {
+            if let toolchain {
+                args += ["--target", toolchain.hostTriple]
+                args += ["--target-dir", sanitizerTargetDir(driver, toolchain: toolchain, context: context)]
+                for (k, v) in toolchain.environment { env[k] = v }
             } else {
-                env["RUSTFLAGS"] = ((context.environment["RUSTFLAGS"].map { $0 + " " }) ?? "") + flavor.rustFlag
+                args += ["--target-dir", ownTargetDir(driver, context: context)]
+            }
+            if let encoded = context.environment["CARGO_ENCODED_RUSTFLAGS"], !encoded.isEmpty {
+                env["CARGO_ENCODED_RUSTFLAGS"] = ([encoded] + rustFlags).joined(separator: "\u{1f}")
+            } else {
+                env["RUSTFLAGS"] =
+                    ((context.environment["RUSTFLAGS"].map { $0 + " " }) ?? "") + rustFlags.joined(separator: " ")
             }
         }
         // `--lib`, `--test NAME`: the cargo targets to build and check, as `cargo test`
@@ -143,7 +155,7 @@ struct CargoSource: TestSource {
         let stdoutPath = (runDir as NSString).appendingPathComponent(label + ".json")
         let stderrPath = (runDir as NSString).appendingPathComponent(label + ".stderr")
         context.console.progress("\(driver.checker.displayName): cargo \(args.joined(separator: " "))")
-        if let flags = env["RUSTFLAGS"] ?? env["CARGO_ENCODED_RUSTFLAGS"], toolchain != nil {
+        if let flags = env["RUSTFLAGS"] ?? env["CARGO_ENCODED_RUSTFLAGS"], !rustFlags.isEmpty {
             context.console.detail(
                 "  RUSTFLAGS=\(flags)\(toolchain?.kind == .stableBootstrap ? " RUSTC_BOOTSTRAP=1" : "")")
         }

@@ -88,15 +88,7 @@ public enum CrossChecker {
     /// The known reason a finding only `checker` reported was missed by the other checker, or nil.
     public static func reason(onlySeenBy checker: Checker, _ f: Finding) -> String? {
         if f.kind.isLeak && f.bytes == 0 { return Reason.mallocZero }
-        switch f.kind {
-        case .indirectlyLost:
-            return Reason.freedCycle
-        case .stackBufferOverflow, .globalBufferOverflow, .stackUseAfterScope, .stackUseAfterReturn:
-            return checker == .valgrind ? nil : Reason.stackOrGlobal
-        case .uninitialisedValue where checker == .valgrind:
-            return Reason.uninitialised
-        default:
-            return nil
-        }
+        if f.kind == .indirectlyLost { return Reason.freedCycle }
+        return CheckerRegistry.definition(checker).onlySeenReason(f.kind)
     }
 }

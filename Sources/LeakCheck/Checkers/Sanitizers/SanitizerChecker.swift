@@ -6,6 +6,10 @@ import Foundation
 struct SanitizerChecker: CheckerDriver {
     let checker: Checker
     let flavor: SanitizerFlavor
+    /// The runtime's default fast (frame-pointer) unwinder for malloc stacks instead of the
+    /// slow one: for binaries built with frame pointers (a preloaded runtime), where it keeps
+    /// every frame at a fraction of the cost.
+    var fastUnwind = false
     var sanitizer: SanitizerFlavor? { flavor }
     var startupSeconds: Double { ShardPlanner.sanitizerStartupSeconds }
     var leakCheckOnlyAtExit: Bool { true }
@@ -14,8 +18,10 @@ struct SanitizerChecker: CheckerDriver {
     /// `exitcode=` the tool sets, to tell "the sanitizer reported" from "a test failed".
     static let exitCode: Int32 = 23
 
-    var optionsKey: String { checker == .lsan ? "LSAN_OPTIONS" : "ASAN_OPTIONS" }
-    var reportPrefix: String { checker == .lsan ? "lsan-report" : "asan-report" }
+    var optionsKey: String { flavor == .leak ? "LSAN_OPTIONS" : "ASAN_OPTIONS" }
+    var reportPrefix: String { flavor == .leak ? "lsan-report" : "asan-report" }
+    var publishedLogPrefix: String? { reportPrefix }
+    var shownEnvironmentKeys: [String] { ["ASAN_OPTIONS", "LSAN_OPTIONS"] }
 
     func unavailability(_ context: RunContext) -> String? { nil }
 
@@ -80,7 +86,7 @@ struct SanitizerChecker: CheckerDriver {
     func listingEnvironment(_ context: RunContext) -> [String: String] {
         var env = context.environment
         env[optionsKey] = "detect_leaks=0"
-        if checker == .asan { env["LSAN_OPTIONS"] = "detect_leaks=0" }
+        if flavor == .address { env["LSAN_OPTIONS"] = "detect_leaks=0" }
         return env
     }
 
@@ -92,7 +98,7 @@ struct SanitizerChecker: CheckerDriver {
         var env = context.environment
         var ours: [(String, String)] = [
             ("detect_leaks", "1"), ("leak_check_at_exit", "1"), ("log_path", logPrefix),
-            ("exitcode", "\(Self.exitCode)"), ("fast_unwind_on_malloc", "0"), ("symbolize", "1"),
+            ("exitcode", "\(Self.exitCode)"), ("fast_unwind_on_malloc", fastUnwind ? "1" : "0"), ("symbolize", "1"),
         ]
         if let sym = ExecutableLocator.resolve("llvm-symbolizer", environment: context.environment) {
             ours.append(("external_symbolizer_path", sym))
@@ -102,12 +108,12 @@ struct SanitizerChecker: CheckerDriver {
         env[optionsKey] = merged.options
         var overridden = merged.overridden
         var notes = merged.notes.map { "\(optionsKey) " + $0 }
-        if checker == .asan {
+        if flavor == .address {
             // Leak-specific and common options are read from LSAN_OPTIONS under ASan too.
             let lsan = SanitizerOptions.merge(
                 ours: [
                     ("detect_leaks", "1"), ("leak_check_at_exit", "1"), ("exitcode", "\(Self.exitCode)"),
-                    ("fast_unwind_on_malloc", "0"), ("symbolize", "1"),
+                    ("fast_unwind_on_malloc", fastUnwind ? "1" : "0"), ("symbolize", "1"),
                 ],
                 user: context.environment["LSAN_OPTIONS"], respectUser: respect)
             env["LSAN_OPTIONS"] = lsan.options

@@ -56,18 +56,10 @@ public enum RunInterpreter {
         }
         if e.outcome.interrupted { reasons.append("interrupted before it finished") }
 
-        switch e.checker {
-        case .valgrind:
-            if e.outputs.isEmpty {
-                reasons.append("valgrind wrote no XML output")
-            }
-            for o in e.outputs where !o.complete {
-                reasons.append(o.incompleteReason ?? "valgrind output is incomplete")
-            }
-        case .asan, .lsan:
-            for o in e.outputs where !o.complete {
-                reasons.append(o.incompleteReason ?? "sanitizer log is incomplete")
-            }
+        let definition = CheckerRegistry.definition(e.checker)
+        if e.outputs.isEmpty, let reason = definition.noOutputReason { reasons.append(reason) }
+        for o in e.outputs where !o.complete {
+            reasons.append(o.incompleteReason ?? definition.incompleteOutputReason)
         }
 
         // A signal that killed the program is a finding, unless the checker already reported it.

@@ -568,10 +568,8 @@ struct Scheduler: Sendable {
         let prepared: PreparedRun
         do { prepared = try driver.prepare(job, base: base, context: context) } catch { return failed("\(error)") }
         context.console.detail("run: \(([prepared.spec.executable] + prepared.spec.arguments).joined(separator: " "))")
-        if driver.sanitizer != nil {
-            for key in ["ASAN_OPTIONS", "LSAN_OPTIONS"] {
-                if let v = prepared.spec.environment?[key] { context.console.detail("  \(key)=\(v)") }
-            }
+        for key in driver.shownEnvironmentKeys {
+            if let v = prepared.spec.environment?[key] { context.console.detail("  \(key)=\(v)") }
         }
         let outcome: ProcessOutcome
         do { outcome = try context.supervisor.run(prepared.spec) } catch { return failed("\(error)") }

@@ -9,11 +9,7 @@ public struct CMakeInvocation: Sendable, Hashable {
     /// Flags the cache variables get for a sanitizer: instrumented code, frames a leak
     /// stack can walk, and debug info for file:line.
     public static func sanitizerFlags(for checker: Checker) -> [String] {
-        switch checker {
-        case .valgrind: return []
-        case .asan: return ["-fsanitize=address", "-fno-omit-frame-pointer", "-g"]
-        case .lsan: return ["-fsanitize=leak", "-fno-omit-frame-pointer", "-g"]
-        }
+        CheckerRegistry.definition(checker).cmakeFlags
     }
 
     /// The compile-flag cache variables that get the sanitizer flags.

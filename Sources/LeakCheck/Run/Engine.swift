@@ -159,8 +159,8 @@ public final class Engine: Sendable {
         do { try ToolDirectory.recreate(runDir) } catch {
             diagnostics.incomplete("\(error)")
         }
-        guard let sanitizer = driver as? SanitizerChecker else { return }
-        let prefix = sanitizer.reportPrefix + "."
+        guard let published = driver.publishedLogPrefix else { return }
+        let prefix = published + "."
         let names: [String]
         do { names = try fm.contentsOfDirectory(atPath: reportDir) } catch { return }
         for name in names where name.hasPrefix(prefix) {

@@ -30,30 +30,14 @@ extension Engine {
         guard let format = LogRecognizer.recognize(prefix: head) else {
             return incomplete(.valgrind, "\(path) is not a checker log (no valgrind or sanitizer markers found)")
         }
+        // The checker whose parser reads this format (its definition, in its folder).
+        guard let parser = CheckerRegistry.parser(for: format) else {
+            return incomplete(.valgrind, "\(path) is not a checker log (no valgrind or sanitizer markers found)")
+        }
         let output: CheckerOutput
         let checker: Checker
-        // Every log streams from disk, identical findings stored once: memory
-        // follows the distinct findings, not the file's size (valgrind text
-        // logs hold each error context once already, valgrind dedupes them).
-        switch format {
-        case .valgrindXML:
-            checker = .valgrind
-            do { output = try StreamingLogParser.parseValgrindXML(fileAt: path) } catch {
-                return incomplete(.valgrind, "\(error)")
-            }
-        case .sanitizer:
-            do {
-                let parsed = try StreamingLogParser.parseSanitizerLog(fileAt: path)
-                checker = parsed.mentionsAddressSanitizer ? .asan : .lsan
-                output = parsed.output
-            } catch { return incomplete(.asan, "\(error)") }
-        case .valgrindText:
-            checker = .valgrind
-            do {
-                var whole = try ValgrindTextParser.parse(fileAt: path)
-                whole.findings = FindingDeduplication.deduplicate(whole.findings)
-                output = whole
-            } catch { return incomplete(.valgrind, "\(error)") }
+        do { (checker, output) = try parser.parseLog(fileAt: path, format: format) } catch {
+            return incomplete(parser.checker, "\(error)")
         }
         var run = ResultBuilder(context: context).build(
             RunEvidence(
