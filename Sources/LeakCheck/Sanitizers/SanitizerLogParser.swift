@@ -584,6 +584,12 @@ extension SanitizerLogParser {
                 if report.kind == .leak {
                     sawLeakReport = true
                     let who = report.pid.map { "process \($0)" } ?? "report \(index + 1)"
+                    if let summary = report.summary,
+                        let r = SummaryReconciliation.beyondReach(
+                            [summary.bytes, summary.blocks], checker: "LeakSanitizer's SUMMARY for \(who)")
+                    {
+                        SummaryReconciliation.markIncomplete(&output, r)
+                    }
                     if let summary = report.summary, summary != entries {
                         output.warnings.append(
                             "LeakSanitizer SUMMARY for \(who) says \(summary.bytes) byte(s) in \(summary.blocks) allocation(s), but its entries add up to \(entries.bytes) byte(s) in \(entries.blocks) allocation(s)"

@@ -688,5 +688,12 @@ private struct TextState {
         out.findings += added
         warnings += probe.warnings
         if !probe.complete { contradiction = probe.incompleteReason }
+        if let summary, let r = SummaryReconciliation.beyondReach(summary, checker: "valgrind's LEAK SUMMARY") {
+            contradiction = r
+        } else if errorSummaries > 0,
+            let r = SummaryReconciliation.beyondReach([errorContexts], checker: "valgrind's ERROR SUMMARY")
+        {
+            contradiction = r
+        }
     }
 }

@@ -1141,6 +1141,14 @@ extension ValgrindXMLScanner {
         {
             added.append(f)
         }
+        if let s = summary, let r = SummaryReconciliation.beyondReach(s, checker: "valgrind's <leak_summary>") {
+            return (added, r, probe.warnings)
+        }
+        if let c = errorSummaryContexts,
+            let r = SummaryReconciliation.beyondReach([c], checker: "valgrind's <error_summary>")
+        {
+            return (added, r, probe.warnings)
+        }
         return (added, probe.complete ? nil : probe.incompleteReason, probe.warnings)
     }
 }
