@@ -48,7 +48,9 @@ public enum StreamingLogParser {
     ) {
         var combiner = SanitizerBatchCombiner()
         var asan = false
-        try forEachBatch(fileAt: path, batchBytes: batchBytes, boundary: sanitizerBoundary) { batch in
+        var cutLines = 0
+        try forEachBatch(fileAt: path, batchBytes: batchBytes, boundary: sanitizerBoundary, cutLines: &cutLines) {
+            batch in
             let text = String(decoding: batch, as: UTF8.self)
             if !asan && text.contains("AddressSanitizer") { asan = true }
             combiner.add(SanitizerLogParser.parse(text: text))
@@ -60,6 +62,7 @@ public enum StreamingLogParser {
             combiner.add(rest)
             return false
         }
+        if cutLines > 0 { combiner.addNote(ParseBounds.lineNote(cutLines)) }
         return (combiner.finish(), asan)
     }
 
@@ -107,8 +110,12 @@ public enum StreamingLogParser {
     /// allows (after or before a line); the rest of the file is the last batch.
     /// Stops when `body` returns false. Lines are split
     /// at `\n` only (a `\r` stays in its line, as the parsers expect).
+    ///
+    /// A line longer than `ParseBounds.maxLineBytes` is cut there and the rest
+    /// of it skipped (`cutLines` counts them): the buffer never holds a giant line.
     static func forEachBatch(
         fileAt path: String, batchBytes: Int, boundary: (UnsafeBufferPointer<UInt8>) -> Boundary,
+        maxLineBytes: Int = ParseBounds.maxLineBytes, cutLines: inout Int,
         _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -119,6 +126,7 @@ public enum StreamingLogParser {
         var scanned = 0  // bytes of `buffer` whose lines were already looked at
         var afterOpening = false  // the last non-empty line was an `.opening` one
         var stopped = false  // `body` asked for no more batches
+        var skipping = false  // inside the rest of a line cut at `maxLineBytes`
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
         defer { chunk.deallocate() }
         while true {
@@ -128,7 +136,14 @@ public enum StreamingLogParser {
                 throw ParseError(file: path, "read failed: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
-            buffer.append(contentsOf: UnsafeBufferPointer(start: chunk, count: n))
+            var from = 0
+            if skipping {
+                // The rest of a cut line: dropped up to its newline.
+                guard let nl = memchr(chunk, 0x0A, n) else { continue }
+                from = UnsafePointer(nl.assumingMemoryBound(to: UInt8.self)) - UnsafePointer(chunk)
+                skipping = false
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(start: chunk + from, count: n - from))
             var start = 0  // where the current batch begins in `buffer`
             buffer.withUnsafeBufferPointer { b in
                 while let nl = ByteSearch.index(of: 0x0A, in: b, from: scanned) {
@@ -151,6 +166,12 @@ public enum StreamingLogParser {
                 }
             }
             if stopped { return }
+            if buffer.count - scanned > maxLineBytes {
+                // No newline within the cap: keep the line's first bytes, skip the rest.
+                buffer.removeSubrange((scanned + maxLineBytes)...)
+                cutLines += 1
+                skipping = true
+            }
             if start > 0 {
                 buffer.removeSubrange(0..<start)
                 scanned -= start
@@ -177,6 +198,11 @@ struct SanitizerBatchCombiner {
     private var seenPids = Set<Int>()
     /// Warnings kept verbatim; a log with a mismatch in every report would otherwise grow them without bound.
     static let maxWarnings = 100
+
+    /// A note about the whole log (the line cap).
+    mutating func addNote(_ note: String) {
+        output.warnings.append(note)
+    }
 
     mutating func add(_ part: CheckerOutput) {
         findings.add(contentsOf: part.findings)
