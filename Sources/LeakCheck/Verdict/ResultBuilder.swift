@@ -22,5 +22,6 @@ struct ResultBuilder: Sendable {
         let applied = SuppressionApplier.apply(
             context.matcher, to: run.findings, checker: run.checker, ownCode: context.ownCode)
         run.findings = applied.findings
+        if let reason = applied.incompleteReason, run.incompleteReason == nil { run.incompleteReason = reason }
     }
 }
