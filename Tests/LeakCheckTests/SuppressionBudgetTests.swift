@@ -74,3 +74,17 @@ import Testing
         #expect(reason.contains("ran out of its budget"))
     }
 }
+
+extension SuppressionBudgetTests {
+    /// A cancellation request stops matching at once (the run is being interrupted):
+    /// nothing is suppressed by an entry that was never tried.
+    @Test func matchingStopsWhenCancelled() throws {
+        let entries = try Self.entries(1_000) { _ in " fun:*\n" }
+        var cost = SuppressionMatcher.Cost()
+        let m = Cancellation.$requestedInTask.withValue(true) {
+            SuppressionMatcher(entries).firstMatch(Self.leak([Frame(function: "f")]), checker: .valgrind, cost: &cost)
+        }
+        #expect(m == nil)
+        #expect(cost.interrupted)
+    }
+}

@@ -16,9 +16,12 @@ public enum InterruptHandler {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                // Parse and match loops poll this: SIGTERM stops even a long parse within a second.
-                Cancellation.request()
+                // The supervisor's flag first (it never blocks: the SIGKILL escalation is
+                // scheduled, not waited for), then the parse and match loops' flag: a loop
+                // that stops on `Cancellation` must find the run already marked interrupted,
+                // or the verdict taken right after reads `interrupted: false` (issue 21).
                 supervisor.interruptAll()
+                Cancellation.request()
                 onInterrupt?(sig)
             }
             source.resume()

@@ -66,7 +66,7 @@ public struct SuppressionMatcher: Sendable {
         var names: Set<String>?
         var objects: Set<String>?
         for (k, s) in suppressions.enumerated() {
-            if k & 255 == 255 && Cancellation.isRequested {
+            if k & 63 == 0 && Cancellation.isRequested {
                 cost.interrupted = true
                 return nil
             }
