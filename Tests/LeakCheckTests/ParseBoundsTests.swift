@@ -96,4 +96,19 @@ import Testing
         #expect(c.dropLast().allSatisfy { $0 == "é" })
         #expect(ParseBounds.capped("short") == nil)
     }
+
+    /// A line cut inside a multi-byte character neither traps nor makes invalid text.
+    @Test func lineCutInsideACharacterIsSafe() {
+        let odd = "x" + String(repeating: "é", count: ParseBounds.maxLineBytes)  // the cap falls mid-character
+        let text = "==1==ERROR: LeakSanitizer: detected memory leaks\n\nDirect leak of 8 byte(s) in 1 object(s) allocated from:\n    #0 0x1 in \(odd) /src/a.c:1\n\nSUMMARY: AddressSanitizer: 8 byte(s) leaked in 1 allocation(s).\n"
+        let out = SanitizerLogParser.parse(text: text)
+        #expect(out.complete)
+        #expect(out.findings.count == 1)
+        let name = out.findings.first?.stack.first?.function ?? ""
+        #expect(name.utf8.count <= ParseBounds.maxNameBytes + 3)
+        #expect(name.unicodeScalars.allSatisfy { $0 == "x" || $0 == "é" || $0 == "…" || $0 == "\u{FFFD}" })
+        let v = ValgrindTextParser.parse(text: "==1== Memcheck, a memory error detector\n==1== \(odd)\n==1== ERROR SUMMARY: 0 errors from 0 contexts (suppressed: 0 from 0)\n")
+        #expect(v.complete)
+        #expect(v.warnings.contains { $0.contains("the line cap") })
+    }
 }
