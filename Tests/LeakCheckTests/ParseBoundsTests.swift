@@ -111,4 +111,27 @@ import Testing
         #expect(v.complete)
         #expect(v.warnings.contains { $0.contains("the line cap") })
     }
+
+    /// Streaming a report far longer than a batch (a stack of 3,000 frames) keeps
+    /// the same frames as the whole-text parse, without holding the others' text.
+    @Test(arguments: [64, 4 << 10, 4 << 20])
+    func streamedDeepStackKeepsTheSameFrames(batchBytes: Int) throws {
+        var text = "==9==ERROR: LeakSanitizer: detected memory leaks\n\nDirect leak of 40 byte(s) in 2 object(s) allocated from:\n"
+        for i in 0..<3_000 { text += "    #\(i) 0x\(String(i, radix: 16)) in f\(i) /src/a.c:\(i + 1)\n" }
+        text += "\nSUMMARY: AddressSanitizer: 40 byte(s) leaked in 2 allocation(s).\n"
+        let path = Scratch.directory + "deep-\(UUID().uuidString).log"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let whole = SanitizerLogParser.parse(text: text)
+        let (streamed, _) = try StreamingLogParser.parseSanitizerLog(fileAt: path, batchBytes: batchBytes)
+        #expect(streamed.complete)
+        var acc = FindingAccumulator()
+        acc.add(contentsOf: whole.findings)
+        #expect(streamed.findings.map(\.stack) == acc.findings.map(\.stack))
+        #expect(streamed.findings.map(\.bytes) == acc.findings.map(\.bytes))
+        #expect(streamed.findings.contains { $0.stack.count == ParseBounds.maxFrames })
+        if batchBytes < 1 << 20 {
+            #expect(streamed.warnings.contains { $0.contains("skipped while reading (the frame cap)") })
+        }
+    }
 }

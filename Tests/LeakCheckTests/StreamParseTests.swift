@@ -135,8 +135,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         var batches: [String] = []
         var cut = 0
+        var dropped = 0
         try StreamingLogParser.forEachBatch(
-            fileAt: path, batchBytes: 1, boundary: StreamingLogParser.sanitizerBoundary, cutLines: &cut
+            fileAt: path, batchBytes: 1, boundary: StreamingLogParser.sanitizerBoundary, cutLines: &cut,
+            droppedFrameLines: &dropped
         ) {
             batches.append(String(decoding: $0, as: UTF8.self))
             return true
