@@ -13,16 +13,22 @@ address-space limit. It reports and saves, minimised:
   exit    an exit status outside the documented 0, 1, 2, 3, 130
   cut     a clean verdict (exit 0) on a strict prefix of a log that is not clean,
           or on a prefix of a clean log that stops before its final summary line
+  xml     a clean verdict (exit 0) on a mutant of a valgrind XML seed that expat
+          (Python's xml.parsers.expat) refuses: the tool must refuse it too (issue 21)
 
 Findings go to --out (default .build/fuzz-findings), one file per finding plus
 findings.tsv. Turn each into a named fixture under Tests/Fixtures/fuzz/ with a row
 in EXPECTED.tsv; FuzzCorpusTests then runs it at every `swift test`.
 
-  scripts/fuzz.sh [--seconds N] [--seed S] [--binary PATH] [--out DIR]
+  scripts/fuzz.sh [--seconds N | --count N] [--jobs J] [--seed S] [--binary PATH] [--out DIR]
   scripts/fuzz.sh --check-corpus     # run the binary on Tests/Fixtures/fuzz, compare with EXPECTED.tsv
+
+With --count N it runs exactly N mutants (deterministic for a seed), J at a time
+(default: the number of cores), and prints the exit-code classes it saw.
 """
 
 import argparse
+import concurrent.futures
 import hashlib
 import os
 import random
@@ -33,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.parsers.expat
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "Tests", "Fixtures", "corpus")
@@ -53,11 +60,14 @@ def seeds():
     return sorted(found)
 
 
+WORKDIR = None  # `parse` writes its reports into the working directory: a scratch one
+
+
 def run(binary, data, wall, mem_bytes):
     """Runs `binary parse FILE` on data; returns (status, seconds, maxrss_kib).
 
     status is the exit code, 128+signal when killed, or "hang"."""
-    with tempfile.NamedTemporaryFile(prefix="fuzz-", suffix=".log", delete=False) as f:
+    with tempfile.NamedTemporaryFile(prefix="fuzz-", suffix=".log", delete=False, dir=WORKDIR) as f:
         f.write(data)
         path = f.name
 
@@ -71,9 +81,11 @@ def run(binary, data, wall, mem_bytes):
     for attempt in range(100):
         try:
             start = time.monotonic()
+            # Each run in a directory of its own: parallel runs never share report files.
+            cwd = tempfile.mkdtemp(prefix="run-", dir=WORKDIR)
             proc = subprocess.Popen(
                 [binary, "parse", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=limits)
+                preexec_fn=limits, cwd=cwd)
             break
         except OSError as e:
             if e.errno != 26 or attempt == 99:
@@ -101,6 +113,7 @@ def run(binary, data, wall, mem_bytes):
             break
         time.sleep(0.002)
     os.unlink(path)
+    subprocess.run(["rm", "-rf", cwd])
     return status, time.monotonic() - start, rss
 
 
@@ -195,7 +208,16 @@ def essential_end(data):
     return max(ends) if ends else None
 
 
-def verdict(status, data, seed_status, seed_data, is_cut):
+def expat_refuses(data):
+    p = xml.parsers.expat.ParserCreate()
+    try:
+        p.Parse(data, True)
+        return False
+    except xml.parsers.expat.ExpatError:
+        return True
+
+
+def verdict(status, data, seed_status, seed_data, is_cut, xml_seed=False):
     if status == "hang":
         return "hang"
     if status == 128 + signal.SIGSEGV or status == 128 + signal.SIGABRT:
@@ -211,6 +233,8 @@ def verdict(status, data, seed_status, seed_data, is_cut):
         end = essential_end(seed_data)
         if end is not None and len(data) < end - 1:
             return "cut"
+    if xml_seed and status == 0 and data != seed_data and expat_refuses(data):
+        return "xml"
     return None
 
 
@@ -268,8 +292,11 @@ def check_corpus(binary, wall, mem):
 
 
 def main():
+    global WORKDIR
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--count", type=int, default=0, help="run exactly this many mutants (instead of --seconds)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="mutants run at a time")
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "moq-leakcheck"))
     ap.add_argument("--out", default=os.path.join(ROOT, ".build", "fuzz-findings"))
@@ -281,48 +308,80 @@ def main():
     if not os.access(a.binary, os.X_OK):
         print(f"fuzz: {a.binary} not found: run `swift build` first", file=sys.stderr)
         return 2
-    if a.check_corpus:
-        return check_corpus(a.binary, a.wall, mem)
+    WORKDIR = tempfile.mkdtemp(prefix="moq-leakcheck-fuzz-")
+    try:
+        if a.check_corpus:
+            return check_corpus(a.binary, a.wall, mem)
+        return fuzz(a, mem)
+    finally:
+        subprocess.run(["rm", "-rf", WORKDIR])
 
+
+def fuzz(a, mem):
     rng = random.Random(a.seed)
     files = seeds()
     if not files:
         print("fuzz: no seed files found", file=sys.stderr)
         return 2
-    print(f"fuzz: seed {a.seed}, {len(files)} seed files, {a.seconds:.0f} s")
+    budget = f"{a.count} mutants" if a.count else f"{a.seconds:.0f} s"
+    print(f"fuzz: seed {a.seed}, {len(files)} seed files, {budget}, {a.jobs} at a time")
     base = {}
+    xml_seed = {}
+    contents = {}
     os.makedirs(a.out, exist_ok=True)
     findings = 0
     runs = 0
     slowest = 0.0
-    deadline = time.monotonic() + a.seconds
-    while time.monotonic() < deadline:
-        path = rng.choice(files)
-        with open(path, "rb") as f:
-            seed_data = f.read()
-        if path not in base:
-            base[path] = run(a.binary, seed_data, a.wall, mem)[0]
-        name, data, is_cut = mutate(seed_data, rng)
-        status, secs, _ = run(a.binary, data, a.wall, mem)
-        runs += 1
-        slowest = max(slowest, secs)
-        what = verdict(status, data, base[path], seed_data, is_cut)
-        if what is None:
-            continue
-        findings += 1
+    classes = {}
+    started = time.monotonic()
+    deadline = started + a.seconds
 
-        def same(st, cand, what=what):
-            return verdict(st, cand, base[path], seed_data, is_cut and seed_data.startswith(cand)) == what
+    def seed(path):
+        if path not in contents:
+            with open(path, "rb") as f:
+                contents[path] = f.read()
+            data = contents[path]
+            base[path] = run(a.binary, data, a.wall, mem)[0]
+            # Mutants of an XML seed that expat accepts must be refused when expat refuses them.
+            xml_seed[path] = b"<valgrindoutput" in data[:4096] and not expat_refuses(data)
+        return contents[path]
 
-        small = minimise(a.binary, data, same, a.wall, mem) if what != "hang" else data
-        digest = hashlib.sha1(small).hexdigest()[:10]
-        out = os.path.join(a.out, f"{what}-{name}-{digest}.log")
-        with open(out, "wb") as f:
-            f.write(small)
-        with open(os.path.join(a.out, "findings.tsv"), "a") as f:
-            f.write(f"{os.path.basename(out)}\t{what}\t{status}\t{os.path.relpath(path, ROOT)}\t{name}\n")
-        print(f"fuzz: {what} (exit {status}) from {os.path.relpath(path, ROOT)} [{name}] -> {out} ({len(small)} bytes)")
-    print(f"fuzz: {runs} runs, {findings} findings, slowest run {slowest:.2f} s")
+    def batch(n):
+        # Mutations are drawn in order from the seeded generator: the same seed gives the same mutants.
+        out = []
+        for _ in range(n):
+            path = rng.choice(files)
+            seed_data = seed(path)
+            out.append((path, seed_data) + mutate(seed_data, rng))
+        return out
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        while (runs < a.count) if a.count else (time.monotonic() < deadline):
+            todo = batch(min(a.jobs * 8, a.count - runs) if a.count else a.jobs * 8)
+            results = list(pool.map(lambda t: run(a.binary, t[3], a.wall, mem), todo))
+            for (path, seed_data, name, data, is_cut), (status, secs, _) in zip(todo, results):
+                runs += 1
+                slowest = max(slowest, secs)
+                classes[status] = classes.get(status, 0) + 1
+                what = verdict(status, data, base[path], seed_data, is_cut, xml_seed[path])
+                if what is None:
+                    continue
+                findings += 1
+
+                def same(st, cand, what=what, path=path, seed_data=seed_data, is_cut=is_cut):
+                    return verdict(
+                        st, cand, base[path], seed_data, is_cut and seed_data.startswith(cand), xml_seed[path]) == what
+
+                small = minimise(a.binary, data, same, a.wall, mem) if what != "hang" else data
+                digest = hashlib.sha1(small).hexdigest()[:10]
+                out = os.path.join(a.out, f"{what}-{name}-{digest}.log")
+                with open(out, "wb") as f:
+                    f.write(small)
+                with open(os.path.join(a.out, "findings.tsv"), "a") as f:
+                    f.write(f"{os.path.basename(out)}\t{what}\t{status}\t{os.path.relpath(path, ROOT)}\t{name}\n")
+                print(f"fuzz: {what} (exit {status}) from {os.path.relpath(path, ROOT)} [{name}] -> {out} ({len(small)} bytes)")
+    shown = ", ".join(f"exit {k}: {v}" for k, v in sorted(classes.items(), key=lambda kv: str(kv[0])))
+    print(f"fuzz: {runs} runs in {time.monotonic() - started:.0f} s, {findings} findings, slowest run {slowest:.2f} s ({shown})")
     return 1 if findings else 0
 
 

@@ -381,9 +381,10 @@ struct SanitizerLogEdgeCaseTests {
         text += "\r\nSUMMARY: AddressSanitizer: 40 byte(s) leaked in 2 allocation(s).\r\n"
         let out = SanitizerLogParser.parse(text: text)
         #expect(out.complete)
-        #expect(out.warnings.isEmpty)
-        #expect(out.findings.first?.stack.count == 2000)
-        #expect(out.findings.first?.stack[1999].line == 2000)
+        // 2,000 frames are over the frame cap (issue 21): the innermost and outermost are kept, with a note.
+        #expect(out.warnings == [ParseBounds.stackNote(2000 - ParseBounds.maxFrames)])
+        #expect(out.findings.first?.stack.count == ParseBounds.maxFrames)
+        #expect(out.findings.first?.stack.last?.line == 2000)
         #expect(out.findings.first?.stack[0].file == "/src/a.c")
     }
 

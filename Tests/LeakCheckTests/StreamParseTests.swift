@@ -134,8 +134,12 @@ import Testing
         let path = try temporaryFile(lines.joined(separator: "\n"))
         defer { try? FileManager.default.removeItem(atPath: path) }
         var batches: [String] = []
-        try StreamingLogParser.forEachBatch(fileAt: path, batchBytes: 1, boundary: StreamingLogParser.sanitizerBoundary)
-        {
+        var cut = 0
+        var dropped = 0
+        try StreamingLogParser.forEachBatch(
+            fileAt: path, batchBytes: 1, boundary: StreamingLogParser.sanitizerBoundary, cutLines: &cut,
+            droppedFrameLines: &dropped
+        ) {
             batches.append(String(decoding: $0, as: UTF8.self))
             return true
         }

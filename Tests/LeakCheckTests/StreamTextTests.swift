@@ -78,16 +78,19 @@ import Testing
         }
     }
 
-    /// A line longer than the cap comes in pieces: the buffer never grows past it.
-    @Test func overlongLineIsDeliveredInPieces() throws {
-        let path = try temporaryFile(String(repeating: "x", count: 10) + "\nyz")
+    /// A line longer than the cap is cut there and its rest skipped (issue 21):
+    /// the buffer never grows past the cap, and the rest is not read as more lines.
+    @Test(arguments: [1, 3, 4, 5, 64])
+    func overlongLineIsCut(chunk: Int) throws {
+        let path = try temporaryFile(String(repeating: "x", count: 10) + "\nyz\r\n" + String(repeating: "w", count: 9) + "\rab\nabcd\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
         var got: [String] = []
-        try LineReader.forEachLine(fileAt: path, chunkSize: 3, maxLineBytes: 4) {
+        let summary = try LineReader.forEachLine(fileAt: path, chunkSize: chunk, maxLineBytes: 4) {
             got.append(String($0))
             return true
         }
-        #expect(got == ["xxxx", "xxxx", "xx", "yz"])
+        #expect(got == ["xxxx", "yz", "wwww", "ab", "abcd"])
+        #expect(summary.cutLines == 2)
     }
 
     func temporaryFile(_ text: String) throws -> String {

@@ -126,6 +126,8 @@ public enum Application {
             decide: { errors in
                 var r = decided
                 r.incompleteReasons += errors.filter { !r.incompleteReasons.contains($0) }
+                // A signal that came after the verdict (while rendering) still makes it interrupted.
+                if context.isInterrupted { r.interrupted = true }
                 return r
             }, context: renderContext)
         let report = written.report

@@ -10,6 +10,8 @@ import Synchronization
 /// so a huge log stops within a second of SIGTERM without slowing parsing.
 public enum Cancellation {
     private static let flag = Atomic<Bool>(false)
+    /// Set only by a real SIGINT/SIGTERM/SIGHUP (`signal()`), never by a test's simulation.
+    private static let signalled = Atomic<Bool>(false)
 
     /// The `incompleteReason` a parser gives when it stopped because of a request.
     public static let reason = "interrupted"
@@ -18,6 +20,17 @@ public enum Cancellation {
     public static func request() {
         flag.store(true, ordering: .relaxed)
     }
+
+    /// What the tool's signal handler calls: `request()`, and the mark
+    /// `Supervisor.isInterrupted` reads, so the verdict is interrupted as soon as
+    /// any loop can see the request. Async-signal-safe (two atomic stores).
+    public static func signal() {
+        signalled.store(true, ordering: .sequentiallyConsistent)
+        flag.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// True once the tool received an interrupting signal.
+    public static var isSignalled: Bool { signalled.load(ordering: .sequentiallyConsistent) }
 
     /// True once `request()` was called (or, inside `simulatingRequest`, always).
     public static var isRequested: Bool {

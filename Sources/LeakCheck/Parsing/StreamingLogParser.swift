@@ -48,7 +48,12 @@ public enum StreamingLogParser {
     ) {
         var combiner = SanitizerBatchCombiner()
         var asan = false
-        try forEachBatch(fileAt: path, batchBytes: batchBytes, boundary: sanitizerBoundary) { batch in
+        var cutLines = 0
+        var droppedFrameLines = 0
+        try forEachBatch(
+            fileAt: path, batchBytes: batchBytes, boundary: sanitizerBoundary, cutLines: &cutLines,
+            droppedFrameLines: &droppedFrameLines
+        ) { batch in
             let text = String(decoding: batch, as: UTF8.self)
             if !asan && text.contains("AddressSanitizer") { asan = true }
             combiner.add(SanitizerLogParser.parse(text: text))
@@ -59,6 +64,11 @@ public enum StreamingLogParser {
             rest.incompleteReason = Cancellation.reason
             combiner.add(rest)
             return false
+        }
+        if cutLines > 0 { combiner.addNote(ParseBounds.lineNote(cutLines)) }
+        if droppedFrameLines > 0 {
+            combiner.addNote(
+                "\(droppedFrameLines) frame line(s) numbered \(ParseBounds.maxFrames) or more were skipped while reading (the frame cap)")
         }
         return (combiner.finish(), asan)
     }
@@ -107,8 +117,12 @@ public enum StreamingLogParser {
     /// allows (after or before a line); the rest of the file is the last batch.
     /// Stops when `body` returns false. Lines are split
     /// at `\n` only (a `\r` stays in its line, as the parsers expect).
+    ///
+    /// A line longer than `ParseBounds.maxLineBytes` is cut there and the rest
+    /// of it skipped (`cutLines` counts them): the buffer never holds a giant line.
     static func forEachBatch(
         fileAt path: String, batchBytes: Int, boundary: (UnsafeBufferPointer<UInt8>) -> Boundary,
+        maxLineBytes: Int = ParseBounds.maxLineBytes, cutLines: inout Int, droppedFrameLines: inout Int,
         _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -119,6 +133,9 @@ public enum StreamingLogParser {
         var scanned = 0  // bytes of `buffer` whose lines were already looked at
         var afterOpening = false  // the last non-empty line was an `.opening` one
         var stopped = false  // `body` asked for no more batches
+        var skipping = false  // inside the rest of a line cut at `maxLineBytes`
+        var deepFrames = DeepFrameFilter()
+        defer { droppedFrameLines += deepFrames.dropped }
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
         defer { chunk.deallocate() }
         while true {
@@ -128,7 +145,19 @@ public enum StreamingLogParser {
                 throw ParseError(file: path, "read failed: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
-            buffer.append(contentsOf: UnsafeBufferPointer(start: chunk, count: n))
+            var from = 0
+            if skipping {
+                // The rest of a cut line: dropped up to its newline.
+                guard let nl = memchr(chunk, 0x0A, n) else { continue }
+                from = UnsafePointer(nl.assumingMemoryBound(to: UInt8.self)) - UnsafePointer(chunk)
+                skipping = false
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(start: chunk + from, count: n - from))
+            if buffer.count > 4 * batchBytes {
+                // A report far longer than a batch (one leak with 10^6 frames) is held until its
+                // SUMMARY: keep only the frames the parser would keep, not the text of the rest.
+                deepFrames.filter(&buffer, from: scanned)
+            }
             var start = 0  // where the current batch begins in `buffer`
             buffer.withUnsafeBufferPointer { b in
                 while let nl = ByteSearch.index(of: 0x0A, in: b, from: scanned) {
@@ -151,12 +180,92 @@ public enum StreamingLogParser {
                 }
             }
             if stopped { return }
+            if buffer.count - scanned > maxLineBytes {
+                // No newline within the cap: keep the line's first bytes, skip the rest.
+                buffer.removeSubrange((scanned + maxLineBytes)...)
+                cutLines += 1
+                skipping = true
+            }
             if start > 0 {
                 buffer.removeSubrange(0..<start)
                 scanned -= start
             }
         }
+        deepFrames.flush(into: &buffer)
         if !buffer.isEmpty { _ = buffer.withUnsafeBufferPointer { body($0) } }
+    }
+}
+
+/// Drops, from whole lines not yet scanned, the sanitizer frame lines numbered
+/// `ParseBounds.maxFrames` or more, keeping the last `ParseBounds.outerFrames`
+/// of a run of them (put back before the next other line): exactly the frames
+/// `BoundsTally` would keep, without holding the text of the others.
+struct DeepFrameFilter {
+    private var ring: [[UInt8]] = []
+    private var next = 0
+    private(set) var dropped = 0
+
+    /// `#N ` after optional blanks, with N of at least `maxFrames`.
+    static func isDeepFrame(_ b: ArraySlice<UInt8>) -> Bool {
+        var i = b.startIndex
+        while i < b.endIndex && (b[i] == 0x20 || b[i] == 0x09) { i += 1 }
+        guard i < b.endIndex, b[i] == UInt8(ascii: "#") else { return false }
+        i += 1
+        var n = 0
+        var digits = 0
+        while i < b.endIndex, b[i] >= 0x30 && b[i] <= 0x39, digits < 10 {
+            n = n * 10 + Int(b[i] - 0x30)
+            digits += 1
+            i += 1
+        }
+        guard digits > 0, i < b.endIndex, b[i] == 0x20 || b[i] == 0x09 else { return false }
+        return n >= ParseBounds.maxFrames
+    }
+
+    mutating func filter(_ buffer: inout [UInt8], from: Int) {
+        guard let lastNL = buffer[from...].lastIndex(of: 0x0A) else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(lastNL + 1 - from)
+        var i = from
+        var changed = false
+        while i <= lastNL {
+            let nl = buffer[i...lastNL].firstIndex(of: 0x0A)!
+            let line = buffer[i...nl]
+            if Self.isDeepFrame(line) {
+                changed = true
+                if ring.count < ParseBounds.outerFrames {
+                    ring.append(Array(line))
+                } else {
+                    ring[next] = Array(line)
+                    next = (next + 1) % ring.count
+                    dropped += 1
+                }
+            } else {
+                if !ring.isEmpty {
+                    flushRing(into: &out)
+                    changed = true
+                }
+                out.append(contentsOf: line)
+            }
+            i = nl + 1
+        }
+        if changed { buffer.replaceSubrange(from...lastNL, with: out) }
+    }
+
+    private mutating func flushRing(into out: inout [UInt8]) {
+        for k in 0..<ring.count { out.append(contentsOf: ring[(next + k) % ring.count]) }
+        ring.removeAll()
+        next = 0
+    }
+
+    /// At the end of the file: what the ring still holds goes after the last whole
+    /// line (before an unterminated last line, which came after it).
+    mutating func flush(into buffer: inout [UInt8]) {
+        guard !ring.isEmpty else { return }
+        var tail: [UInt8] = []
+        flushRing(into: &tail)
+        let at = buffer.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        buffer.insert(contentsOf: tail, at: at)
     }
 }
 
@@ -177,6 +286,11 @@ struct SanitizerBatchCombiner {
     private var seenPids = Set<Int>()
     /// Warnings kept verbatim; a log with a mismatch in every report would otherwise grow them without bound.
     static let maxWarnings = 100
+
+    /// A note about the whole log (the line cap).
+    mutating func addNote(_ note: String) {
+        output.warnings.append(note)
+    }
 
     mutating func add(_ part: CheckerOutput) {
         findings.add(contentsOf: part.findings)

@@ -204,6 +204,28 @@ enum SummaryReconciliation {
         )
     }
 
+    /// Why a checker's own summary cannot be believed: a figure at the clamp
+    /// ceiling (2^61 - 1, what an over-long number is clamped to) is beyond what
+    /// any heap holds and beyond what the tool can add, so it is neither a finding's
+    /// size nor a note: the run is incomplete. nil when every figure is plausible.
+    static func beyondReach(_ summary: Totals, checker: String) -> String? {
+        let figures: [(String, Tally)] = [
+            ("definitely lost", summary.definitelyLost), ("indirectly lost", summary.indirectlyLost),
+            ("possibly lost", summary.possiblyLost), ("still reachable", summary.stillReachable),
+            ("suppressed", summary.suppressed),
+        ]
+        for (label, t) in figures where max(t.bytes, t.blocks) >= Counts.ceiling {
+            return "\(checker) counts \(label) figures of 2^61 or more, beyond any real heap: the summary cannot be trusted"
+        }
+        return nil
+    }
+
+    /// The same for a single count (LSan's SUMMARY, valgrind's ERROR SUMMARY contexts).
+    static func beyondReach(_ figures: [Int], checker: String) -> String? {
+        guard figures.contains(where: { $0 >= Counts.ceiling }) else { return nil }
+        return "\(checker) counts 2^61 or more, beyond any real heap: the summary cannot be trusted"
+    }
+
     static func summaryFinding(kind: FindingKind, raw: String, bytes: Int, blocks: Int, message: String) -> Finding {
         Finding(kind: .summaryOnly, rawKind: raw + suffix, bytes: bytes, blocks: blocks, message: message)
     }

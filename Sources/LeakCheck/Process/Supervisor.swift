@@ -63,7 +63,7 @@ public final class Supervisor: Sendable {
     init(hooks: TestHooks) { self.hooks = hooks }
 
     /// True once `interruptAll` has been called: callers stop starting work.
-    public var isInterrupted: Bool { state.withLock { $0.interrupted } }
+    public var isInterrupted: Bool { Cancellation.isSignalled || state.withLock { $0.interrupted } }
 
     /// Pids of the children running now (each leads its run's process group).
     public var runningProcessIDs: [pid_t] { state.withLock { $0.children.keys.sorted() } }

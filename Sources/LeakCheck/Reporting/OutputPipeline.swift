@@ -39,7 +39,13 @@ public enum OutputPipeline {
                     newFailure = true
                 }
             }
-            if !newFailure { break }
+            if !newFailure {
+                // Interrupted while rendering (issue 21): render once more so every output says so.
+                let now = decide(errors)
+                if now.interrupted == report.interrupted { break }
+                report = now
+                continue
+            }
             report = decide(errors)
         }
         for s in staged {

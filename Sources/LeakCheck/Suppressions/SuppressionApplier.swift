@@ -5,6 +5,8 @@ public struct SuppressionApplication: Sendable {
     /// One entry per suppression that can apply to this checker, in file order,
     /// including those that matched nothing (count 0).
     public var usage: [SuppressionUsage]
+    /// Set when matching ran out of its budget (`SuppressionMatcher.Cost`): the run is incomplete.
+    public var incompleteReason: String?
 
     public init(findings: [Finding], usage: [SuppressionUsage]) {
         self.findings = findings
@@ -45,6 +47,8 @@ public enum SuppressionApplier {
         }
         var memo: [Key: (suppression: Suppression, overBroad: Bool)?] = [:]
         var out = findings
+        var exhausted = 0
+        var largestBudget = 0
         for i in out.indices {
             guard out[i].suppressedBy == nil, out[i].overBroadSuppression == nil else { continue }
             let key = Key(kind: out[i].kind, rawKind: out[i].rawKind, message: out[i].message, stack: out[i].stack)
@@ -52,8 +56,13 @@ public enum SuppressionApplier {
             if let cached = memo[key] {
                 found = cached
             } else {
-                found = bestMatch(matcher, out[i], checker: checker, ownCode: ownCode)
+                var cost = SuppressionMatcher.Cost()
+                found = bestMatch(matcher, out[i], checker: checker, ownCode: ownCode, cost: &cost)
                 memo[key] = found
+                if cost.exhausted {
+                    exhausted += 1
+                    largestBudget = max(largestBudget, cost.budget)
+                }
             }
             guard let (s, overBroad) = found else { continue }
             if overBroad && !allowBroad {
@@ -69,7 +78,12 @@ public enum SuppressionApplier {
                 usage[u].overBroad = usage[u].overBroad || overBroad
             }
         }
-        return SuppressionApplication(findings: out, usage: usage)
+        var application = SuppressionApplication(findings: out, usage: usage)
+        if exhausted > 0 {
+            application.incompleteReason =
+                "suppression matching ran out of its budget (\(largestBudget) frame comparisons per finding) for \(exhausted) finding(s): they are reported unsuppressed and the run cannot be trusted"
+        }
+        return application
     }
 
     /// The first entry that covers the finding precisely, else the first that
@@ -78,17 +92,25 @@ public enum SuppressionApplier {
     static func bestMatch(
         _ matcher: SuppressionMatcher, _ f: Finding, checker: Checker, ownCode: OwnCode?
     ) -> (suppression: Suppression, overBroad: Bool)? {
-        guard let first = matcher.firstMatch(f, checker: checker) else { return nil }
-        guard let ownCode, first.isOverBroad(stack: f.stack, ownCode: ownCode) else {
-            return (first.suppression, false)
+        var cost = SuppressionMatcher.Cost()
+        return bestMatch(matcher, f, checker: checker, ownCode: ownCode, cost: &cost)
+    }
+
+    /// Same, within the matcher's budget: when it runs out the finding stays
+    /// unsuppressed (never a silent pass) and `cost` says so.
+    static func bestMatch(
+        _ matcher: SuppressionMatcher, _ f: Finding, checker: Checker, ownCode: OwnCode?,
+        cost: inout SuppressionMatcher.Cost
+    ) -> (suppression: Suppression, overBroad: Bool)? {
+        guard let first = matcher.firstMatch(f, checker: checker, cost: &cost) else { return nil }
+        guard let ownCode else { return (first.suppression, false) }
+        let own = ownCode.ownFrameIndices(in: f.stack)
+        guard first.isOverBroad(ownFrames: own) else { return (first.suppression, false) }
+        if let precise = matcher.firstMatch(f, checker: checker, cost: &cost, where: { !$0.isOverBroad(ownFrames: own) })
+        {
+            return (precise.suppression, false)
         }
-        for s in matcher.suppressions {
-            if let m = SuppressionMatcher.match(s, f, checker: checker),
-                !m.isOverBroad(stack: f.stack, ownCode: ownCode)
-            {
-                return (s, false)
-            }
-        }
+        if cost.exhausted || cost.interrupted { return nil }
         return (first.suppression, true)
     }
 

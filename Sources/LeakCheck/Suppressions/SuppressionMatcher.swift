@@ -3,9 +3,41 @@
 /// valgrind findings, sanitizer entries only to ASan/LSan findings.
 public struct SuppressionMatcher: Sendable {
     public let suppressions: [Suppression]
+    /// Per entry, the frame lines without wildcards (`fun:` and `obj:` compared
+    /// for equality): a stack that holds none of one of them cannot match, which
+    /// a set look-up tells before any search (the prefilter).
+    private let literals: [[FramePattern]]
+
+    /// Work (search states plus characters compared by the wildcard matcher) one
+    /// finding may cost against every entry together before matching gives up
+    /// (issue 21: 10,000 entries of 20 `...` lines against 502-frame stacks took
+    /// 5.2 s per finding). It scales with the input: a floor plus 256 per
+    /// (frame line, frame) pair. The memoised search visits each pair once, so
+    /// only `*` patterns against very long names (16 KiB, the name cap) reach it.
+    static let budgetFloor = 2_000_000
+    static let budgetPerPair = 256
 
     public init(_ suppressions: [Suppression]) {
         self.suppressions = suppressions
+        literals = suppressions.map { s in
+            s.frames.filter { p in
+                switch p {
+                case .fun(let x), .obj(let x): return !x.utf8.contains { $0 == 0x2A || $0 == 0x3F || $0 == 0x5C }
+                default: return false
+                }
+            }
+        }
+    }
+
+    /// What one finding's matching cost and whether it stopped early.
+    public struct Cost: Sendable {
+        /// Frame comparisons and search states spent.
+        public var steps = 0
+        public var budget = 0
+        /// The budget ran out (or the run was interrupted) before every entry was
+        /// tried: the finding was left unsuppressed and the result cannot be trusted.
+        public var exhausted = false
+        public var interrupted = false
     }
 
     /// The first suppression (in file order) that matches this finding, or nil.
@@ -16,8 +48,48 @@ public struct SuppressionMatcher: Sendable {
     /// The first suppression (in file order) that matches this finding, with
     /// which of its lines covered each frame, or nil.
     public func firstMatch(_ finding: Finding, checker: Checker) -> SuppressionMatch? {
-        for s in suppressions {
-            if let m = Self.match(s, finding, checker: checker) { return m }
+        var cost = Cost()
+        return firstMatch(finding, checker: checker, cost: &cost)
+    }
+
+    /// The first entry (in file order) that matches and satisfies `accept`,
+    /// within the budget (see `Cost`). Entries whose literal frame lines name
+    /// nothing on the stack are skipped without a search.
+    public func firstMatch(
+        _ finding: Finding, checker: Checker, cost: inout Cost,
+        where accept: (SuppressionMatch) -> Bool = { _ in true }
+    ) -> SuppressionMatch? {
+        if cost.budget == 0 {
+            let lines = suppressions.reduce(0) { $0 &+ $1.frames.count }
+            cost.budget = Self.budgetFloor &+ Self.budgetPerPair &* lines &* max(1, finding.stack.count)
+        }
+        var names: Set<String>?
+        var objects: Set<String>?
+        for (k, s) in suppressions.enumerated() {
+            if k & 63 == 0 && Cancellation.isRequested {
+                cost.interrupted = true
+                return nil
+            }
+            if cost.steps >= cost.budget {
+                cost.exhausted = true
+                return nil
+            }
+            if s.format == .valgrind && !literals[k].isEmpty {
+                if names == nil {
+                    names = Set(finding.stack.flatMap { [$0.function ?? "???", $0.mangled].compactMap { $0 } })
+                    objects = Set(finding.stack.map { $0.object ?? "???" })
+                }
+                let absent = literals[k].contains { p in
+                    switch p {
+                    case .fun(let x): return !names!.contains(x)
+                    case .obj(let x): return !objects!.contains(x)
+                    default: return false
+                    }
+                }
+                cost.steps += literals[k].count
+                if absent { continue }
+            }
+            if let m = Self.match(s, finding, checker: checker, steps: &cost.steps), accept(m) { return m }
         }
         return nil
     }
@@ -29,18 +101,26 @@ public struct SuppressionMatcher: Sendable {
     /// One entry against one finding: nil when it does not cover it, else the
     /// per-frame coverage the applier needs to call the match precise or over-broad.
     public static func match(_ s: Suppression, _ finding: Finding, checker: Checker) -> SuppressionMatch? {
+        var steps = 0
+        return match(s, finding, checker: checker, steps: &steps)
+    }
+
+    /// Same, adding the search's cost to `steps`.
+    static func match(_ s: Suppression, _ finding: Finding, checker: Checker, steps: inout Int) -> SuppressionMatch? {
         guard CheckerRegistry.definition(checker).suppressionApplies(s) else { return nil }
         switch s.format {
         case .valgrind:
             guard valgrindKindMatches(s, finding) else { return nil }
-            var steps = 0
-            return valgrindCoverage(s.frames, finding.stack, steps: &steps).map {
+            var work = 0
+            defer { steps &+= work }
+            return valgrindCoverage(s.frames, finding.stack, steps: &steps, work: &work).map {
                 SuppressionMatch(suppression: s, coveredBy: $0)
             }
         case .lsan:
             guard sanitizerMatches(s, finding) else { return nil }
             // A sanitizer pattern is one line (index 0); it "covers" the frames whose
             // function it matches. A match through a file or module names no frame.
+            steps += finding.stack.count
             let covered = finding.stack.map { frame -> Int? in
                 guard let fn = frame.function, Wildcard.sanitizer(s.pattern, fn) else { return nil }
                 return 0
@@ -159,7 +239,32 @@ public struct SuppressionMatcher: Sendable {
     /// recursive search is exponential in the number of `...` lines. Where several
     /// alignments exist, the one valgrind finds first is reported (`...` takes as
     /// few frames as it can). `steps` counts evaluated states, for the bound tests.
-    static func valgrindCoverage(_ patterns: [FramePattern], _ stack: [Frame], steps: inout Int) -> [Int?]? {
+    static func valgrindCoverage(_ lines: [FramePattern], _ stack: [Frame], steps: inout Int) -> [Int?]? {
+        var work = 0
+        return valgrindCoverage(lines, stack, steps: &steps, work: &work)
+    }
+
+    /// Same, adding the characters the wildcard matcher compared to `work`.
+    static func valgrindCoverage(_ lines: [FramePattern], _ stack: [Frame], steps: inout Int, work: inout Int)
+        -> [Int?]?
+    {
+        // A run of `...` lines matches what one does: search with one, and give
+        // the frames it takes the run's first line (issue 21: entries of 20 `...`).
+        var patterns: [FramePattern] = []
+        var original: [Int] = []
+        patterns.reserveCapacity(lines.count)
+        for (k, p) in lines.enumerated() where !(p == .ellipsis && patterns.last == .ellipsis) {
+            patterns.append(p)
+            original.append(k)
+        }
+        guard let covered = collapsedCoverage(patterns, stack, steps: &steps, work: &work) else { return nil }
+        if patterns.count == lines.count { return covered }
+        return covered.map { $0.map { original[$0] } }
+    }
+
+    private static func collapsedCoverage(
+        _ patterns: [FramePattern], _ stack: [Frame], steps: inout Int, work compared: inout Int
+    ) -> [Int?]? {
         let m = patterns.count
         let n = stack.count
         // 0 unknown, 1 matches, 2 does not. Row-major over (pattern, frame), frame in 0...n.
@@ -187,7 +292,7 @@ public struct SuppressionMatcher: Sendable {
                         // `...` first takes no frame, as valgrind tries it.
                         work.append((i, j, 1))
                         work.append((i + 1, j, 0))
-                    } else if j < n, frameMatches(patterns[i], stack[j]) {
+                    } else if j < n, frameMatches(patterns[i], stack[j], work: &compared) {
                         work.append((i, j, 2))
                         work.append((i + 1, j + 1, 0))
                     } else {
@@ -235,19 +340,27 @@ public struct SuppressionMatcher: Sendable {
     /// (what valgrind itself compares) and on the demangled name; an unknown
     /// name or object is `???`, as valgrind prints it.
     static func frameMatches(_ p: FramePattern, _ frame: Frame) -> Bool {
+        var work = 0
+        return frameMatches(p, frame, work: &work)
+    }
+
+    /// Same, adding the characters compared to `work`.
+    static func frameMatches(_ p: FramePattern, _ frame: Frame, work: inout Int) -> Bool {
         switch p {
         case .ellipsis:
             return true
         case .fun(let pattern):
-            if let m = frame.mangled, Wildcard.valgrind(pattern, m) { return true }
-            if let f = frame.function { return Wildcard.valgrind(pattern, f) }
-            return frame.mangled == nil && Wildcard.valgrind(pattern, "???")
+            if let m = frame.mangled, Wildcard.valgrind(pattern, m, work: &work) { return true }
+            if let f = frame.function { return Wildcard.valgrind(pattern, f, work: &work) }
+            return frame.mangled == nil && Wildcard.valgrind(pattern, "???", work: &work)
         case .obj(let pattern):
-            return Wildcard.valgrind(pattern, frame.object ?? "???")
+            return Wildcard.valgrind(pattern, frame.object ?? "???", work: &work)
         case .src(let file, let line):
             guard let path = frame.file else { return false }
             let base = Fingerprint.baseName(path)
-            guard Wildcard.valgrind(file, base) || Wildcard.valgrind(file, path) else { return false }
+            guard Wildcard.valgrind(file, base, work: &work) || Wildcard.valgrind(file, path, work: &work) else {
+                return false
+            }
             return line == nil || line == frame.line
         }
     }
@@ -289,7 +402,11 @@ public struct SuppressionMatch: Sendable, Hashable {
     /// lines (`fun:*`, `fun:moq_*`), `obj:` lines, file-wide `src:` lines and the
     /// frames outward of the entry's end never name an own frame.
     public func isOverBroad(stack: [Frame], ownCode: OwnCode) -> Bool {
-        let own = ownCode.ownFrameIndices(in: stack)
+        isOverBroad(ownFrames: ownCode.ownFrameIndices(in: stack))
+    }
+
+    /// Same, with the stack's own-code frame indices computed once for every entry.
+    public func isOverBroad<C: Collection<Int>>(ownFrames own: C) -> Bool {
         if own.isEmpty { return false }
         return !own.contains { j in
             guard j < coveredBy.count, let line = coveredBy[j] else { return false }

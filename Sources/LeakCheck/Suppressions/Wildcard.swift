@@ -4,14 +4,27 @@ enum Wildcard {
     /// valgrind's `VG_(string_match)` (m_libcbase.c): the whole string must match;
     /// `*` is any run of characters, `?` one character, `\\` escapes the next one.
     static func valgrind(_ pattern: String, _ string: String) -> Bool {
+        var work = 0
+        return valgrind(pattern, string, work: &work)
+    }
+
+    /// Same, adding the characters compared to `work` (the matcher's budget).
+    static func valgrind(_ pattern: String, _ string: String, work: inout Int) -> Bool {
         var p = pattern
         var s = string
-        return p.withUTF8 { pp in s.withUTF8 { sp in glob(pp, sp) } }
+        return p.withUTF8 { pp in s.withUTF8 { sp in glob(pp, sp, work: &work) } }
     }
 
     /// Iterative glob with one backtrack point (the last `*`): the same answers
     /// as valgrind's recursive matcher, in O(pattern × string) at worst.
     static func glob(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        var work = 0
+        return glob(p, s, work: &work)
+    }
+
+    static func glob(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>, work: inout Int) -> Bool {
+        var iterations = 0
+        defer { work &+= iterations }
         let star = UInt8(ascii: "*")
         let question = UInt8(ascii: "?")
         let backslash = UInt8(ascii: "\\")
@@ -20,6 +33,7 @@ enum Wildcard {
         var starP = -1  // pattern index just after the last `*`
         var starS = 0  // string index that `*` currently extends to
         while si < s.count {
+            iterations &+= 1
             if pi < p.count {
                 let c = p[pi]
                 if c == star {

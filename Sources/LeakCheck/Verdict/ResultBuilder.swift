@@ -27,5 +27,6 @@ struct ResultBuilder: Sendable {
             context.matcher, to: run.findings, checker: run.checker, ownCode: context.ownCode,
             allowBroad: !context.policy.gateOverBroadSuppressions)
         run.findings = applied.findings
+        if let reason = applied.incompleteReason, run.incompleteReason == nil { run.incompleteReason = reason }
     }
 }

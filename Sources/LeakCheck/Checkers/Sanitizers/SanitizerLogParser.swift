@@ -24,6 +24,12 @@ public enum SanitizerLogParser {
                     return false
                 }
             }
+            var line = line
+            if line.utf8.count > ParseBounds.maxLineBytes {
+                // A giant line (a 50 MB function name) is cut before any parsing looks at it.
+                line = Substring(line.utf8.prefix(ParseBounds.maxLineBytes))
+                state.bounds.cutLines += 1
+            }
             state.consume(line: line)
             if !SanitizerLogFrame.trimmed(line).isEmpty { lastLine = line }
             return true
@@ -192,6 +198,8 @@ extension SanitizerLogParser {
         /// `==PID==ERROR:` header is missing or unreadable, if a SUMMARY names one.
         var orphanStack: [Frame] = []
         var orphanStackClosed = false
+        /// What the frame, name and line caps cut (notes at the end).
+        var bounds = BoundsTally()
 
         mutating func consume(line rawLine: Substring) {
             var line = rawLine
@@ -260,7 +268,7 @@ extension SanitizerLogParser {
             // Mutate `current` in place: a local copy would make every append
             // copy the stack (quadratic on deep stacks).
             guard current != nil, !current!.findings.isEmpty else {
-                if current == nil && !orphanStackClosed { orphanStack.append(frame) }
+                if current == nil && !orphanStackClosed { bounds.append(frame, to: &orphanStack) }
                 return
             }
             current!.sawFrame = true
@@ -268,18 +276,20 @@ extension SanitizerLogParser {
             let last = current!.findings.count - 1
             switch current!.kind {
             case .leak:
-                current!.findings[last].stack.append(frame)
+                bounds.append(frame, to: &current!.findings[last].stack)
             case .error:
                 if !current!.mainStackClosed {
-                    current!.findings[last].stack.append(frame)
+                    bounds.append(frame, to: &current!.findings[last].stack)
                 } else if number == 0 || current!.currentAux == nil {
                     var what = current!.lastText ?? "stack"
                     if what.hasSuffix(":") { what.removeLast() }
-                    current!.findings[last].auxiliary.append(AuxiliaryStack(what: what, stack: [frame]))
+                    var first = frame
+                    bounds.cap(&first)
+                    current!.findings[last].auxiliary.append(AuxiliaryStack(what: what, stack: [first]))
                     current!.currentAux = current!.findings[last].auxiliary.count - 1
                     current!.lastText = nil
                 } else if let aux = current!.currentAux {
-                    current!.findings[last].auxiliary[aux].stack.append(frame)
+                    bounds.append(frame, to: &current!.findings[last].auxiliary[aux].stack)
                 }
             }
         }
@@ -584,6 +594,12 @@ extension SanitizerLogParser {
                 if report.kind == .leak {
                     sawLeakReport = true
                     let who = report.pid.map { "process \($0)" } ?? "report \(index + 1)"
+                    if let summary = report.summary,
+                        let r = SummaryReconciliation.beyondReach(
+                            [summary.bytes, summary.blocks], checker: "LeakSanitizer's SUMMARY for \(who)")
+                    {
+                        SummaryReconciliation.markIncomplete(&output, r)
+                    }
                     if let summary = report.summary, summary != entries {
                         output.warnings.append(
                             "LeakSanitizer SUMMARY for \(who) says \(summary.bytes) byte(s) in \(summary.blocks) allocation(s), but its entries add up to \(entries.bytes) byte(s) in \(entries.blocks) allocation(s)"
@@ -606,6 +622,7 @@ extension SanitizerLogParser {
                 }
             }
             if sawLeakReport { output.checkerSummary = leakTotals }
+            output.warnings += bounds.notes
             if let pending = deadlySignalPending {
                 output.complete = false
                 output.incompleteReason = "the log ends after \(pending), before the report it announces"

@@ -42,11 +42,12 @@ public enum ValgrindTextParser {
         }
         var summary = LineReader.Summary()
         var failure: Error?
-        let out = parseLines(prefixed: prefixed, emptyInput: first.bytes == 0, terminated: { summary.terminated }) {
+        var out = parseLines(prefixed: prefixed, emptyInput: first.bytes == 0, terminated: { summary.terminated }) {
             line in
             do { summary = try LineReader.forEachLine(fileAt: path, line) } catch { failure = error }
         }
         if let failure { throw failure }
+        if summary.cutLines > 0 { out.warnings.append(ParseBounds.lineNote(summary.cutLines)) }
         return out
     }
 
@@ -60,7 +61,13 @@ public enum ValgrindTextParser {
         state.prefixed = prefixed
         var sincePoll = 0
         var lastLine: Substring?
-        lines { line in
+        lines { whole in
+            var line = whole
+            if line.utf8.count > ParseBounds.maxLineBytes {
+                // A giant line (a 50 MB function name) is cut before any parsing looks at it.
+                line = Substring(line.utf8.prefix(ParseBounds.maxLineBytes))
+                state.bounds.cutLines += 1
+            }
             sincePoll += 1
             if sincePoll >= Cancellation.pollInterval {
                 sincePoll = 0
@@ -158,6 +165,8 @@ private struct TextState {
     /// Leak-check index of each finding (nil for non-leak findings).
     var checkOf: [Int?] = []
     var warnings: [String] = []
+    /// What the frame and name caps cut (notes at the end).
+    var bounds = BoundsTally()
     var command: [String]?
     var fatalSignal: String?
 
@@ -435,7 +444,7 @@ private struct TextState {
 
     mutating func addFrame(_ frame: Frame) {
         guard kind != nil else { return }
-        if aux.isEmpty { stack.append(frame) } else { aux[aux.count - 1].stack.append(frame) }
+        if aux.isEmpty { bounds.append(frame, to: &stack) } else { bounds.append(frame, to: &aux[aux.count - 1].stack) }
     }
 
     mutating func flush() {
@@ -605,6 +614,7 @@ private struct TextState {
                 "\(dropped) loss record(s) from \(check) earlier leak check(s) superseded by the last one")
         }
         out.findings = kept
+        warnings += bounds.notes
         out.pids = pids
         out.checkerSummary = summary
         out.command = command
@@ -688,5 +698,12 @@ private struct TextState {
         out.findings += added
         warnings += probe.warnings
         if !probe.complete { contradiction = probe.incompleteReason }
+        if let summary, let r = SummaryReconciliation.beyondReach(summary, checker: "valgrind's LEAK SUMMARY") {
+            contradiction = r
+        } else if errorSummaries > 0,
+            let r = SummaryReconciliation.beyondReach([errorContexts], checker: "valgrind's ERROR SUMMARY")
+        {
+            contradiction = r
+        }
     }
 }

@@ -206,6 +206,8 @@ struct ValgrindXMLScanner {
     private var streamedTally = SummaryReconciliation.RecordTally()
     /// Elements seen since the last `Cancellation` poll.
     private var sincePoll = 0
+    /// What the frame and name caps cut (notes at the end).
+    private var bounds = BoundsTally()
 
     // MARK: tokenizer state
     private let tags = VGTagTable.shared
@@ -778,7 +780,7 @@ struct ValgrindXMLScanner {
                     }
                 }
             }
-            stackFrames.append(frame)
+            bounds.append(frame, to: &stackFrames)
         case .stack where inError && p == .error:
             if currentStackIsMain {
                 errStack = finishedStack
@@ -1070,6 +1072,7 @@ struct ValgrindXMLScanner {
         let reconciled = reconcile(tally, summary: out.checkerSummary, supersededRecords: supersededRecords)
         out.findings += reconciled.findings
         out.warnings += reconciled.warnings
+        out.warnings += bounds.notes
         if let sink {
             // Streaming: what was held back (client-check leak records not superseded) goes out now.
             for f in out.findings { sink(f) }
@@ -1140,6 +1143,14 @@ extension ValgrindXMLScanner {
                 out: &probe)
         {
             added.append(f)
+        }
+        if let s = summary, let r = SummaryReconciliation.beyondReach(s, checker: "valgrind's <leak_summary>") {
+            return (added, r, probe.warnings)
+        }
+        if let c = errorSummaryContexts,
+            let r = SummaryReconciliation.beyondReach([c], checker: "valgrind's <error_summary>")
+        {
+            return (added, r, probe.warnings)
         }
         return (added, probe.complete ? nil : probe.incompleteReason, probe.warnings)
     }

@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import LeakCheck
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Issue 21: SIGTERM or SIGINT during a long `parse` is honoured: exit 130 and the
+/// report marked interrupted, whenever it comes. A signal that came after the
+/// verdict was taken (while the reports were rendered) used to be ignored: exit 1,
+/// `interrupted: false`; with the dispatch signal source it could also come late.
+@Suite(.serialized) struct InterruptDuringParseTests {
+    /// A valgrind XML log that takes seconds to parse: 300 leaks of 502 frames each.
+    static func bigLog(in dir: String) throws -> String {
+        var xml = "<?xml version=\"1.0\"?>\n<valgrindoutput>\n<protocolversion>4</protocolversion>\n"
+        xml += "<status><state>RUNNING</state></status>\n<status><state>FINISHED</state></status>\n"
+        for k in 0..<300 {
+            xml += "<error><unique>0x\(k)</unique><tid>1</tid><kind>Leak_DefinitelyLost</kind><xwhat>"
+            xml += "<text>8 bytes in 1 blocks are definitely lost in loss record \(k + 1) of 300</text>"
+            xml += "<leakedbytes>8</leakedbytes><leakedblocks>1</leakedblocks></xwhat><stack>"
+            for j in 0..<502 {
+                xml += "<frame><ip>0x\(j)</ip><fn>f\(k)_\(j)</fn><dir>/src</dir><file>a.c</file><line>\(j + 1)</line></frame>"
+            }
+            xml += "</stack></error>\n"
+        }
+        xml += "</valgrindoutput>\n"
+        let path = dir + "/big.xml"
+        try Data(xml.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// The signal comes at a share of the whole parse's time: early (reading) and late
+    /// (suppressions, verdict, rendering), where the old handler was seconds late.
+    @Test(arguments: [(SIGTERM, 0.3), (SIGINT, 0.6), (SIGTERM, 0.85)])
+    func signalDuringAParseIsHonouredWithinASecond(signal: Int32, share: Double) throws {
+        let dir = Tool.tempDir("interrupt-parse")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try Self.bigLog(in: dir)
+        let spec = ProcessSpec(
+            executable: Tool.binary,
+            arguments: ["parse", log, "--report-dir", dir, "--json", dir + "/report.json"],
+            stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt")
+        // How long the whole parse takes here: the signal must come well before its end.
+        let clock = ContinuousClock()
+        let whole = try Supervisor().run(spec)
+        #expect(whole.exitCode == 1)
+        let started = clock.now
+        let full = try Supervisor().run(spec)
+        let fullTime = clock.now - started
+        #expect(full.exitCode == 1)
+        try #require(fullTime > .milliseconds(1500), "the parse is too quick (\(fullTime)) to interrupt")
+
+        let sup = Supervisor()
+        let sent = Mutex<ContinuousClock.Instant?>(nil)
+        let seconds = Double(fullTime.components.seconds) + Double(fullTime.components.attoseconds) / 1e18
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds * share) {
+            sent.withLock { $0 = clock.now }
+            for pid in sup.runningProcessIDs { kill(pid, signal) }
+        }
+        let outcome = try sup.run(spec)
+        let ended = clock.now
+        let latency = ended - (sent.withLock { $0 } ?? ended)
+        #expect(outcome.exitCode == 130, "\((try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? "")")
+        // Parsing and matching stop within a second; writing the (partial) reports, rendered
+        // again when the signal came while rendering, takes the rest in a debug build.
+        #expect(latency < .seconds(3), "exit came \(latency) after the signal (whole parse: \(fullTime))")
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json")))
+            as? [String: Any]
+        #expect(json?["interrupted"] as? Bool == true)
+    }
+}
