@@ -140,7 +140,11 @@ import Testing
             #expect(old[c]?["definitelyLost"] == [0, 0] && old[c]?["indirectlyLost"] == [0, 0], "\(c): \(old)")
         }
         #expect((allowed.json?["causes"] as? [Any])?.isEmpty == true)
-        #expect(old["valgrind"]?["suppressed"]?[0] == (totals["valgrind"]?["suppressed"]?[0] ?? 0) + 165)
+        // The 165 bytes the entry hides move back to "suppressed". libtest's 48-byte main-thread
+        // handle is recorded or not at random in each process (suppressed runtime noise), so the
+        // two runs may differ by that record in each of the crate's 4 test binaries.
+        let moved = (old["valgrind"]?["suppressed"]?[0] ?? 0) - (totals["valgrind"]?["suppressed"]?[0] ?? 0) - 165
+        #expect(moved % 48 == 0 && abs(moved) <= 4 * 48, "suppressed moved by 165 + \(moved) bytes")
     }
 
     /// The C suite built without `-g` (CMake's Release): each C leak keeps its

@@ -26,7 +26,7 @@ import Testing
         }
         // A list of C++ symbols is not a log.
         #expect(formats["cxx-symbols-not-rust.txt"] == nil)
-        #expect(formats.count == 66)
+        #expect(formats.count == 67)
     }
 
     @Test func foreignCorpusLogsAreRecognised() throws {

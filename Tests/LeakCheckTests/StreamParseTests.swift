@@ -21,7 +21,7 @@ import Testing
     @Test func fixtureListsAreComplete() {
         // The loops below would prove nothing over an empty directory listing.
         #expect(Self.sanitizerLogs.count == 38)
-        #expect(Self.valgrindXMLs.count == 13)
+        #expect(Self.valgrindXMLs.count == 14)
     }
 
     /// Every sanitizer fixture, cut into batches at every report boundary

@@ -26,13 +26,12 @@ import Testing
         let stack = (0..<502).map { Frame(function: "moq_ffi::f\($0)", file: "/crate/src/lib.rs", line: $0 + 1) }
         let own = OwnCode(crateNames: ["moq_ffi"], sourceRoots: ["/crate/src"])
         let matcher = SuppressionMatcher(entries)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let applied = SuppressionApplier.apply(matcher, to: [Self.leak(stack)], checker: .valgrind, ownCode: own)
-        let elapsed = clock.now - start
-        // 13.8 s in a debug build when every entry recomputed the own-code frames; ~1 s now
-        // (the bound leaves room for a loaded machine).
-        #expect(elapsed < .seconds(8), "took \(elapsed)")
+        // With broad entries allowed the over-broad match suppresses (and names itself);
+        // by default it would leave the finding unsuppressed, after the same search.
+        let applied = SuppressionApplier.apply(
+            matcher, to: [Self.leak(stack)], checker: .valgrind, ownCode: own, allowBroad: true)
+        // The budget is a count of work, not a time (13.8 s in a debug build when every entry
+        // recomputed the own-code frames): the search finishes well inside it.
         #expect(applied.findings[0].suppressedBy == "e0")
         #expect(applied.findings[0].suppressionOverBroad == true)
         #expect(applied.incompleteReason == nil)
