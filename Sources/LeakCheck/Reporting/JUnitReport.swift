@@ -146,7 +146,9 @@ public struct JUnitRenderer: ReportRenderer {
             }
             let executed = !own.isEmpty || (!whole.isEmpty && listing?.ignored.contains(name) != true)
             if !executed && listing?.ignored.contains(name) == true && c.error == nil && c.failures.isEmpty {
-                c.skipped = "ignored (#[ignore]): not run"
+                // The listing marks #[ignore]d tests, and those the test filters or another
+                // --partition leave out, alike: the message names all three.
+                c.skipped = "not run: #[ignore]d, left out by the test filters, or run by another --partition"
             }
             out.append(c)
         }
