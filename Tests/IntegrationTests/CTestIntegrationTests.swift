@@ -120,12 +120,12 @@ import Testing
         #expect(r.stdout.contains("  ✗ test failure: "), "\(r.stdout)")
         #expect(
             r.stdout.contains(
-                "  ✗ 37 bytes in 1 blocks definitely lost from moq_ffi::MoqResult::error (lib.rs:58), returned by moq_connect(), never released: call moq_free_str() — 1 call site in 1 test"
+                "  ✗ 37 bytes in 1 block definitely lost from moq_ffi::MoqResult::error (lib.rs:58), returned by moq_connect(), never released: call moq_free_str() — 1 call site in 1 test"
             ),
             "\(r.stdout)")
         #expect(
             r.stdout.contains(
-                "  ✗ 24 bytes in 1 blocks definitely lost, returned by moq_client_create() (lib.rs:103), never released: call moq_client_destroy() — 1 call site in 1 test"
+                "  ✗ 24 bytes in 1 block definitely lost, returned by moq_client_create() (lib.rs:103), never released: call moq_client_destroy() — 1 call site in 1 test"
             ))
         #expect(
             r.stdout.contains("      at check_connect (src/test_leak_message.c:6) — in test test_leak_message, 37 bytes"),

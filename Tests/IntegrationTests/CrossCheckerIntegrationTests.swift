@@ -47,8 +47,8 @@ import Testing
         #expect(
             leads == [
                 "  ✗ 104 bytes in 3 blocks definitely lost, returned by moq_subscriber_create() (lib.rs:223), never released: call moq_subscriber_destroy() — 1 call site in 1 test (valgrind, asan)",
-                "  ✗ 37 bytes in 1 blocks definitely lost from moq_ffi::MoqResult::error (lib.rs:58), returned by moq_connect(), never released: call moq_free_str() — 1 call site in 1 test (valgrind, asan)",
-                "  ✗ 24 bytes in 1 blocks definitely lost, returned by moq_client_create() (lib.rs:103), never released: call moq_client_destroy() — 1 call site in 1 test (valgrind, asan)",
+                "  ✗ 37 bytes in 1 block definitely lost from moq_ffi::MoqResult::error (lib.rs:58), returned by moq_connect(), never released: call moq_free_str() — 1 call site in 1 test (valgrind, asan)",
+                "  ✗ 24 bytes in 1 block definitely lost, returned by moq_client_create() (lib.rs:103), never released: call moq_client_destroy() — 1 call site in 1 test (valgrind, asan)",
             ], "\(r.stdout)")
         // The text reports: each site once per file, both checkers named.
         for file in ["valgrind-report.txt", "sanitizer-report.txt"] {

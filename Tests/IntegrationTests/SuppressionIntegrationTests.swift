@@ -33,7 +33,7 @@ import Testing
         #expect(r.stdout.contains("   definitely lost: 77 bytes in 3 blocks"), "\(r.stdout)")
         #expect(
             r.stdout.contains(
-                "  ✗ 37 bytes in 1 blocks definitely lost from moq_ffi::MoqResult::error (lib.rs:58), returned by moq_connect(), never released: call moq_free_str() — 1 call site in 1 test"
+                "  ✗ 37 bytes in 1 block definitely lost from moq_ffi::MoqResult::error (lib.rs:58), returned by moq_connect(), never released: call moq_free_str() — 1 call site in 1 test"
             ), "the leak the entry matched is a cause like any other: \(r.stdout)")
         #expect(
             r.stdout.contains(

@@ -21,15 +21,15 @@ import Testing
         ✗ Valgrind: memory leaks detected
         ✗ AddressSanitizer: memory leaks detected
         Failing the gate: 5 causes, most severe first
-          ✗ 64 bytes in 1 blocks indirectly lost from moq_subscriber_create (lib.rs:220) — 1 call site in 1 test (valgrind, asan)
+          ✗ 64 bytes in 1 block indirectly lost from moq_subscriber_create (lib.rs:220) — 1 call site in 1 test (valgrind, asan)
               in test leak_subscriber_with_child, 64 bytes
-          ✗ 37 bytes in 1 blocks definitely lost from moq_ffi::MoqResult::error (lib.rs:58) — 1 call site in 1 test (valgrind, asan)
+          ✗ 37 bytes in 1 block definitely lost from moq_ffi::MoqResult::error (lib.rs:58) — 1 call site in 1 test (valgrind, asan)
               in test leak_error_message, 37 bytes
-          ✗ 24 bytes in 1 blocks definitely lost from moq_client_create (lib.rs:103) — 1 call site in 1 test (valgrind, asan)
+          ✗ 24 bytes in 1 block definitely lost from moq_client_create (lib.rs:103) — 1 call site in 1 test (valgrind, asan)
               in test tests::leak_client_never_destroyed, 24 bytes
-          ✗ 24 bytes in 1 blocks indirectly lost from moq_subscriber_create (lib.rs:225) — 1 call site in 1 test (valgrind, asan)
+          ✗ 24 bytes in 1 block indirectly lost from moq_subscriber_create (lib.rs:225) — 1 call site in 1 test (valgrind, asan)
               in test leak_subscriber_with_child, 24 bytes
-          ✗ 16 bytes in 1 blocks definitely lost from moq_subscriber_create (lib.rs:223) — 1 call site in 1 test (valgrind, asan)
+          ✗ 16 bytes in 1 block definitely lost from moq_subscriber_create (lib.rs:223) — 1 call site in 1 test (valgrind, asan)
               in test leak_subscriber_with_child, 16 bytes
           Valgrind LEAK SUMMARY:
              definitely lost: 77 bytes in 3 blocks
@@ -102,11 +102,11 @@ import Testing
         let lines = Self.summary(report).components(separatedBy: "\n")
         #expect(
             lines.filter { $0.hasPrefix("  ✗ ") } == [
-                "  ✗ 64 bytes in 1 blocks indirectly lost from moq_subscriber_create (lib.rs:220) — 1 call site in 1 test",
-                "  ✗ 37 bytes in 1 blocks definitely lost from moq_ffi::MoqResult::error (lib.rs:58) — 1 call site in 1 test",
-                "  ✗ 24 bytes in 1 blocks definitely lost from moq_client_create (lib.rs:103) — 1 call site in 1 test",
-                "  ✗ 24 bytes in 1 blocks indirectly lost from moq_subscriber_create (lib.rs:225) — 1 call site in 1 test",
-                "  ✗ 16 bytes in 1 blocks definitely lost from moq_subscriber_create (lib.rs:223) — 1 call site in 1 test",
+                "  ✗ 64 bytes in 1 block indirectly lost from moq_subscriber_create (lib.rs:220) — 1 call site in 1 test",
+                "  ✗ 37 bytes in 1 block definitely lost from moq_ffi::MoqResult::error (lib.rs:58) — 1 call site in 1 test",
+                "  ✗ 24 bytes in 1 block definitely lost from moq_client_create (lib.rs:103) — 1 call site in 1 test",
+                "  ✗ 24 bytes in 1 block indirectly lost from moq_subscriber_create (lib.rs:225) — 1 call site in 1 test",
+                "  ✗ 16 bytes in 1 block definitely lost from moq_subscriber_create (lib.rs:223) — 1 call site in 1 test",
             ])
     }
 

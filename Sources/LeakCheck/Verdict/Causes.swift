@@ -216,7 +216,7 @@ public enum Causes {
         var where_ = " — \(plural(c.sites.count, "call site"))"
         if !c.tests.isEmpty { where_ += " in \(plural(c.tests.count, "test"))" }
         if summaryOnly {
-            return "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks \(c.kind.phrase) counted only in the checker's LEAK SUMMARY, beyond its records (rerun with full output to see them)"
+            return "\(Figures.grouped(c.bytes)) bytes in \(plural(c.blocks, "block")) \(c.kind.phrase) counted only in the checker's LEAK SUMMARY, beyond its records (rerun with full output to see them)"
         }
         switch c.kind {
         case .testFailure, .fatalSignal:
@@ -225,7 +225,7 @@ public enum Causes {
             return s
         default:
             if c.kind.isLeak {
-                var s = "\(Figures.grouped(c.bytes)) bytes in \(Figures.grouped(c.blocks)) blocks \(c.kind.phrase)"
+                var s = "\(Figures.grouped(c.bytes)) bytes in \(plural(c.blocks, "block")) \(c.kind.phrase)"
                 // The exported function that allocated it itself needs no "from".
                 let byExport = c.allocation.map { c.functions == [$0.function ?? ""] } ?? false
                 if let a = c.allocation, !byExport { s += " from \(place(a))" }
