@@ -38,6 +38,13 @@ protocol CheckerDefinition: Sendable {
     var parsedFormats: [CheckerOutput.Format] { get }
     /// Parses a log of one of `parsedFormats`: the checker that wrote it and what it says.
     func parseLog(fileAt path: String, format: CheckerOutput.Format) throws -> (Checker, CheckerOutput)
+    /// Whether a sanitizer-format entry covers a finding, for checkers whose kinds differ from
+    /// LSan's `leak:` (nil: the `leak:` rule).
+    func suppressionMatches(_ s: Suppression, _ f: Finding) -> Bool?
+}
+
+extension CheckerDefinition {
+    func suppressionMatches(_ s: Suppression, _ f: Finding) -> Bool? { nil }
 }
 
 /// The one list of checkers. Adding a checker is its folder plus one line here.
@@ -47,6 +54,7 @@ enum CheckerRegistry {
         SanitizerDefinition.asan,
         SanitizerDefinition.lsan,
         QuickDefinition(),
+        TSanDefinition(),
     ]
 
     /// The registered checkers' names, in order.
