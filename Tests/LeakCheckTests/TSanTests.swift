@@ -169,4 +169,55 @@ import TestSupport
         #expect(TSanBuild.isInstrumented(Data("x__tsan_init".utf8)))
         #expect(!TSanBuild.isInstrumented(Data("__asan_init".utf8)))
     }
+
+    // MARK: - one race across checkers
+
+    /// A helgrind-shaped copy of a race (frames as helgrind 3.19 prints them in
+    /// /tmp/hg/race.xml: the access, its preload object, start_thread, clone), with the two
+    /// accesses the other way round from TSan's.
+    static func helgrindShaped(current: Int, previous: Int) -> Finding {
+        func stack(_ line: Int) -> [Frame] {
+            [
+                Frame(function: "bump", file: "race.c", line: line, object: "/tmp/hg/race"),
+                Frame(object: "/usr/libexec/valgrind/vgpreload_helgrind-amd64-linux.so"),
+                Frame(function: "start_thread", file: "pthread_create.c", line: 442, object: "libc.so.6"),
+                Frame(function: "clone", file: "clone.S", line: 100, object: "libc.so.6"),
+            ]
+        }
+        return Finding(
+            kind: .dataRace, rawKind: "Race", message: "Possible data race during read of size 4 at 0x10C02C by thread #3",
+            stack: stack(current),
+            auxiliary: [AuxiliaryStack(what: "This conflicts with a previous write of size 4 by thread #2", stack: stack(previous))])
+    }
+
+    static func tsanRace(current: Int, previous: Int) throws -> Finding {
+        var race = try #require(try log("tsan-gcc-race.log").findings.first)
+        race.stack[0].line = current
+        race.auxiliary[0].stack[0].line = previous
+        return race
+    }
+
+    @Test func aRaceIsOneFindingAcrossCheckersAndOneCauseWhicheverAccessCameFirst() throws {
+        // valgrind stands in for helgrind (a checker of the helgrind branch): the key is the checker's.
+        let runs = [
+            RunResult(
+                checker: .valgrind, executable: "race", arguments: [], exitCode: 1,
+                findings: [Self.helgrindShaped(current: 12, previous: 9)], logFiles: []),
+            RunResult(
+                checker: .tsan, executable: "race", arguments: [], exitCode: 23,
+                findings: [try Self.tsanRace(current: 9, previous: 12)], logFiles: []),
+        ]
+        let matched = CrossChecker.match(runs)
+        #expect(matched.map { $0.findings[0].seenBy ?? [] } == [[.valgrind, .tsan], [.valgrind, .tsan]])
+        let causes = Causes.group(matched, policy: Policy(), ownCode: nil)
+        #expect(causes.count == 1)
+        #expect(causes.first?.kind == .dataRace)
+        #expect(Set(causes.first?.checkers ?? []) == [.valgrind, .tsan])
+
+        // Another line on one side is another race.
+        var other = runs
+        other[1].findings = [try Self.tsanRace(current: 9, previous: 13)]
+        #expect(CrossChecker.match(other).map { $0.findings[0].seenBy ?? [] } == [[.valgrind], [.tsan]])
+        #expect(Causes.group(other, policy: Policy(), ownCode: nil).count == 2)
+    }
 }
