@@ -72,4 +72,20 @@ import Testing
         #expect(r.combined.contains("rustup component add rust-src --toolchain nightly"), "\(r.combined)")
         #expect(Self.findings(r).isEmpty, "no verdict built on uninstrumented std")
     }
+
+    /// `--cmake-source`: the suite is built with gcc -fsanitize=thread; the race test gates, its
+    /// locked twin is clean.
+    @Test func aCMakeSuiteIsBuiltWithGccAndOnlyTheRacyTestGates() throws {
+        try Tool.require("cmake", install: "apt-get install cmake")
+        let source = Tool.fixtures.appendingPathComponent("threads").path
+        let r = try Tool.run(["tsan", "--cmake-source", source], tag: "tsan-cmake")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let byTest = Dictionary(uniqueKeysWithValues: r.runs.map { ($0["test"] as? String ?? "-", $0) })
+        #expect(byTest["locked"]?["status"] as? String == "clean")
+        let race = try #require((byTest["race"]?["findings"] as? [[String: Any]])?.first)
+        #expect(race["kind"] as? String == "dataRace")
+        #expect((race["stack"] as? [[String: Any]])?.first?["line"] as? Int == 9)
+        let configure = (try? String(contentsOfFile: r.dir + "/leakcheck-logs/tsan/cmake-configure.log", encoding: .utf8)) ?? ""
+        #expect(configure.contains("/gcc"), "\(configure)")
+    }
 }
