@@ -59,9 +59,15 @@ struct TSanDefinition: CheckerDefinition {
         let runtime = facts.version(TSanBuild.compilers.c, ["-print-file-name=libtsan.so"])?
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let found = runtime.map { $0.hasPrefix("/") } ?? false
+        // Cargo sources also need std's sources (-Zbuild-std): say whether they are there.
+        let sysroot = facts.nightly == nil
+            ? nil : facts.version("rustc", ["+nightly", "--print", "sysroot"])?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let rustSource =
+            sysroot.map { FileManager.default.fileExists(atPath: TSanBuild.rustSourceDirectory(sysroot: $0)) } ?? false
+        let cargo = rustSource ? "cargo: nightly with rust-src" : "cargo: no rust-src (\(TSanBuild.rustSourceInstall))"
         return Doctor.Check(
             name: doctorCheckName, found: found,
-            detail: found ? "gcc with \(runtime!) (cargo needs rust-src for -Zbuild-std)" : "gcc's libtsan not found\(facts.skipNote(.tsan))",
+            detail: found ? "C: gcc with \(runtime!); \(cargo)" : "gcc's libtsan not found\(facts.skipNote(.tsan))",
             hint: "apt-get install gcc", required: facts.needed.contains(.tsan))
     }
 
