@@ -220,4 +220,29 @@ import TestSupport
         #expect(CrossChecker.match(other).map { $0.findings[0].seenBy ?? [] } == [[.valgrind], [.tsan]])
         #expect(Causes.group(other, policy: Policy(), ownCode: nil).count == 2)
     }
+
+    // MARK: - Rust (a real capture with uninstrumented std: -Cunsafe-allow-abi-mismatch=sanitizer)
+
+    /// threads_rs built `-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer` on nightly
+    /// 1.97 without rust-src, run with `--test-threads=1`: the racy counter's race, and a false
+    /// one inside libtest's channel (std uninstrumented: why `tsan` refuses this build).
+    @Test func rustFramesWithBuildIdsAndTheRaceIsAttributedThroughItsThreadsCreation() throws {
+        let out = try Self.log("tsan-rust-uninstrumented-std.log")
+        #expect(out.complete)
+        #expect(out.findings.count == 2)
+        #expect(out.warnings.isEmpty)
+        let racy = try #require(out.findings.first { $0.message.contains("threads_rs::RACY") })
+        #expect(racy.kind == .dataRace)
+        let own = try #require(racy.stack.first { $0.file?.hasSuffix("threads_rs/src/lib.rs") == true })
+        #expect(own.function == "threads_rs::racy_counter::{closure#0}::{closure#0}")
+        #expect(own.object == "threads_rs-a09a2dbb354656ba")
+        // The racing thread's own stack ends at its start: only its creation names the test.
+        let attribution = StackAttribution(
+            crateName: "threads_rs",
+            tests: ["tests::atomic_counter_bumps", "tests::mutex_counter_bumps", "tests::racy_counter_bumps"])
+        #expect(attribution.test(for: racy.stack) == nil)
+        let attributed = attribution.attribute(racy)
+        #expect(attributed.test == "tests::racy_counter_bumps")
+        #expect(attributed.attributedBy == .stack)
+    }
 }

@@ -175,6 +175,10 @@ public enum TSanLogParser {
             guard let first = rest.first, first.isNumber else { return nil }
             rest = rest.drop { $0.isNumber }.drop { $0 == " " }
             var frame = Frame()
+            // compiler-rt adds `(BuildId: …)` after the module.
+            if rest.hasSuffix(")"), let open = rest.range(of: " (BuildId: ", options: .backwards) {
+                rest = rest[..<open.lowerBound]
+            }
             // Trailing `(module+0xoffset)`.
             if rest.hasSuffix(")"), let open = rest.lastIndex(of: "(") {
                 let inner = rest[rest.index(after: open)..<rest.index(before: rest.endIndex)]
