@@ -98,6 +98,13 @@ import TestSupport
         #expect(SuppressionMatcher.matches(other[1], lock, checker: .tsan))
     }
 
+    @Test func aWildcardRaceEntryIsWarnedAbout() throws {
+        let entries = try SuppressionParser.parse(text: "race:*\nrace:bump\n", file: "t.supp")
+        #expect(entries.map(\.kind) == ["race", "race"])
+        #expect(SuppressionParser.warnings(for: entries[0]) == ["t.supp:1: warning: 'race:*' matches every race report"])
+        #expect(SuppressionParser.warnings(for: entries[1]).isEmpty)
+    }
+
     // MARK: - options
 
     @Test func forcedOptionsWinOverTheUsers() {
