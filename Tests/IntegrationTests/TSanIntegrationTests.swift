@@ -90,4 +90,16 @@ import Testing
         let configure = (try? String(contentsOfFile: r.dir + "/leakcheck-logs/tsan/cmake-configure.log", encoding: .utf8)) ?? ""
         #expect(configure.contains("/gcc"), "\(configure)")
     }
+
+    /// Lock-order inversion, a thread never joined and an unlock of an unlocked mutex each gate
+    /// with their own kind, at their line.
+    @Test(arguments: [("lock_order", "lockOrder", 9), ("thread_leak", "threadLeak", 9), ("unlock_unlocked", "threadMisuse", 9)])
+    func otherThreadErrorsGateWithTheirKind(program: String, kind: String, line: Int) throws {
+        let r = try Tool.run(["tsan", "--", try Self.build(program)], tag: "tsan-\(program)")
+        #expect(r.exitCode == 1, "\(r.combined)")
+        let found = Self.findings(r)
+        #expect(found.map { $0["kind"] as? String } == [kind], "\(r.combined)")
+        let own = (found.first?["stack"] as? [[String: Any]])?.first { ($0["file"] as? String)?.hasSuffix("\(program).c") == true }
+        #expect(own?["line"] as? Int == line)
+    }
 }
