@@ -105,6 +105,19 @@ import TestSupport
         #expect(SuppressionParser.warnings(for: entries[1]).isEmpty)
     }
 
+    /// `--gen-suppressions`: one entry per finding, its kind's word and its innermost function
+    /// outside the runtime (never libtsan's `pthread_mutex_lock`), and each entry hides its finding.
+    @Test func generatedEntriesNameTheOwnFunctionAndHideTheirFinding() throws {
+        let findings = try ["tsan-gcc-race.log", "tsan-gcc-lock-order.log", "tsan-gcc-thread-leak.log", "tsan-gcc-unlock-unlocked.log"]
+            .flatMap { try Self.log($0).findings }
+        let text = CheckerRegistry.definition(.tsan).generatedSuppressions(for: findings, ownCode: nil)
+        #expect(text == "race:^bump$\ndeadlock:^main$\nthread:^main$\nmutex:^main$\n")
+        let entries = try SuppressionParser.parse(text: text, file: "gen.supp")
+        for (entry, finding) in zip(entries, findings) {
+            #expect(SuppressionMatcher.matches(entry, finding, checker: .tsan), "\(entry.name)")
+        }
+    }
+
     // MARK: - options
 
     @Test func forcedOptionsWinOverTheUsers() {

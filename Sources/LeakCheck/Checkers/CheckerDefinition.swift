@@ -41,10 +41,13 @@ protocol CheckerDefinition: Sendable {
     /// Whether a sanitizer-format entry covers a finding, for checkers whose kinds differ from
     /// LSan's `leak:` (nil: the `leak:` rule).
     func suppressionMatches(_ s: Suppression, _ f: Finding) -> Bool?
+    /// `--gen-suppressions` entries for findings the shared generators do not cover ("" for none).
+    func generatedSuppressions(for findings: [Finding], ownCode: OwnCode?) -> String
 }
 
 extension CheckerDefinition {
     func suppressionMatches(_ s: Suppression, _ f: Finding) -> Bool? { nil }
+    func generatedSuppressions(for findings: [Finding], ownCode: OwnCode?) -> String { "" }
 }
 
 /// The one list of checkers. Adding a checker is its folder plus one line here.

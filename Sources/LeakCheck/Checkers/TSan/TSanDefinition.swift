@@ -72,6 +72,9 @@ struct TSanDefinition: CheckerDefinition {
     }
 
     func suppressionMatches(_ s: Suppression, _ f: Finding) -> Bool? { TSanSuppressions.matches(s, f) }
+    func generatedSuppressions(for findings: [Finding], ownCode: OwnCode?) -> String {
+        TSanSuppressions.generate(for: findings)
+    }
 
     var parsedFormats: [CheckerOutput.Format] { [.threadSanitizer] }
     func parseLog(fileAt path: String, format: CheckerOutput.Format) throws -> (Checker, CheckerOutput) {

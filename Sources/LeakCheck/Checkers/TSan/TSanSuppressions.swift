@@ -1,3 +1,5 @@
+import Foundation
+
 /// ThreadSanitizer's suppression kinds (tsan_suppressions.cpp), applied by the tool with
 /// accounting, as LSan's `leak:`: PATTERN matches a frame's function, source file or module
 /// in the stacks the kind looks at.
@@ -40,6 +42,37 @@ enum TSanSuppressions {
 
     /// What TSan reports: `called_from_lib:` covers any of it.
     static let threadKinds: Set<FindingKind> = [.dataRace, .lockOrder, .threadMisuse, .threadLeak, .other]
+
+    /// One entry per finding: its kind's word and the innermost function outside the runtime,
+    /// anchored to the whole name (`race:^bump$`).
+    static func generate(for findings: [Finding]) -> String {
+        var seen = Set<String>()
+        var out = ""
+        for f in findings {
+            let word: String
+            switch f.kind {
+            case .dataRace: word = "race"
+            case .lockOrder: word = "deadlock"
+            case .threadLeak: word = "thread"
+            case .threadMisuse: word = f.rawKind.contains("signal") ? "signal" : "mutex"
+            default: continue
+            }
+            guard let fn = f.stack.first(where: { !isRuntime($0) && $0.function != nil })?.function
+            else { continue }
+            let line = "\(word):^\(fn)$"
+            if seen.insert(line).inserted { out += line + "\n" }
+        }
+        return out
+    }
+
+    /// A frame of the TSan runtime itself (its interceptors: `pthread_mutex_lock` in gcc's
+    /// libtsan or in compiler-rt's runtime linked into the program).
+    static func isRuntime(_ frame: Frame) -> Bool {
+        if FrameSelector.isRuntime(frame) { return true }
+        if let object = frame.object, (object as NSString).lastPathComponent.hasPrefix("libtsan.so") { return true }
+        guard let file = frame.file else { return false }
+        return file.contains("/libsanitizer/") || file.contains("compiler-rt/lib/")
+    }
 
     static func isAccess(_ title: String) -> Bool {
         for p in ["Previous ", "Read ", "Write ", "Atomic "] where title.hasPrefix(p) { return true }
