@@ -39,8 +39,6 @@ import Testing
         #expect((top["file"] as? String)?.hasSuffix("Tests/Fixtures/threads/race.c") == true)
         #expect(top["line"] as? Int == 9)
         #expect(racy.runs.first?["checker"] as? String == "tsan")
-        #expect(racy.combined.contains("ThreadSanitizer: 1 thread error"), "\(racy.combined)")
-        #expect(!racy.combined.contains("LEAK SUMMARY"), "no leak figures for a thread-only run")
 
         let locked = try Tool.run(["tsan", "--", try Self.build("locked")], tag: "tsan-locked")
         #expect(locked.exitCode == 0, "\(locked.combined)")

@@ -198,9 +198,6 @@ public enum TextReport {
         return "(\(names))"
     }
 
-    /// The thread checkers' kinds: counted as thread errors, with no leak figures.
-    static let threadKinds: Set<FindingKind> = [.dataRace, .lockOrder, .threadMisuse, .threadLeak]
-
     /// The guide's voice: `✓ Valgrind: No memory leaks detected`, or `✗` with
     /// what failed, one line per checker; then the causes (`report.causes`):
     /// memory errors, crashes and failing tests (never behind a cap), then leak
@@ -238,13 +235,10 @@ public enum TextReport {
                         + " (\(count(runs.count, "run")))")
             } else if !gating.isEmpty {
                 let leaks = gating.filter(\.finding.kind.isLeak).count
-                // Races, lock-order inversions, thread leaks and misuse are not memory errors.
-                let threads = gating.filter { Self.threadKinds.contains($0.finding.kind) }.count
-                let errors = gating.count - leaks - threads
+                let errors = gating.count - leaks
                 var what: [String] = []
                 if leaks > 0 { what.append("memory leaks detected") }
                 if errors > 0 { what.append(count(errors, "memory error or failure", "memory errors or failures")) }
-                if threads > 0 { what.append(count(threads, "thread error", "thread errors")) }
                 lines.append(cross + " " + paint("\(name): \(what.joined(separator: ", "))", .bold))
             }
             for r in incomplete {
@@ -252,9 +246,7 @@ public enum TextReport {
                     paint("?", .yellow, .bold)
                         + " \(name): incomplete: \(runLabel(r)): \(r.incompleteReason ?? "could not be trusted")")
             }
-            // A run whose every gating finding is a thread error has no leak figures to show.
-            let threadOnly = !gating.isEmpty && gating.allSatisfy { Self.threadKinds.contains($0.finding.kind) }
-            if (!gating.isEmpty && !threadOnly) || totals.possiblyLost.bytes > 0 {
+            if !gating.isEmpty || totals.possiblyLost.bytes > 0 {
                 var block = Figures.leakSummary(totals, indent: "  ")
                 if several { block[0] = "  \(name) LEAK SUMMARY:" }
                 summaries += block
