@@ -47,6 +47,10 @@ struct TSanDefinition: CheckerDefinition {
     func suppressionApplies(_ s: Suppression) -> Bool { s.format == .lsan && TSanSuppressions.kinds.contains(s.kind) }
     var reportFile: (name: String, title: String) { ("tsan-report.txt", "ThreadSanitizer report") }
     var cleanHeadline: String { "No thread errors detected" }
+    /// It checks no leaks, and what it finds are thread errors (the console summary's words, once
+    /// `CheckerDefinition` asks for them: the helgrind branch adds `checksLeaks` and `errorNoun`).
+    var checksLeaks: Bool { false }
+    var errorNoun: (one: String, many: String) { ("thread error", "thread errors") }
     var cmakeFlags: [String] { TSanBuild.cFlags }
     var noOutputReason: String? { nil }
     var incompleteOutputReason: String { "ThreadSanitizer log is incomplete" }
