@@ -74,10 +74,6 @@ public enum Causes {
             return ["test", f.kind.rawValue, who, f.message].joined(separator: "|")
         case .summaryOnly:
             return ["summary", (f.summaryLeakKind ?? f.kind).rawValue].joined(separator: "|")
-        case .dataRace:
-            // Keyed by both access sites: one race seen from either side is one fix.
-            if let sites = CrossChecker.raceSites(f) { return ["race", sites].joined(separator: "|") }
-            return ["error", f.kind.rawValue, place].joined(separator: "|")
         default:
             // One allocation needs one release: a copy with no boundary (a checker whose
             // stack did not reach the caller) joins the copy that has one.
