@@ -207,7 +207,10 @@ import TestSupport
         return Finding(
             kind: .dataRace, rawKind: "Race", message: "Possible data race during read of size 4 at 0x10C02C by thread #3",
             stack: stack(current),
-            auxiliary: [AuxiliaryStack(what: "This conflicts with a previous write of size 4 by thread #2", stack: stack(previous))])
+            auxiliary: [
+                AuxiliaryStack(what: "Address 0x10c02c is 0 bytes inside data symbol \"count\"", stack: []),
+                AuxiliaryStack(what: "This conflicts with a previous write of size 4 by thread #2", stack: stack(previous)),
+            ])
     }
 
     static func tsanRace(current: Int, previous: Int) throws -> Finding {

@@ -60,7 +60,11 @@ public enum CrossChecker {
     /// the runtime (function, file base name, line), order-independent: the checkers meet the
     /// two accesses in either order, and helgrind's stacks run on into thread start-up frames.
     public static func raceSites(_ f: Finding) -> String? {
-        guard f.kind == .dataRace, let other = f.auxiliary.first?.stack else { return nil }
+        // The first auxiliary entry with a stack: helgrind keeps stackless notes ("Address … is
+        // inside data symbol") as auxiliary entries too.
+        guard f.kind == .dataRace, let other = f.auxiliary.first(where: { !$0.stack.isEmpty })?.stack else {
+            return nil
+        }
         func site(_ stack: [Frame]) -> String {
             guard let frame = stack.first(where: { !FrameSelector.isRuntime($0) && $0.line != nil }) else { return "-" }
             return [
