@@ -69,6 +69,21 @@ import TestSupport
         #expect(out.findings.map(\.kind) == [.dataRace])
     }
 
+    /// Mutated from tsan-gcc-race.log: CRLF line ends, cut after the previous access's stack.
+    @Test func aCRLFLogCutMidReportKeepsItsFramesAndIsIncomplete() throws {
+        let out = try Self.log("tsan-gcc-race-crlf-cut.log")
+        #expect(!out.complete)
+        #expect(out.incompleteReason?.contains("no SUMMARY line") == true)
+        let race = try #require(out.findings.first)
+        #expect(race.kind == .dataRace)
+        #expect(race.stack.first?.file == "/work/wt-tsan/Tests/Fixtures/threads/race.c")
+        #expect(race.stack.first?.line == 9)
+        #expect(race.stack.first?.object == "race-gcc")
+        #expect(race.auxiliary.map(\.what) == ["Previous write of size 4 at 0x55aa0c64705c by thread T1"])
+        let data = try Data(contentsOf: Paths.fixture("threads/tsan-gcc-race-crlf-cut.log"))
+        #expect(LogRecognizer.recognize(prefix: data) == .threadSanitizer)
+    }
+
     @Test func parseRecognisesTSanLogs() throws {
         for name in ["tsan-gcc-race.log", "tsan-gcc-lock-order.log", "tsan-gcc-thread-leak.log", "tsan-clang-race.log"] {
             let data = try Data(contentsOf: Paths.fixture("threads/" + name))
