@@ -96,8 +96,8 @@ public enum TSanLogParser {
         var pending: Pending?
         var reportedWarnings: Int?
 
-        mutating func consume(_ raw: Substring) {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        /// One line without its terminator (`Lines` splits on `\n`, `\r\n` and `\r`).
+        mutating func consume(_ line: Substring) {
             let text = line.drop { $0 == " " || $0 == "\t" }
             if text.hasPrefix("WARNING: ThreadSanitizer: ") {
                 if let p = pending {
