@@ -86,7 +86,7 @@ import Testing
         #expect(
             checks.map(\.name) == [
                 "valgrind", "cargo (stable)", "cargo +nightly", "rustc host", "Rust sanitizer builds",
-                "quick (preloaded ASan runtime)", "llvm-symbolizer",
+                "quick (preloaded ASan runtime)", "tsan (ThreadSanitizer)", "llvm-symbolizer",
                 "gcc", "clang", "cmake", "ctest", "default suppressions",
             ])
         #expect(checks.filter(\.found).map(\.name) == ["default suppressions"])
@@ -111,7 +111,7 @@ import Testing
             ))
         #expect(
             lines.suffix(2) == [
-                "checkers: valgrind missing, asan/lsan missing, quick missing",
+                "checkers: valgrind missing, asan/lsan missing, quick missing, tsan missing",
                 "✗ missing what a run needs: cargo (stable), rustc host",
             ])
     }
@@ -121,6 +121,7 @@ import Testing
             Doctor.Check(name: "valgrind", found: true, detail: "valgrind-3.19.0", hint: "", required: true),
             Doctor.Check(name: "Rust sanitizer builds", found: true, detail: "cargo +nightly", hint: ""),
             Doctor.Check(name: "quick (preloaded ASan runtime)", found: true, detail: "clang's libasan", hint: ""),
+            Doctor.Check(name: "tsan (ThreadSanitizer)", found: true, detail: "C: gcc", hint: ""),
             Doctor.Check(name: "clang", found: false, detail: "not found", hint: "apt-get install clang"),
         ]
         let (lines, code) = Doctor.report(checks, console: Console(environment: ["NO_COLOR": "1"]))
@@ -128,8 +129,9 @@ import Testing
         #expect(
             lines == [
                 "✓ valgrind: valgrind-3.19.0", "✓ Rust sanitizer builds: cargo +nightly",
-                "✓ quick (preloaded ASan runtime): clang's libasan", "! clang: not found  → apt-get install clang",
-                "checkers: valgrind available, asan/lsan available, quick available",
+                "✓ quick (preloaded ASan runtime): clang's libasan", "✓ tsan (ThreadSanitizer): C: gcc",
+                "! clang: not found  → apt-get install clang",
+                "checkers: valgrind available, asan/lsan available, quick available, tsan available",
             ])
     }
 

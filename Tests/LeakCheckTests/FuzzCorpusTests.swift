@@ -50,6 +50,7 @@ import Testing
         case .valgrindXML: out = try ValgrindXMLParser.parse(fileAt: path)
         case .valgrindText: out = ValgrindTextParser.parse(text: text)
         case .sanitizer: out = SanitizerLogParser.parse(text: text)
+        case .threadSanitizer: out = TSanLogParser.parse(text: text)
         }
         let elapsed = clock.now - start
         #expect(elapsed < .seconds(2), "\(row.file) took \(elapsed)")

@@ -16,6 +16,11 @@ protocol CheckerDefinition: Sendable {
     var suppressionFormat: SuppressionFormat { get }
     /// Which entries of that format can apply at all (valgrind: `Memcheck:` ones; LSan: `leak:`).
     func suppressionApplies(_ s: Suppression) -> Bool
+    /// Whether a sanitizer-format entry covers a finding, for checkers whose kinds differ from
+    /// LSan's `leak:` (nil: the `leak:` rule).
+    func suppressionMatches(_ s: Suppression, _ f: Finding) -> Bool?
+    /// `--gen-suppressions` entries for findings the shared generators do not cover ("" for none).
+    func generatedSuppressions(for findings: [Finding], ownCode: OwnCode?) -> String
     /// The text report it is written into (checkers sharing a file share one report).
     var reportFile: (name: String, title: String) { get }
     /// The headline of a clean run in the text summary.
@@ -47,6 +52,7 @@ enum CheckerRegistry {
         SanitizerDefinition.asan,
         SanitizerDefinition.lsan,
         QuickDefinition(),
+        TSanDefinition(),
     ]
 
     /// The registered checkers' names, in order.
@@ -67,4 +73,10 @@ enum CheckerRegistry {
     static func parser(for format: CheckerOutput.Format) -> (any CheckerDefinition)? {
         all.first { $0.parsedFormats.contains(format) }
     }
+}
+
+/// The suppression hooks' defaults: LSan's `leak:` rule, nothing generated beyond the shared generators.
+extension CheckerDefinition {
+    func suppressionMatches(_ s: Suppression, _ f: Finding) -> Bool? { nil }
+    func generatedSuppressions(for findings: [Finding], ownCode: OwnCode?) -> String { "" }
 }

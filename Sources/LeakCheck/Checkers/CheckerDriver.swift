@@ -1,6 +1,6 @@
 /// The instrumented build a checker needs from a source.
 public enum SanitizerFlavor: String, Sendable {
-    case address, leak
+    case address, leak, thread
 
     /// rustc's flag.
     var rustFlag: String { "-Zsanitizer=\(rawValue)" }
@@ -53,12 +53,25 @@ protocol CheckerDriver: Sendable {
     var publishedLogPrefix: String? { get }
     /// Environment variables `--verbose` shows beside each run's command line.
     var shownEnvironmentKeys: [String] { get }
+    /// Whether the program at `path` carries the build `sanitizer` asks for (a program that
+    /// does not would pass unchecked).
+    func isInstrumented(_ path: String) -> Bool
+    /// Why a cargo source cannot be checked with `toolchain` (nil: it can).
+    func cargoUnavailability(toolchain: SanitizerToolchain, context: RunContext) -> String?
+    /// Arguments for `cargo test` beside `rustFlags` (`-Zbuild-std`).
+    var cargoArguments: [String] { get }
+    /// The C and C++ compilers a `--cmake-source` tree is built with (nil: the default choice).
+    var cCompilers: (c: String, cxx: String)? { get }
 }
 
 extension CheckerDriver {
     var rustFlags: [String] { sanitizer.map { [$0.rustFlag] } ?? [] }
     var publishedLogPrefix: String? { nil }
     var shownEnvironmentKeys: [String] { [] }
+    func isInstrumented(_ path: String) -> Bool { BinaryInspector.isSanitized(path) }
+    func cargoUnavailability(toolchain: SanitizerToolchain, context: RunContext) -> String? { nil }
+    var cargoArguments: [String] { [] }
+    var cCompilers: (c: String, cxx: String)? { nil }
 }
 
 /// A failure to read a checker's output, as a one-line reason.

@@ -25,6 +25,19 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable, Comparable {
     /// What a checker's own summary counts beyond the records it printed
     /// (a LEAK SUMMARY with more bytes than its loss records add up to).
     case summaryOnly
+    /// Two threads touch the same memory, one writing, with no order between them
+    /// (helgrind's `Race`, ThreadSanitizer's `data race`). Both accesses carry a stack:
+    /// `stack` is one, the first auxiliary stack the other.
+    case dataRace
+    /// Locks taken in an order that can deadlock (helgrind's `LockOrder`,
+    /// ThreadSanitizer's `lock-order-inversion`).
+    case lockOrder
+    /// A threading API used wrongly: unlocking a lock not held, a pthread call that
+    /// failed, destroying a locked mutex (helgrind's `UnlockUnlocked`, `UnlockForeign`,
+    /// `UnlockBogus`, `PthAPIerror`, `Misc`; ThreadSanitizer's `unlock of an unlocked mutex`…).
+    case threadMisuse
+    /// A thread neither joined nor detached when the program ended (ThreadSanitizer's `thread leak`).
+    case threadLeak
     case other
 
     /// Leak kinds are reported with byte and block counts and do not count as `errors`.
@@ -64,6 +77,10 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable, Comparable {
         case .fatalSignal: return "fatal signal"
         case .testFailure: return "test failure"
         case .summaryOnly: return "counted only in the checker's summary"
+        case .dataRace: return "data race"
+        case .lockOrder: return "lock order inversion"
+        case .threadMisuse: return "thread API misuse"
+        case .threadLeak: return "thread leak"
         case .other: return "other"
         }
     }

@@ -39,6 +39,10 @@ public enum LogRecognizer {
     }
 
     static func classify(_ line: Substring) -> CheckerOutput.Format? {
+        // ThreadSanitizer reports have no pid marker and a format of their own.
+        if line.hasBytePrefix("WARNING: ThreadSanitizer: ") || line.hasBytePrefix("SUMMARY: ThreadSanitizer: ") {
+            return .threadSanitizer
+        }
         if line.hasBytePrefix("SUMMARY: ") {
             return isToolName(line.dropFirst("SUMMARY: ".count)) ? .sanitizer : nil
         }

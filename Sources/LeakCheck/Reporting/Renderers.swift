@@ -72,7 +72,16 @@ public struct GeneratedSuppressionsRenderer: ReportRenderer {
         }
         switch format {
         case .valgrind: return Data(SuppressionGenerator.valgrind(for: live, ownCode: ownCode).utf8)
-        case .lsan: return Data(SuppressionGenerator.lsan(for: live.filter(\.kind.isLeak), ownCode: ownCode).utf8)
+        case .lsan:
+            var text = SuppressionGenerator.lsan(for: live.filter(\.kind.isLeak), ownCode: ownCode)
+            // Kinds of a checker's own (tsan's race:, deadlock: …), written by the checker.
+            for definition in CheckerRegistry.all where checkers.contains(definition.checker) {
+                let own = report.runs.filter { $0.checker == definition.checker }.flatMap {
+                    $0.findings.filter { $0.suppressedBy == nil }
+                }
+                text += definition.generatedSuppressions(for: own, ownCode: ownCode)
+            }
+            return Data(text.utf8)
         }
     }
 

@@ -368,6 +368,17 @@ enum RuleHelp {
         case .summaryOnly:
             return
                 "The checker's own summary counts more than the records it printed: rerun with full output and check every record."
+        case .dataRace:
+            return "Two threads access the same memory, at least one writing, with no lock or other order "
+                + "between them: guard the data with one lock on both sides, or make it atomic."
+        case .lockOrder:
+            return "Two locks are taken in opposite orders on different paths, which can deadlock: "
+                + "always take them in one order."
+        case .threadMisuse:
+            return "A threading call was used wrongly (unlocking a lock not held, a failing pthread call): "
+                + "check the call at the top of the stack."
+        case .threadLeak:
+            return "A thread was neither joined nor detached when the program ended: join it or detach it."
         case .stillReachable, .other:
             return "Reported by the checker; see the stack for where it happened."
         }

@@ -60,7 +60,12 @@ public struct StackAttribution: Sendable {
     /// `finding` with `test` and `attributedBy = .stack` set when its stack names
     /// a test; unchanged otherwise (a test already set is kept).
     public func attribute(_ finding: Finding) -> Finding {
-        guard finding.test == nil, let t = test(for: finding.stack) else { return finding }
+        // A thread's stack starts at the thread: the stack of its creation (TSan's and ASan's
+        // "Thread T8 … created by thread T7 at") names the test that spawned it.
+        let creations = finding.auxiliary.filter { $0.what.contains("created by") }.map(\.stack)
+        guard finding.test == nil, let t = ([finding.stack] + creations).lazy.compactMap(test(for:)).first else {
+            return finding
+        }
         var f = finding
         f.test = t
         f.attributedBy = .stack

@@ -117,7 +117,8 @@ public struct SuppressionMatcher: Sendable {
                 SuppressionMatch(suppression: s, coveredBy: $0)
             }
         case .lsan:
-            guard sanitizerMatches(s, finding) else { return nil }
+            let definition = CheckerRegistry.definition(checker)
+            guard definition.suppressionMatches(s, finding) ?? sanitizerMatches(s, finding) else { return nil }
             // A sanitizer pattern is one line (index 0); it "covers" the frames whose
             // function it matches. A match through a file or module names no frame.
             steps += finding.stack.count

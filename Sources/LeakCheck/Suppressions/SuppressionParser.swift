@@ -148,10 +148,11 @@ public enum SuppressionParser {
         var out: [String] = []
         switch s.format {
         case .lsan:
-            if s.kind == "leak" {
+            // Any kind: `race:*` hides every race as `leak:*` every leak.
+            do {
                 let p = s.pattern
                 if p.isEmpty || p.allSatisfy({ $0 == "*" || $0 == "^" || $0 == "$" }) {
-                    out.append("\(s.source): warning: '\(s.name)' matches every leak")
+                    out.append("\(s.source): warning: '\(s.name)' matches every \(s.kind == "leak" ? "leak" : "\(s.kind) report")")
                 } else if p.first == " " {
                     out.append(
                         "\(s.source): warning: '\(s.name)': the pattern starts with a space, which LSan matches literally"

@@ -100,7 +100,7 @@ struct CTestSource: TestSource {
                 let resolved =
                     program.hasPrefix("/")
                     ? program : ExecutableLocator.resolve(program, environment: context.environment)
-                if resolved == nil || !BinaryInspector.isSanitized(resolved!) {
+                if resolved == nil || !driver.isInstrumented(resolved!) {
                     var failure = failedStep(
                         driver, executable: program, arguments: Array(test.command.dropFirst()),
                         reason:
@@ -132,13 +132,18 @@ struct CTestSource: TestSource {
         let libDir = context.products.withLock { $0["crate_lib_dir:\(driver.checker.rawValue)"] }
         // The clang of the Swift/LLVM toolchain shares compiler-rt with rustc's
         // runtime; gcc's libasan prints v0-mangled, relative frames (c_tests/README.md).
-        let cc = driver.sanitizer != nil ? ExecutableLocator.resolve("clang", environment: context.environment) : nil
+        // A checker may name its own compilers (tsan: gcc, whose libtsan links plain C).
+        let own = driver.cCompilers.map {
+            (ExecutableLocator.resolve($0.c, environment: context.environment),
+             ExecutableLocator.resolve($0.cxx, environment: context.environment))
+        }
+        let cc = own?.0 ?? (driver.sanitizer != nil ? ExecutableLocator.resolve("clang", environment: context.environment) : nil)
+        let cxx = own?.1 ?? cc.map { ($0 as NSString).deletingLastPathComponent + "/clang++" }.flatMap {
+            FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
+        }
         let invocation = CMakeInvocation(
             sourceDirectory: source, buildDirectory: buildDir, checker: driver.checker, arguments: cmakeArgs,
-            cCompiler: cc,
-            cxxCompiler: cc.map { ($0 as NSString).deletingLastPathComponent + "/clang++" }.flatMap {
-                FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
-            }, jobs: context.options.jobs)
+            cCompiler: cc, cxxCompiler: cxx, jobs: context.options.jobs)
         let configure: [String]
         do { configure = try invocation.configureArguments(crateLibDir: libDir) } catch {
             return failedStep(driver, executable: "cmake", reason: "\(error)")

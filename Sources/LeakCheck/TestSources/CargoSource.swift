@@ -37,6 +37,10 @@ struct CargoSource: TestSource {
                 return prep.failures
             }
             toolchain = tc
+            if let why = driver.cargoUnavailability(toolchain: tc, context: context) {
+                prep.failures.append(failedStep(driver, executable: "cargo", reason: why))
+                return prep.failures
+            }
             context.diagnostics.note(
                 "\(driver.checker.displayName) build: \(tc.description); doctests are not run under the sanitizer")
             context.console.progress("\(driver.checker.displayName): building with \(tc.description)")
@@ -130,6 +134,7 @@ struct CargoSource: TestSource {
                 "test", "--no-run", "--message-format=json-render-diagnostics", "--manifest-path", manifest,
             ]
         args += features.cargoArguments
+        args += driver.cargoArguments
         var env = context.environment
         env["CARGO_TERM_COLOR"] = "never"
         let rustFlags = driver.rustFlags

@@ -10,7 +10,7 @@ struct CommandSource: TestSource {
         guard let path = ExecutableLocator.resolve(argv[0], environment: context.environment) else {
             return "\(argv[0]) not found"
         }
-        if !BinaryInspector.isSanitized(path) {
+        if !driver.isInstrumented(path) {
             return "\(argv[0]) is not built with a sanitizer (compile it with \(flavor.cFlag))"
         }
         return nil

@@ -44,6 +44,7 @@ public enum CrossChecker {
         // edited code) the line of the first own frame is the same on both sides,
         // and it tells apart two `malloc` calls in one C function.
         let line = f.stack.first { !FrameSelector.isRuntime($0) && $0.line != nil }?.line.map(String.init) ?? "-"
+        if let sites = raceSites(f) { return "race:" + sites }
         if f.kind.isLeak {
             // valgrind counts malloc(0) as 0 bytes, LSan as 1: the same block either way.
             let bytes = Swift.max(1, f.bytes ?? 0)
@@ -52,6 +53,26 @@ public enum CrossChecker {
         // Access sizes are worded differently by the two checkers (valgrind's
         // "size 8" of the read, ASan's shadow granule): the site alone decides.
         return "error:" + StableFingerprint.of(kind: .other, stack: f.stack) + ":\(line)"
+    }
+
+    /// A data race's two access sites (the finding's stack and its first auxiliary stack, the
+    /// conflicting access in helgrind's and TSan's reports), each as its innermost frame outside
+    /// the runtime (function, file base name, line), order-independent: the checkers meet the
+    /// two accesses in either order, and helgrind's stacks run on into thread start-up frames.
+    public static func raceSites(_ f: Finding) -> String? {
+        // The first auxiliary entry with a stack: helgrind keeps stackless notes ("Address … is
+        // inside data symbol") as auxiliary entries too.
+        guard f.kind == .dataRace, let other = f.auxiliary.first(where: { !$0.stack.isEmpty })?.stack else {
+            return nil
+        }
+        func site(_ stack: [Frame]) -> String {
+            guard let frame = stack.first(where: { !FrameSelector.isRuntime($0) && $0.line != nil }) else { return "-" }
+            return [
+                StableFingerprint.normalizedFunction(frame), frame.file.map(Fingerprint.baseName) ?? "",
+                frame.line.map(String.init) ?? "",
+            ].joined(separator: "|")
+        }
+        return [site(f.stack), site(other)].sorted().joined(separator: "&")
     }
 
     /// `runs` with `seenBy` set on every unsuppressed site finding, when more

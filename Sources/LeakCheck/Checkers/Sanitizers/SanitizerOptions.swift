@@ -58,7 +58,8 @@ public enum SanitizerOptions {
     }
 
     public static func merge(
-        ours: [(String, String)], user: String?, respectUser: Bool = false, readFile: FileReader = readFromDisk
+        ours: [(String, String)], user: String?, respectUser: Bool = false, readFile: FileReader = readFromDisk,
+        gate: Set<String>? = nil
     ) -> Merged {
         var overridden: [String] = []
         var parts = ours.map { "\($0.0)=\($0.1)" }
@@ -81,7 +82,7 @@ public enum SanitizerOptions {
                 if forcedValues[key] != value { overridden.append(shown) }
                 continue
             }
-            if gate.contains(key), let ours = forcedValues[key] {
+            if (gate ?? Self.gate).contains(key), let ours = forcedValues[key] {
                 if ours == value { continue }
                 overridden.append(shown)
                 if !respectUser { continue }

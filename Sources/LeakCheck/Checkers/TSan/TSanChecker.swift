@@ -1,0 +1,136 @@
+import Foundation
+
+/// ThreadSanitizer: the program is built with `-fsanitize=thread`; the tool forces the
+/// options its reading of the logs relies on (`TSAN_OPTIONS`) and reads every `log_path`
+/// file the process tree wrote.
+struct TSanChecker: CheckerDriver {
+    var checker: Checker { .tsan }
+    var sanitizer: SanitizerFlavor? { .thread }
+    var startupSeconds: Double { ShardPlanner.sanitizerStartupSeconds }
+    /// Thread leaks are reported at exit.
+    var leakCheckOnlyAtExit: Bool { true }
+    var reportExitCode: Int32? { SanitizerChecker.exitCode }
+    var publishedLogPrefix: String? { Self.reportPrefix }
+    var shownEnvironmentKeys: [String] { ["TSAN_OPTIONS"] }
+    static let reportPrefix = "tsan-report"
+    static let optionsKey = "TSAN_OPTIONS"
+
+    /// How the rust-src component is found; a test hands in a toolchain double.
+    var sysrootProbe: @Sendable (SanitizerToolchain, RunContext) -> String? = { toolchain, context in
+        guard
+            let r = Capture.run(
+                "rustc", toolchain.cargoPrefix + ["--print", "sysroot"], environment: context.environment,
+                supervisor: context.supervisor, timeout: 60), r.outcome.succeeded
+        else { return nil }
+        let path = r.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return path.isEmpty ? nil : path
+    }
+
+    func unavailability(_ context: RunContext) -> String? { nil }
+
+    /// A binary is checked only when the TSan runtime is in it (gcc links libtsan.so,
+    /// clang links compiler-rt's static runtime, whose entry is `__tsan_init`).
+    func isInstrumented(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        return TSanBuild.isInstrumented(data)
+    }
+
+    /// `-Zbuild-std` instruments std as well; without the rust-src component std stays
+    /// uninstrumented, and its own synchronisation (channels, `Mutex`) would be reported as
+    /// races: no verdict is built on that.
+    func cargoUnavailability(toolchain: SanitizerToolchain, context: RunContext) -> String? {
+        TSanBuild.rustSourceMissing(sysroot: sysrootProbe(toolchain, context), toolchain: toolchain)
+    }
+
+    var rustFlags: [String] { TSanBuild.rustFlags }
+    var cargoArguments: [String] { TSanBuild.cargoArguments }
+    var cCompilers: (c: String, cxx: String)? { TSanBuild.compilers }
+
+    func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
+        let base = AbsolutePath.of(base)
+        let dir = base + ".logs"
+        do {
+            if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw CollectError(description: "cannot prepare the TSan log directory \(dir): \(error.localizedDescription)")
+        }
+        var env = environment(context, logPrefix: dir + "/" + Self.reportPrefix)
+        for (k, v) in job.environment where k != Self.optionsKey { env[k] = v }
+        let out = base + ".out"
+        let spec = ProcessSpec(
+            executable: job.program, arguments: job.arguments, environment: env,
+            workingDirectory: job.workingDirectory, stdoutPath: out, stderrPath: out,
+            timeout: job.timeout ?? context.options.timeout)
+        return PreparedRun(spec: spec, outputPath: dir, programOutput: out, logFiles: [out])
+    }
+
+    func collect(_ run: PreparedRun, context: RunContext) -> (outputs: [CheckerOutput], logFiles: [String]) {
+        var outputs: [CheckerOutput] = []
+        var logFiles = run.logFiles
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: run.outputPath).sorted()
+        } catch {
+            var o = CheckerOutput(format: .threadSanitizer)
+            o.complete = false
+            o.incompleteReason = "cannot list the TSan logs in \(run.outputPath): \(error.localizedDescription)"
+            return ([o], logFiles)
+        }
+        for name in names where name.hasPrefix(Self.reportPrefix) {
+            let path = (run.outputPath as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                var o = CheckerOutput(format: .threadSanitizer)
+                o.complete = false
+                o.incompleteReason = "cannot read the TSan log \(path)"
+                outputs.append(o)
+                continue
+            }
+            outputs.append(TSanLogParser.parse(text: String(decoding: data, as: UTF8.self)))
+            let pid = name.split(separator: ".").last.map(String.init) ?? name
+            let published = (context.reportDir as NSString).appendingPathComponent("\(Self.reportPrefix).\(pid)")
+            do {
+                try AtomicFile.write(data, to: published)
+                logFiles.append(published)
+            } catch {
+                context.diagnostics.incomplete("cannot write \(published): \(error.localizedDescription)")
+                logFiles.append(path)
+            }
+        }
+        return (outputs, logFiles)
+    }
+
+    /// Listing a harness's tests checks nothing: reports would only be noise.
+    func listingEnvironment(_ context: RunContext) -> [String: String] {
+        var env = context.environment
+        env[Self.optionsKey] = "report_bugs=0:report_thread_leaks=0"
+        return env
+    }
+
+    /// The forced options (`TSanBuild.forcedOptions`) merged with the user's, as for asan.
+    func environment(_ context: RunContext, logPrefix: String) -> [String: String] {
+        var env = context.environment
+        var ours = TSanBuild.forcedOptions(logPrefix: logPrefix)
+        if let sym = ExecutableLocator.resolve("llvm-symbolizer", environment: context.environment) {
+            ours.append(("external_symbolizer_path", sym))
+        }
+        let respect = context.options.respectSanitizerOptions
+        let merged = SanitizerOptions.merge(
+            ours: ours, user: context.environment[Self.optionsKey], respectUser: respect, gate: TSanBuild.gate)
+        env[Self.optionsKey] = merged.options
+        for n in merged.notes { context.diagnostics.note("\(Self.optionsKey) " + n) }
+        if !merged.overridden.isEmpty {
+            let list = merged.overridden.joined(separator: ", ")
+            if respect {
+                context.diagnostics.incomplete(
+                    "--respect-sanitizer-options: your \(Self.optionsKey) (\(list)) decided what ThreadSanitizer checks, so this run is informational, never clean"
+                )
+            } else {
+                context.diagnostics.note(
+                    "\(Self.optionsKey): overrode \(list): the gate relies on these (--respect-sanitizer-options keeps yours and makes the run informational)"
+                )
+            }
+        }
+        return env
+    }
+}
