@@ -47,6 +47,7 @@ enum CheckerRegistry {
         SanitizerDefinition.asan,
         SanitizerDefinition.lsan,
         QuickDefinition(),
+        HelgrindDefinition(),
     ]
 
     /// The registered checkers' names, in order.

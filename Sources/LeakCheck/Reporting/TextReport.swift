@@ -393,6 +393,7 @@ public enum TextReport {
         if !warnings.isEmpty {
             lines.append("")
             lines.append("NOT GATING (\(warnings.count)): possibly lost warns; still reachable is informational")
+            for reason in Set(warnings.compactMap(\.1.notGatingReason)).sorted() { lines.append("  \(reason)") }
             for (r, f) in warnings {
                 lines.append("")
                 lines.append("! \(headline(f))  [\(runLabel(r))]")
