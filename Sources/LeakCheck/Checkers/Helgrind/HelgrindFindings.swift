@@ -65,14 +65,4 @@ enum HelgrindFindings {
     static func namesRustCode(_ findings: [Finding]) -> Bool {
         findings.contains { f in f.stack.contains { $0.file?.hasSuffix(".rs") ?? false } }
     }
-
-    /// The symbol a race's address is in (`Address 0x… is 0 bytes inside data symbol "count"`).
-    static func dataSymbol(_ f: Finding) -> String? {
-        for aux in f.auxiliary {
-            guard let r = aux.what.range(of: "data symbol \"") else { continue }
-            let rest = aux.what[r.upperBound...]
-            return String(rest.prefix { $0 != "\"" })
-        }
-        return nil
-    }
 }
