@@ -62,11 +62,18 @@ struct HelgrindDefinition: CheckerDefinition {
 
     var parsedFormats: [CheckerOutput.Format] { [.helgrindXML] }
     func parseLog(fileAt path: String, format: CheckerOutput.Format) throws -> (Checker, CheckerOutput) {
-        var output = try StreamingLogParser.parseValgrindXML(fileAt: path)
+        // Streamed like memcheck's logs, each finding classified before identical ones merge.
+        let box = Accumulated()
+        var output = try ValgrindXMLParser.parse(fileAt: path) { box.accumulator.add(HelgrindFindings.classified($0)) }
+        output.findings = box.accumulator.findings
         output.format = .helgrindXML
         // A log carries no source: Rust frames (`.rs` files) say it came from a cargo build.
         HelgrindFindings.interpret(&output, cargo: HelgrindFindings.namesRustCode(output.findings))
-        output.findings = FindingDeduplication.deduplicate(output.findings)
         return (.helgrind, output)
     }
+}
+
+/// The accumulator the streaming parser's callback fills (it runs synchronously, on this thread).
+private final class Accumulated: @unchecked Sendable {
+    var accumulator = FindingAccumulator()
 }

@@ -18,15 +18,22 @@ enum HelgrindFindings {
         }
     }
 
-    /// Sets each finding's thread kind (and its fingerprint, which covers the kind); marks races
-    /// through an atomic as suppressed, and in a cargo build the other races as not gating.
+    /// A finding with helgrind's kind, and a fingerprint over the kind and both accesses'
+    /// stacks (two races at one line with different conflicting accesses stay apart).
+    static func classified(_ finding: Finding) -> Finding {
+        var f = finding
+        guard let kind = kind(raw: f.rawKind) else { return f }
+        f.kind = kind
+        f.fingerprint = ValgrindFinding.fastFingerprint(kind: kind, stack: accessStacks(f).flatMap { $0 })
+        return f
+    }
+
+    /// Classifies every finding; marks races through an atomic as suppressed, and in a cargo
+    /// build the other races as not gating.
     static func interpret(_ output: inout CheckerOutput, cargo: Bool) {
         for i in output.findings.indices {
-            var f = output.findings[i]
-            guard let kind = kind(raw: f.rawKind) else { continue }
-            f.kind = kind
-            f.fingerprint = ValgrindFinding.fastFingerprint(kind: kind, stack: f.stack)
-            if kind == .dataRace {
+            var f = classified(output.findings[i])
+            if f.kind == .dataRace {
                 if isAtomicAccess(f) {
                     f.suppressedBy = atomicsReason
                 } else if cargo {
