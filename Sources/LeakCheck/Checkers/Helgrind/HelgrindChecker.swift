@@ -41,6 +41,9 @@ struct HelgrindChecker: CheckerDriver {
                 var o = o
                 o.format = .helgrindXML
                 HelgrindFindings.interpret(&o, cargo: run.source == .cargo)
+                // helgrind reports a race once per access pair (read and write at one line): identical
+                // findings are stored once with their count, as `parse` stores them.
+                o.findings = FindingDeduplication.deduplicate(o.findings)
                 return o
             }, logs
         )

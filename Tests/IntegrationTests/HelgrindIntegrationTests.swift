@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import LeakCheck
+
+/// `moq-leakcheck helgrind` on programs built here and run under the real valgrind.
+@Suite(.serialized) struct HelgrindIntegrationTests {
+    init() throws {
+        try Tool.require("valgrind", install: "apt-get install valgrind")
+        try Tool.require("cc", install: "apt-get install gcc")
+    }
+
+    /// Compiles Tests/Fixtures/threads/NAME.c with -pthread into a temp dir.
+    static func compileThreads(_ name: String) throws -> String {
+        let out = Tool.tempDir("hg-cc") + "/" + name
+        let src = Tool.fixtures.appendingPathComponent("threads/\(name).c").path
+        let r = try Supervisor().run(
+            ProcessSpec(
+                executable: "cc", arguments: ["-g", "-O0", "-pthread", "-o", out, src], stdoutPath: out + ".log",
+                stderrPath: out + ".log"))
+        #expect(r.exitCode == 0, "\((try? String(contentsOfFile: out + ".log", encoding: .utf8)) ?? "")")
+        return out
+    }
+
+    static func findings(_ r: Tool.Result) -> [[String: Any]] {
+        r.runs.flatMap { $0["findings"] as? [[String: Any]] ?? [] }
+    }
+
+    @Test func theRacyCounterFailsWithADataRaceAtItsLineAndTheLockedTwinPasses() throws {
+        let race = try Tool.run(["helgrind", "--", try Self.compileThreads("race")], tag: "hg-race")
+        #expect(race.exitCode == 1, "\(race.combined)")
+        let found = Self.findings(race)
+        #expect(found.count == 1)
+        let f = try #require(found.first)
+        #expect(f["kind"] as? String == "dataRace" && f["suppressedBy"] is NSNull)
+        let top = try #require((f["stack"] as? [[String: Any]])?.first)
+        #expect((top["file"] as? String)?.hasSuffix("race.c") == true && top["line"] as? Int == 9)
+        #expect(race.stdout.contains("data race on count: bump (race.c:9) and bump (race.c:9) — 2 reports"), "\(race.stdout)")
+
+        // `parse` of the XML that run wrote: the same findings, the same exit code.
+        let xml = race.dir + "/leakcheck-logs/helgrind/race.xml"
+        #expect(FileManager.default.fileExists(atPath: xml))
+        let parsed = try Tool.run(["parse", xml], tag: "hg-parse")
+        #expect(parsed.exitCode == 1, "\(parsed.combined)")
+        let again = Self.findings(parsed)
+        #expect(again.map { $0["fingerprint"] as? String } == found.map { $0["fingerprint"] as? String })
+        #expect(again.map { $0["kind"] as? String } == ["dataRace"])
+
+        let locked = try Tool.run(["helgrind", "--", try Self.compileThreads("locked")], tag: "hg-locked")
+        #expect(locked.exitCode == 0, "\(locked.combined)")
+        #expect(Self.findings(locked).isEmpty)
+    }
+
+    @Test func aCargoBuildsRacesDoNotGateAndAtomicRacesAreSuppressedWithTheReason() throws {
+        try Tool.require("cargo", install: "install Rust with rustup")
+        let target = Tool.tempDir("hg-cargo-target")
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        var env = ProcessInfo.processInfo.environment
+        env["CARGO_TARGET_DIR"] = target
+        let manifest = Tool.fixtures.appendingPathComponent("threads_rs/Cargo.toml").path
+        let r = try Tool.run(["helgrind", "--manifest-path", manifest], tag: "hg-cargo", environment: env)
+        #expect(r.exitCode == 0, "\(r.combined)")
+        let found = Self.findings(r)
+        let atomic = found.filter { $0["suppressedBy"] as? String == HelgrindFindings.atomicsReason }
+        #expect(!atomic.isEmpty)
+        let listed = found.filter { $0["suppressedBy"] is NSNull }
+        #expect(!listed.isEmpty)
+        #expect(listed.allSatisfy { $0["notGatingReason"] as? String == HelgrindFindings.cargoReason })
+        let report = try #require(r.file("helgrind-report.txt"))
+        #expect(report.contains(HelgrindFindings.cargoReason))
+        #expect(report.contains("by \(HelgrindFindings.atomicsReason)"))
+    }
+}
