@@ -69,5 +69,8 @@ import Testing
         let report = try #require(r.file("helgrind-report.txt"))
         #expect(report.contains(HelgrindFindings.cargoReason))
         #expect(report.contains("by \(HelgrindFindings.atomicsReason)"))
+        // The console says it too, once: a clean verdict with races listed must not read as "no races".
+        #expect(r.combined.components(separatedBy: HelgrindFindings.cargoReason).count == 2, "\(r.combined)")
+        #expect((r.json?["notes"] as? [String])?.contains(HelgrindFindings.cargoReason) == true)
     }
 }

@@ -44,6 +44,10 @@ struct HelgrindChecker: CheckerDriver {
                 // helgrind reports a race once per access pair (read and write at one line): identical
                 // findings are stored once with their count, as `parse` stores them.
                 o.findings = FindingDeduplication.deduplicate(o.findings)
+                // Said once per run, in the notes every output shows.
+                if o.findings.contains(where: { $0.notGatingReason != nil }) {
+                    context.diagnostics.note(HelgrindFindings.cargoReason)
+                }
                 return o
             }, logs
         )
