@@ -62,6 +62,16 @@ import Testing
         #expect(!rest.contains(where: HelgrindFindings.isAtomicAccess))
     }
 
+    @Test func inACargoBuildOnlyRacesAreInformational() throws {
+        // A failing Rust test and helgrind's lock errors still gate, as under memcheck.
+        var out = try Self.parse("misuse.helgrind.xml")
+        out.findings.append(
+            Finding(kind: .testFailure, rawKind: "test failed", message: "test tests::x failed", test: "tests::x"))
+        HelgrindFindings.interpret(&out, cargo: true)
+        #expect(out.findings.map(\.kind) == [.lockOrder, .threadMisuse, .testFailure])
+        #expect(out.findings.allSatisfy { $0.notGatingReason == nil && Policy().gates($0) })
+    }
+
     @Test func theTextReportSaysWhyACargoBuildsRacesDoNotGate() throws {
         let out = try Self.parse("threads_rs.helgrind.xml")
         let run = RunResult(checker: .helgrind, executable: "threads_rs", arguments: [], findings: out.findings)
