@@ -51,6 +51,22 @@ import Testing
         #expect(Self.findings(locked).isEmpty)
     }
 
+    @Test func generatedHelgrindEntriesHideTheRaceWithAccounting() throws {
+        let exe = try Self.compileThreads("race")
+        let dir = Tool.tempDir("hg-supp")
+        let supp = dir + "/races.supp"
+        let gen = try Tool.run(["helgrind", "--gen-suppressions", supp, "--", exe], tag: "hg-gen")
+        #expect(gen.exitCode == 1, "\(gen.combined)")
+        let text = try String(contentsOfFile: supp, encoding: .utf8)
+        #expect(text.contains("   Helgrind:Race\n   fun:bump\n"), "\(text)")
+        let hidden = try Tool.run(["helgrind", "--suppressions", supp, "--", exe], tag: "hg-hidden")
+        #expect(hidden.exitCode == 0, "\(hidden.combined)")
+        let used = (hidden.json?["suppressions"] as? [[String: Any]] ?? []).filter { $0["source"] as? String == supp + ":1" }
+        #expect(used.count == 1 && used.first?["count"] as? Int == 2, "\(hidden.json?["suppressions"] ?? "")")
+        #expect(Self.findings(hidden).allSatisfy { $0["suppressedBy"] as? String == "moq-leakcheck:Race:bump" })
+        #expect((hidden.totals["suppressedErrors"] as? Int) == 2)
+    }
+
     @Test func aCargoBuildsRacesDoNotGateAndAtomicRacesAreSuppressedWithTheReason() throws {
         try Tool.require("cargo", install: "install Rust with rustup")
         let target = Tool.tempDir("hg-cargo-target")
