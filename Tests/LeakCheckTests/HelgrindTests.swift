@@ -72,6 +72,17 @@ import Testing
         #expect(out.findings.allSatisfy { $0.notGatingReason == nil && Policy().gates($0) })
     }
 
+    @Test func theConsoleSummaryCountsThreadErrorsAndShowsNoLeakSummary() throws {
+        let out = try Self.parse("race.helgrind.xml")
+        let run = RunResult(checker: .helgrind, executable: "race", arguments: [], findings: out.findings)
+        let report = Verdict.decide(
+            runs: [run], suppressions: [], policy: Policy(), diagnostics: Diagnostics(), interrupted: false,
+            ownCode: nil)
+        let text = TextReport.summary(report, policy: Policy(), selector: FrameSelector())
+        #expect(text.contains("Helgrind: 1 thread error or failure"), "\(text)")
+        #expect(!text.contains("LEAK SUMMARY"), "\(text)")
+    }
+
     @Test func theTextReportSaysWhyACargoBuildsRacesDoNotGate() throws {
         let out = try Self.parse("threads_rs.helgrind.xml")
         let run = RunResult(checker: .helgrind, executable: "threads_rs", arguments: [], findings: out.findings)

@@ -46,6 +46,9 @@ struct HelgrindDefinition: CheckerDefinition {
     var cmakeFlags: [String] { [] }
     var noOutputReason: String? { "helgrind wrote no XML output" }
     var incompleteOutputReason: String { "helgrind output is incomplete" }
+    /// It checks threads, not leaks: no LEAK SUMMARY, and its errors are thread errors.
+    var checksLeaks: Bool { false }
+    var errorNoun: (one: String, many: String) { ("thread error or failure", "thread errors or failures") }
     /// The memory checkers built here do not look for races.
     func onlySeenReason(_ kind: FindingKind) -> String? { nil }
     func makeDriver() -> any CheckerDriver { HelgrindChecker() }
