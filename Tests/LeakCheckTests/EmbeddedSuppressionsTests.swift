@@ -86,7 +86,7 @@ import Testing
         #expect(
             checks.map(\.name) == [
                 "valgrind", "cargo (stable)", "cargo +nightly", "rustc host", "Rust sanitizer builds",
-                "quick (preloaded ASan runtime)", "llvm-symbolizer",
+                "quick (preloaded ASan runtime)", "helgrind (valgrind --tool=helgrind)", "llvm-symbolizer",
                 "gcc", "clang", "cmake", "ctest", "default suppressions",
             ])
         #expect(checks.filter(\.found).map(\.name) == ["default suppressions"])
@@ -111,7 +111,7 @@ import Testing
             ))
         #expect(
             lines.suffix(2) == [
-                "checkers: valgrind missing, asan/lsan missing, quick missing",
+                "checkers: valgrind missing, asan/lsan missing, quick missing, helgrind missing",
                 "✗ missing what a run needs: cargo (stable), rustc host",
             ])
     }
@@ -129,7 +129,7 @@ import Testing
             lines == [
                 "✓ valgrind: valgrind-3.19.0", "✓ Rust sanitizer builds: cargo +nightly",
                 "✓ quick (preloaded ASan runtime): clang's libasan", "! clang: not found  → apt-get install clang",
-                "checkers: valgrind available, asan/lsan available, quick available",
+                "checkers: valgrind available, asan/lsan available, quick available, helgrind missing",
             ])
     }
 
