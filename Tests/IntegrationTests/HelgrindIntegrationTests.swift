@@ -10,7 +10,7 @@ import Testing
         try Tool.require("cc", install: "apt-get install gcc")
     }
 
-    /// Compiles Tests/Fixtures/threads/NAME.c with -pthread into a temp dir.
+    /// Compiles Tests/Fixtures/threads/NAME.c with -pthread into a temp dir (removed by `clean`).
     static func compileThreads(_ name: String) throws -> String {
         let out = Tool.tempDir("hg-cc") + "/" + name
         let src = Tool.fixtures.appendingPathComponent("threads/\(name).c").path
@@ -22,12 +22,19 @@ import Testing
         return out
     }
 
+    /// Removes what a test built or wrote outside the checkout: report dirs, and a binary's dir.
+    static func clean(_ paths: String...) {
+        for p in paths { try? FileManager.default.removeItem(atPath: p) }
+    }
+
     static func findings(_ r: Tool.Result) -> [[String: Any]] {
         r.runs.flatMap { $0["findings"] as? [[String: Any]] ?? [] }
     }
 
     @Test func theRacyCounterFailsWithADataRaceAtItsLineAndTheLockedTwinPasses() throws {
-        let race = try Tool.run(["helgrind", "--", try Self.compileThreads("race")], tag: "hg-race")
+        let exe = try Self.compileThreads("race")
+        let race = try Tool.run(["helgrind", "--", exe], tag: "hg-race")
+        defer { Self.clean(race.dir, (exe as NSString).deletingLastPathComponent) }
         #expect(race.exitCode == 1, "\(race.combined)")
         let found = Self.findings(race)
         #expect(found.count == 1)
@@ -41,12 +48,15 @@ import Testing
         let xml = race.dir + "/leakcheck-logs/helgrind/race.xml"
         #expect(FileManager.default.fileExists(atPath: xml))
         let parsed = try Tool.run(["parse", xml], tag: "hg-parse")
+        defer { Self.clean(parsed.dir) }
         #expect(parsed.exitCode == 1, "\(parsed.combined)")
         let again = Self.findings(parsed)
         #expect(again.map { $0["fingerprint"] as? String } == found.map { $0["fingerprint"] as? String })
         #expect(again.map { $0["kind"] as? String } == ["dataRace"])
 
-        let locked = try Tool.run(["helgrind", "--", try Self.compileThreads("locked")], tag: "hg-locked")
+        let twin = try Self.compileThreads("locked")
+        let locked = try Tool.run(["helgrind", "--", twin], tag: "hg-locked")
+        defer { Self.clean(locked.dir, (twin as NSString).deletingLastPathComponent) }
         #expect(locked.exitCode == 0, "\(locked.combined)")
         #expect(Self.findings(locked).isEmpty)
     }
@@ -54,12 +64,15 @@ import Testing
     @Test func generatedHelgrindEntriesHideTheRaceWithAccounting() throws {
         let exe = try Self.compileThreads("race")
         let dir = Tool.tempDir("hg-supp")
+        defer { Self.clean(dir, (exe as NSString).deletingLastPathComponent) }
         let supp = dir + "/races.supp"
         let gen = try Tool.run(["helgrind", "--gen-suppressions", supp, "--", exe], tag: "hg-gen")
+        defer { Self.clean(gen.dir) }
         #expect(gen.exitCode == 1, "\(gen.combined)")
         let text = try String(contentsOfFile: supp, encoding: .utf8)
         #expect(text.contains("   Helgrind:Race\n   fun:bump\n"), "\(text)")
         let hidden = try Tool.run(["helgrind", "--suppressions", supp, "--", exe], tag: "hg-hidden")
+        defer { Self.clean(hidden.dir) }
         #expect(hidden.exitCode == 0, "\(hidden.combined)")
         let used = (hidden.json?["suppressions"] as? [[String: Any]] ?? []).filter { $0["source"] as? String == supp + ":1" }
         #expect(used.count == 1 && used.first?["count"] as? Int == 2, "\(hidden.json?["suppressions"] ?? "")")
@@ -75,6 +88,7 @@ import Testing
         env["CARGO_TARGET_DIR"] = target
         let manifest = Tool.fixtures.appendingPathComponent("threads_rs/Cargo.toml").path
         let r = try Tool.run(["helgrind", "--manifest-path", manifest], tag: "hg-cargo", environment: env)
+        defer { Self.clean(r.dir) }
         #expect(r.exitCode == 0, "\(r.combined)")
         let found = Self.findings(r)
         let atomic = found.filter { $0["suppressedBy"] as? String == HelgrindFindings.atomicsReason }
