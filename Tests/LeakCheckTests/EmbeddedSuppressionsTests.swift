@@ -86,7 +86,8 @@ import Testing
         #expect(
             checks.map(\.name) == [
                 "valgrind", "cargo (stable)", "cargo +nightly", "rustc host", "Rust sanitizer builds",
-                "quick (preloaded ASan runtime)", "tsan (ThreadSanitizer)", "llvm-symbolizer",
+                "quick (preloaded ASan runtime)", "helgrind (valgrind --tool=helgrind)", "tsan (ThreadSanitizer)",
+                "llvm-symbolizer",
                 "gcc", "clang", "cmake", "ctest", "default suppressions",
             ])
         #expect(checks.filter(\.found).map(\.name) == ["default suppressions"])
@@ -111,7 +112,7 @@ import Testing
             ))
         #expect(
             lines.suffix(2) == [
-                "checkers: valgrind missing, asan/lsan missing, quick missing, tsan missing",
+                "checkers: valgrind missing, asan/lsan missing, quick missing, helgrind missing, tsan missing",
                 "✗ missing what a run needs: cargo (stable), rustc host",
             ])
     }
@@ -131,7 +132,7 @@ import Testing
                 "✓ valgrind: valgrind-3.19.0", "✓ Rust sanitizer builds: cargo +nightly",
                 "✓ quick (preloaded ASan runtime): clang's libasan", "✓ tsan (ThreadSanitizer): C: gcc",
                 "! clang: not found  → apt-get install clang",
-                "checkers: valgrind available, asan/lsan available, quick available, tsan available",
+                "checkers: valgrind available, asan/lsan available, quick available, helgrind missing, tsan available",
             ])
     }
 

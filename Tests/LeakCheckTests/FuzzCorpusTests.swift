@@ -47,7 +47,7 @@ import Testing
         switch format
             ?? (row.file.hasSuffix(".log") ? .sanitizer : row.file.hasSuffix(".xml") ? .valgrindXML : .valgrindText)
         {
-        case .valgrindXML: out = try ValgrindXMLParser.parse(fileAt: path)
+        case .valgrindXML, .helgrindXML: out = try ValgrindXMLParser.parse(fileAt: path)
         case .valgrindText: out = ValgrindTextParser.parse(text: text)
         case .sanitizer: out = SanitizerLogParser.parse(text: text)
         case .threadSanitizer: out = TSanLogParser.parse(text: text)

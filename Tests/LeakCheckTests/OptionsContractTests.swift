@@ -140,15 +140,15 @@ import Testing
         (["-x"], "unknown option '-x' (see --help)"),
         (
             ["valgrnd"],
-            "unknown command 'valgrnd': did you mean valgrind? (commands: all, valgrind, asan, lsan, quick, tsan, parse, doctor, suppressions, merge, baseline, help)"
+            "unknown command 'valgrnd': did you mean valgrind? (commands: all, valgrind, asan, lsan, quick, helgrind, tsan, parse, doctor, suppressions, merge, baseline, help)"
         ),
         (
             ["docter"],
-            "unknown command 'docter': did you mean doctor? (commands: all, valgrind, asan, lsan, quick, tsan, parse, doctor, suppressions, merge, baseline, help)"
+            "unknown command 'docter': did you mean doctor? (commands: all, valgrind, asan, lsan, quick, helgrind, tsan, parse, doctor, suppressions, merge, baseline, help)"
         ),
         (
             ["help", "asna"],
-            "help: unknown command 'asna': did you mean asan? (commands: all, valgrind, asan, lsan, quick, tsan, parse, doctor, suppressions, merge, baseline, help)"
+            "help: unknown command 'asna': did you mean asan? (commands: all, valgrind, asan, lsan, quick, helgrind, tsan, parse, doctor, suppressions, merge, baseline, help)"
         ),
         (["help", "valgrind", "asan"], "usage: moq-leakcheck help [COMMAND]"),
         (["--partition", "count:0/3"], "--partition 'count:0/3': K must be between 1 and N (3)"),

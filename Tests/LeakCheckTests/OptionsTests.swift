@@ -43,7 +43,7 @@ import Testing
         (["parse"], "parse needs at least one log file"),
         (
             ["frobnicate"],
-            "unknown command 'frobnicate' (commands: all, valgrind, asan, lsan, quick, tsan, parse, doctor, suppressions, merge, baseline, help)"
+            "unknown command 'frobnicate' (commands: all, valgrind, asan, lsan, quick, helgrind, tsan, parse, doctor, suppressions, merge, baseline, help)"
         ),
         (["doctor", "extra"], "unexpected argument 'extra' (put a command to run after --)"),
         (["--toolchain", "beta"], "--toolchain takes nightly or stable, got 'beta'"),

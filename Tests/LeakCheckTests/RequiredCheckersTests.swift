@@ -54,7 +54,7 @@ import Testing
         }
         #expect(
             usage(["--require", "valgrnd"])
-                == "--require 'valgrnd': unknown checker 'valgrnd'; did you mean valgrind? (checkers: valgrind, asan, lsan, quick, tsan)"
+                == "--require 'valgrnd': unknown checker 'valgrnd'; did you mean valgrind? (checkers: valgrind, asan, lsan, quick, helgrind, tsan)"
         )
         #expect(usage(["--require", "valgrind,"])?.hasPrefix("--require 'valgrind,': unknown checker ''") == true)
         #expect(usage(["asan", "--require", "valgrind"]) == "--require valgrind: asan runs asan, not valgrind")

@@ -43,6 +43,17 @@ protocol CheckerDefinition: Sendable {
     var parsedFormats: [CheckerOutput.Format] { get }
     /// Parses a log of one of `parsedFormats`: the checker that wrote it and what it says.
     func parseLog(fileAt path: String, format: CheckerOutput.Format) throws -> (Checker, CheckerOutput)
+    /// Whether it checks leaks (default true; a protocol extension gives the defaults).
+    var checksLeaks: Bool { get }
+    /// What its gating non-leak findings are called in the console summary.
+    var errorNoun: (one: String, many: String) { get }
+}
+
+extension CheckerDefinition {
+    /// Whether it checks leaks: its console summary then shows a LEAK SUMMARY.
+    var checksLeaks: Bool { true }
+    /// What its gating non-leak findings are called in the console summary (one, several).
+    var errorNoun: (one: String, many: String) { ("memory error or failure", "memory errors or failures") }
 }
 
 /// The one list of checkers. Adding a checker is its folder plus one line here.
@@ -52,6 +63,7 @@ enum CheckerRegistry {
         SanitizerDefinition.asan,
         SanitizerDefinition.lsan,
         QuickDefinition(),
+        HelgrindDefinition(),
         TSanDefinition(),
     ]
 

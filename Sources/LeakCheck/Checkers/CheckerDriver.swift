@@ -17,6 +17,8 @@ struct PreparedRun: Sendable {
     /// The program's own stdout+stderr.
     var programOutput: String
     var logFiles: [String]
+    /// Where the job's program came from, for a driver whose reading of its output depends on it.
+    var source: RunSource? = nil
 }
 
 /// One checker, CTest-handler style: it owns its command line and its output

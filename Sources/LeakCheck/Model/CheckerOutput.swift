@@ -2,7 +2,7 @@
 /// sanitizer log). Pure data: the runner combines it with the process status.
 public struct CheckerOutput: Sendable {
     public enum Format: String, Sendable, Codable {
-        case valgrindXML, valgrindText, sanitizer, threadSanitizer
+        case valgrindXML, valgrindText, sanitizer, threadSanitizer, helgrindXML
     }
 
     public var format: Format

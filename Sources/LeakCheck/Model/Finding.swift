@@ -46,6 +46,9 @@ public struct Finding: Codable, Sendable, Hashable {
     public var baseline: BaselineState?
     /// For a leak only one checker saw, why the other would not (when known).
     public var seenByReason: String?
+    /// Why this finding never gates, set by the checker that knows it cannot tell it from a
+    /// false report (helgrind on a cargo build's races): it is listed, not counted.
+    public var notGatingReason: String?
 
     public init(
         kind: FindingKind, rawKind: String, bytes: Int? = nil, blocks: Int? = nil,

@@ -23,7 +23,7 @@ public enum LogRecognizer {
 
     /// The format of a log that starts with `prefix`; nil for anything else.
     public static func recognize(prefix: [UInt8]) -> CheckerOutput.Format? {
-        if startsWithValgrindRoot(prefix) { return .valgrindXML }
+        if startsWithValgrindRoot(prefix) { return namesHelgrind(prefix) ? .helgrindXML : .valgrindXML }
         let text = String(decoding: prefix, as: UTF8.self)
         var found: CheckerOutput.Format?
         Lines.forEach(text) { line in
@@ -31,6 +31,13 @@ public enum LogRecognizer {
             return found == nil
         }
         return found
+    }
+
+    /// valgrind's XML preamble names its tool (`<tool>helgrind</tool>`) before any error.
+    static func namesHelgrind(_ b: [UInt8]) -> Bool {
+        let text = String(decoding: b, as: UTF8.self)
+        guard let tool = text.range(of: "<tool>") else { return false }
+        return text[tool.upperBound...].hasPrefix("helgrind</tool>")
     }
 
     /// Same, from `Data`.

@@ -61,7 +61,7 @@ extension Finding {
     enum CodingKeys: String, CodingKey {
         case kind, rawKind, bytes, blocks, indirectBytes, message, fingerprint, stack, auxiliary, suppressedBy,
             suppressionSource, suppressionOverBroad, overBroadSuppression, test, thread, boundary, attributedBy, count, seenBy, baseline,
-            seenByReason
+            seenByReason, notGatingReason
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -87,6 +87,7 @@ extension Finding {
         try c.encodeIfPresent(seenBy, forKey: .seenBy)
         try c.encodeIfPresent(baseline, forKey: .baseline)
         try c.encodeIfPresent(seenByReason, forKey: .seenByReason)
+        try c.encodeIfPresent(notGatingReason, forKey: .notGatingReason)
     }
 
     public init(from decoder: Decoder) throws {
@@ -112,6 +113,7 @@ extension Finding {
         seenBy = try c.decodeIfPresent([Checker].self, forKey: .seenBy)
         baseline = try c.decodeIfPresent(BaselineState.self, forKey: .baseline)
         seenByReason = try c.decodeIfPresent(String.self, forKey: .seenByReason)
+        notGatingReason = try c.decodeIfPresent(String.self, forKey: .notGatingReason)
     }
 }
 

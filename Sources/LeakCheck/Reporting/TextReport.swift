@@ -238,7 +238,8 @@ public enum TextReport {
                 let errors = gating.count - leaks
                 var what: [String] = []
                 if leaks > 0 { what.append("memory leaks detected") }
-                if errors > 0 { what.append(count(errors, "memory error or failure", "memory errors or failures")) }
+                let noun = CheckerRegistry.definition(checker).errorNoun
+                if errors > 0 { what.append(count(errors, noun.one, noun.many)) }
                 lines.append(cross + " " + paint("\(name): \(what.joined(separator: ", "))", .bold))
             }
             for r in incomplete {
@@ -246,7 +247,7 @@ public enum TextReport {
                     paint("?", .yellow, .bold)
                         + " \(name): incomplete: \(runLabel(r)): \(r.incompleteReason ?? "could not be trusted")")
             }
-            if !gating.isEmpty || totals.possiblyLost.bytes > 0 {
+            if CheckerRegistry.definition(checker).checksLeaks && (!gating.isEmpty || totals.possiblyLost.bytes > 0) {
                 var block = Figures.leakSummary(totals, indent: "  ")
                 if several { block[0] = "  \(name) LEAK SUMMARY:" }
                 summaries += block
@@ -393,6 +394,7 @@ public enum TextReport {
         if !warnings.isEmpty {
             lines.append("")
             lines.append("NOT GATING (\(warnings.count)): possibly lost warns; still reachable is informational")
+            for reason in Set(warnings.compactMap(\.1.notGatingReason)).sorted() { lines.append("  \(reason)") }
             for (r, f) in warnings {
                 lines.append("")
                 lines.append("! \(headline(f))  [\(runLabel(r))]")

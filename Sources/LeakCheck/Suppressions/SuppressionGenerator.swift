@@ -8,6 +8,8 @@ public enum SuppressionGenerator {
     public static func valgrind(for findings: [Finding], ownCode: OwnCode?) -> String {
         struct Entry {
             var name: String
+            /// `Memcheck`, or `Helgrind` for helgrind's kinds.
+            var tool: String
             var kindLine: String
             var extra: String?
             var leakKinds: Set<FindingKind>
@@ -18,7 +20,8 @@ public enum SuppressionGenerator {
         for f in findings where !f.stack.isEmpty {
             guard let (kindLine, extra) = valgrindKind(f) else { continue }
             let frames = cut(f.stack, ownCode: ownCode).map(frameLine)
-            let body = ([kindLine, extra ?? ""] + frames).joined(separator: "\n")
+            let tool = helgrindKinds.contains(f.rawKind) ? "Helgrind" : "Memcheck"
+            let body = ([tool, kindLine, extra ?? ""] + frames).joined(separator: "\n")
             if let i = byBody[body] {
                 if f.kind.isLeak { entries[i].leakKinds.insert(f.kind) }
                 continue
@@ -26,7 +29,7 @@ public enum SuppressionGenerator {
             byBody[body] = entries.count
             entries.append(
                 Entry(
-                    name: entryName(f, ownCode: ownCode), kindLine: kindLine, extra: extra,
+                    name: entryName(f, ownCode: ownCode), tool: tool, kindLine: kindLine, extra: extra,
                     leakKinds: f.kind.isLeak ? [f.kind] : [], frames: frames))
         }
         var used: [String: Int] = [:]
@@ -34,7 +37,7 @@ public enum SuppressionGenerator {
         for e in entries {
             let n = used[e.name, default: 0] + 1
             used[e.name] = n
-            out += "{\n   \(n == 1 ? e.name : "\(e.name) #\(n)")\n   Memcheck:\(e.kindLine)\n"
+            out += "{\n   \(n == 1 ? e.name : "\(e.name) #\(n)")\n   \(e.tool):\(e.kindLine)\n"
             if let extra = e.extra { out += "   \(extra)\n" }
             if e.kindLine == "Leak" {
                 let words = e.leakKinds.sorted().compactMap { leakWord[$0] }
@@ -78,8 +81,12 @@ public enum SuppressionGenerator {
         .stillReachable: "reachable",
     ]
 
+    static let helgrindKinds = Set(SuppressionParser.otherToolKinds["Helgrind"] ?? [])
+
     /// The Memcheck kind line (without `Memcheck:`) and extra line for a finding.
     static func valgrindKind(_ f: Finding) -> (String, String?)? {
+        // helgrind's entries name its XML `<kind>` (`Helgrind:Race`).
+        if helgrindKinds.contains(f.rawKind) { return (f.rawKind, nil) }
         switch SuppressionMatcher.ValgrindErrorKind(f) {
         case .leak: return ("Leak", nil)
         case .addr: return (SuppressionMatcher.accessSize(f.message).map { "Addr\($0)" } ?? "Addr8", nil)

@@ -170,6 +170,8 @@ public struct SuppressionMatcher: Sendable {
                 guard kind == .value else { return false }
                 return accessSize(f.message).map { $0 == size } ?? true
             }
+            // Helgrind's kinds (`Helgrind:Race`) name the error's XML `<kind>` exactly (hg_errors.c).
+            if SuppressionParser.otherToolKinds["Helgrind"]?.contains(s.kind) == true { return f.rawKind == s.kind }
             return false
         }
     }

@@ -11,6 +11,8 @@ import Foundation
 ///   back through the same exported function to the same caller line in the
 ///   same test (the call that returned the parent returned it too); otherwise
 ///   it is keyed by its own allocation.
+/// - A data race is keyed by its two access sites (the innermost own frame of
+///   its stack and of the conflicting access's, in either order).
 /// - Memory errors are keyed by kind and innermost own frame; a failing or
 ///   crashing test is a cause of its own.
 /// - A site is one caller line (the boundary's caller), or one test when no
@@ -69,6 +71,8 @@ public enum Causes {
                 .joined(separator: "|")
         } ?? "-"
         switch f.kind {
+        case .dataRace:
+            return (["race"] + raceAccesses(f, ownCode: ownCode).map(placeKey).sorted()).joined(separator: "|")
         case .testFailure, .fatalSignal:
             let who = testName(f, run: run) ?? (run.executable as NSString).lastPathComponent
             return ["test", f.kind.rawValue, who, f.message].joined(separator: "|")
@@ -80,6 +84,29 @@ public enum Causes {
             if f.kind.isLeak { return ["leak", place].joined(separator: "|") }
             return ["error", f.kind.rawValue, place].joined(separator: "|")
         }
+    }
+
+    static func placeKey(_ frame: Frame?) -> String {
+        frame.map {
+            [StableFingerprint.normalizedFunction($0), $0.file.map(Fingerprint.baseName) ?? "", $0.line.map(String.init) ?? ""]
+                .joined(separator: "|")
+        } ?? "-"
+    }
+
+    /// A race's two accesses (its stack, then the first auxiliary stack: the conflicting
+    /// access), each as its innermost own frame.
+    static func raceAccesses(_ f: Finding, ownCode: OwnCode?) -> [Frame?] {
+        let other = f.auxiliary.first { !$0.stack.isEmpty }?.stack ?? []
+        return [innermostOwnFrame(f.stack, ownCode: ownCode), innermostOwnFrame(other, ownCode: ownCode)]
+    }
+
+    /// The symbol a race's address is in (`… is 0 bytes inside data symbol "count"`).
+    static func dataSymbol(_ f: Finding) -> String? {
+        for aux in f.auxiliary {
+            guard let r = aux.what.range(of: "data symbol \"") else { continue }
+            return String(aux.what[r.upperBound...].prefix { $0 != "\"" })
+        }
+        return nil
     }
 
     /// The call that returned a block: exported function, caller line, test.
@@ -102,6 +129,12 @@ public enum Causes {
                 kind: f.summaryLeakKind ?? f.kind, summaryOnly: f.kind == .summaryOnly, message: f.message,
                 allocation: frame.map { CodeLocation(function: $0.function, file: $0.file, line: $0.line) },
                 release: f.boundary?.release)
+            if f.kind == .dataRace {
+                builders[key]!.raceAccesses = raceAccesses(f, ownCode: ownCode).map {
+                    $0.map { CodeLocation(function: $0.function, file: $0.file, line: $0.line) }
+                }
+                builders[key]!.raceSymbol = dataSymbol(f)
+            }
             order.append(key)
         }
         builders[key]!.add(f, run: run)
@@ -122,6 +155,10 @@ public enum Causes {
         var sites: [String: SiteBuilder] = [:]
         var testLabel: String?
         var seenByReason: String?
+        /// A race's two access sites and the symbol it is on; its reports (`count`s summed).
+        var raceAccesses: [CodeLocation?] = []
+        var raceSymbol: String?
+        var reports = 0
 
         struct SiteBuilder {
             var test: String?
@@ -132,6 +169,7 @@ public enum Causes {
 
         mutating func add(_ f: Finding, run: RunResult) {
             let n = Swift.max(1, f.count ?? 1)
+            reports = reports.addingSaturated(n)
             let tally = Tally(
                 bytes: (f.bytes ?? 0).multipliedSaturated(by: n), blocks: (f.blocks ?? 0).multipliedSaturated(by: n))
             // The most severe kind the cause's findings have (definitely before indirectly lost).
@@ -198,6 +236,7 @@ public enum Causes {
                 bytes: total.bytes, blocks: total.blocks,
                 checkers: Checker.allCases.filter(checkers.contains), sites: builtSites, tests: tests.sorted())
             cause.sentence = Causes.sentence(cause, message: message, testLabel: testLabel, summaryOnly: summaryOnly)
+            if kind == .dataRace { cause.sentence = Causes.raceSentence(cause, self) }
             if cause.checkers.count == 1 { cause.seenByReason = seenByReason }
             return cause
         }
@@ -206,6 +245,20 @@ public enum Causes {
     /// `2,062 bytes in 42 blocks definitely lost from make_error_result
     /// (backend_stub.rs:141), returned by moq_connect() and 7 more, never
     /// released: call moq_free_str() — 42 call sites in 11 tests`.
+    /// `data race on count: bump (race.c:9) and bump (race.c:9) — 2 reports in 1 test`.
+    static func raceSentence(_ c: Cause, _ b: Builder) -> String {
+        func place(_ l: CodeLocation?) -> String {
+            guard let l else { return "?" }
+            return (l.function ?? "?") + (l.file.map { " (\(Fingerprint.baseName($0))\(l.line.map { ":\($0)" } ?? ""))" } ?? "")
+        }
+        func plural(_ n: Int, _ word: String) -> String { "\(Figures.grouped(n)) \(word)\(n == 1 ? "" : "s")" }
+        var s = c.kind.phrase + (b.raceSymbol.map { " on \($0)" } ?? "") + ": "
+        s += b.raceAccesses.map(place).joined(separator: " and ")
+        s += " — \(plural(b.reports, "report"))"
+        if !c.tests.isEmpty { s += " in \(plural(c.tests.count, "test"))" }
+        return s
+    }
+
     static func sentence(_ c: Cause, message: String, testLabel: String?, summaryOnly: Bool = false) -> String {
         func place(_ l: CodeLocation) -> String {
             var s = l.function ?? "?"

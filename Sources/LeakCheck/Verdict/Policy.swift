@@ -69,6 +69,7 @@ public struct Policy: Sendable, Hashable {
         // Whether a match suppresses was decided once, by `SuppressionApplier`
         // (an over-broad entry does not suppress while broad entries gate).
         if f.suppressedBy != nil { return false }
+        if f.notGatingReason != nil { return false }
         if !gateKnownFindings && f.baseline == .known { return false }
         let kind = f.summaryLeakKind ?? f.kind  // a summary-only leak gates like its kind
         if kind.isLeak { return gatingLeakKinds.contains(kind) }
