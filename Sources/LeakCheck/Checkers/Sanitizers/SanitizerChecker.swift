@@ -26,61 +26,23 @@ struct SanitizerChecker: CheckerDriver {
     func unavailability(_ context: RunContext) -> String? { nil }
 
     func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
-        // Absolute: the runtime resolves log_path in the test's working directory.
-        let base = AbsolutePath.of(base)
-        let dir = base + ".logs"
-        do {
-            if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw CollectError(
-                description: "cannot prepare the sanitizer log directory \(dir): \(error.localizedDescription)")
-        }
-        var env = environment(context, logPrefix: dir + "/asan-report")
+        let logs = SanitizerLogDirectory(base: base, what: "sanitizer")
+        try logs.prepare()
+        var env = environment(context, logPrefix: logs.path + "/asan-report")
         for (k, v) in job.environment where k != "ASAN_OPTIONS" && k != "LSAN_OPTIONS" { env[k] = v }
-        let out = base + ".out"
+        let out = AbsolutePath.of(base) + ".out"
         let spec = ProcessSpec(
             executable: job.program, arguments: job.arguments, environment: env,
             workingDirectory: job.workingDirectory, stdoutPath: out, stderrPath: out,
             timeout: job.timeout ?? context.options.timeout)
-        return PreparedRun(spec: spec, outputPath: dir, programOutput: out, logFiles: [out])
+        return PreparedRun(spec: spec, outputPath: logs.path, programOutput: out, logFiles: [out])
     }
 
     func collect(_ run: PreparedRun, context: RunContext) -> (outputs: [CheckerOutput], logFiles: [String]) {
-        var outputs: [CheckerOutput] = []
-        var logFiles = run.logFiles
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: run.outputPath).sorted()
-        } catch {
-            var o = CheckerOutput(format: .sanitizer)
-            o.complete = false
-            o.incompleteReason = "cannot list the sanitizer logs in \(run.outputPath): \(error.localizedDescription)"
-            return ([o], logFiles)
-        }
-        for name in names where name.hasPrefix("asan-report") {
-            let path = (run.outputPath as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                var o = CheckerOutput(format: .sanitizer)
-                o.complete = false
-                o.incompleteReason = "cannot read the sanitizer log \(path)"
-                outputs.append(o)
-                continue
-            }
-            outputs.append(SanitizerLogParser.parse(text: String(decoding: data, as: UTF8.self)))
-            // The names the guide's CI uploads: asan-report.<pid> in the report dir.
-            let pid = name.split(separator: ".").last.map(String.init) ?? name
-            let published = (context.reportDir as NSString).appendingPathComponent("\(reportPrefix).\(pid)")
-            do {
-                // Staged exclusively and renamed over: nothing planted at the name is written through.
-                try AtomicFile.write(data, to: published)
-                logFiles.append(published)
-            } catch {
-                context.diagnostics.incomplete("cannot write \(published): \(error.localizedDescription)")
-                logFiles.append(path)
-            }
-        }
-        return (outputs, logFiles)
+        // The runtime writes asan-report.<pid> (log_path above); the report dir gets the guide's names.
+        SanitizerLogDirectory(path: run.outputPath, what: "sanitizer").collect(
+            prefix: "asan-report", publishedPrefix: reportPrefix, format: .sanitizer, logFiles: run.logFiles,
+            context: context, parse: { SanitizerLogParser.parse(text: $0) })
     }
 
     func listingEnvironment(_ context: RunContext) -> [String: String] {

@@ -47,57 +47,22 @@ struct TSanChecker: CheckerDriver {
     var cCompilers: (c: String, cxx: String)? { TSanBuild.compilers }
 
     func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
-        let base = AbsolutePath.of(base)
-        let dir = base + ".logs"
-        do {
-            if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw CollectError(description: "cannot prepare the TSan log directory \(dir): \(error.localizedDescription)")
-        }
-        var env = environment(context, logPrefix: dir + "/" + Self.reportPrefix)
+        let logs = SanitizerLogDirectory(base: base, what: "TSan")
+        try logs.prepare()
+        var env = environment(context, logPrefix: logs.path + "/" + Self.reportPrefix)
         for (k, v) in job.environment where k != Self.optionsKey { env[k] = v }
-        let out = base + ".out"
+        let out = AbsolutePath.of(base) + ".out"
         let spec = ProcessSpec(
             executable: job.program, arguments: job.arguments, environment: env,
             workingDirectory: job.workingDirectory, stdoutPath: out, stderrPath: out,
             timeout: job.timeout ?? context.options.timeout)
-        return PreparedRun(spec: spec, outputPath: dir, programOutput: out, logFiles: [out])
+        return PreparedRun(spec: spec, outputPath: logs.path, programOutput: out, logFiles: [out])
     }
 
     func collect(_ run: PreparedRun, context: RunContext) -> (outputs: [CheckerOutput], logFiles: [String]) {
-        var outputs: [CheckerOutput] = []
-        var logFiles = run.logFiles
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: run.outputPath).sorted()
-        } catch {
-            var o = CheckerOutput(format: .threadSanitizer)
-            o.complete = false
-            o.incompleteReason = "cannot list the TSan logs in \(run.outputPath): \(error.localizedDescription)"
-            return ([o], logFiles)
-        }
-        for name in names where name.hasPrefix(Self.reportPrefix) {
-            let path = (run.outputPath as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                var o = CheckerOutput(format: .threadSanitizer)
-                o.complete = false
-                o.incompleteReason = "cannot read the TSan log \(path)"
-                outputs.append(o)
-                continue
-            }
-            outputs.append(TSanLogParser.parse(text: String(decoding: data, as: UTF8.self)))
-            let pid = name.split(separator: ".").last.map(String.init) ?? name
-            let published = (context.reportDir as NSString).appendingPathComponent("\(Self.reportPrefix).\(pid)")
-            do {
-                try AtomicFile.write(data, to: published)
-                logFiles.append(published)
-            } catch {
-                context.diagnostics.incomplete("cannot write \(published): \(error.localizedDescription)")
-                logFiles.append(path)
-            }
-        }
-        return (outputs, logFiles)
+        SanitizerLogDirectory(path: run.outputPath, what: "TSan").collect(
+            prefix: Self.reportPrefix, publishedPrefix: Self.reportPrefix, format: .threadSanitizer,
+            logFiles: run.logFiles, context: context, parse: { TSanLogParser.parse(text: $0) })
     }
 
     /// Listing a harness's tests checks nothing: reports would only be noise.
