@@ -41,6 +41,19 @@ import Testing
         #expect(decide([], [:], explicit: true) == reason)  // `moq-leakcheck valgrind` never skips it
     }
 
+    /// `CI` is about the machine: asan is here but cannot check an uninstrumented
+    /// `-- PROGRAM`, so `all` still skips it with its reason; `--require asan` does not.
+    @Test func ciDoesNotRequireACheckerTheTargetCannotTake() {
+        let reason = "./prog is not built with AddressSanitizer (add -fsanitize=address)"
+        func decide(_ requested: [Checker], _ env: [String: String]) -> String? {
+            RequiredCheckers.incompleteReason(
+                .asan, cannotRun: reason, explicitCommand: false, requested: requested,
+                running: Subcommand.all.checkers, environment: env, machineCannotRun: false)
+        }
+        #expect(decide([], ["CI": "true"]) == nil)
+        #expect(decide([.asan], ["CI": "true"]) == "asan is required (--require asan) but cannot run: \(reason)")
+    }
+
     @Test func requireParsesCheckerNamesAndRefusesOthers() throws {
         #expect(try Options.parse(["--require", "valgrind,asan"]).requiredCheckers == [.valgrind, .asan])
         #expect(

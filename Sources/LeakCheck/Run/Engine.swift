@@ -32,14 +32,15 @@ public final class Engine: Sendable {
         for checker in options.subcommand.checkers {
             if context.isInterrupted { break }
             let driver = CheckerRegistry.driver(for: checker)
+            let machineReason = driver.unavailability(context)
             let reasons =
-                [driver.unavailability(context)].compactMap { $0 }
+                [machineReason].compactMap { $0 }
                 + sources.compactMap { $0.unavailability(for: driver, context: context) }
             if let reason = reasons.first {
                 if let why = RequiredCheckers.incompleteReason(
                     checker, cannotRun: reason, explicitCommand: options.explicitSubcommand,
                     requested: options.requiredCheckers, running: options.subcommand.checkers,
-                    environment: context.environment)
+                    environment: context.environment, machineCannotRun: machineReason != nil)
                 {
                     runs.append(
                         RunResult(
