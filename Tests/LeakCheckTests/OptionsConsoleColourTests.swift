@@ -69,6 +69,14 @@ import Testing
                 ])
     }
 
+    /// A run failing on races or test failures alone is not told to fix leaks.
+    @Test func findingsThatAreNotLeaksAreNotCalledLeaks() {
+        #expect(
+            NextSteps.lines(exitCode: 1, reports: [], leaksGate: false, console: console) == [
+                "next: fix the findings shown above, or hide a known finding precisely: --gen-suppressions FILE"
+            ])
+    }
+
     @Test func incompleteAndInterrupted() {
         #expect(
             NextSteps.lines(exitCode: 3, reports: [reports[0]], console: console) == [

@@ -152,7 +152,8 @@ public enum Application {
             for line in NextSteps.lines(
                 exitCode: report.exitCode, reports: files,
                 overBroadSuppressions: report.suppressions.contains { $0.overBroad },
-                generatedSuppressions: options.genSuppressionsPath, console: console)
+                generatedSuppressions: options.genSuppressionsPath,
+                leaksGate: report.causes.isEmpty || report.causes.contains { $0.kind.isLeak }, console: console)
             {
                 console.out(line)
             }

@@ -18,9 +18,11 @@ public enum NextSteps {
     /// (doctor) or an interrupted one.
     public static func lines(
         exitCode: Int32, reports: [ReportFile], overBroadSuppressions: Bool = false,
-        generatedSuppressions: String? = nil,
+        generatedSuppressions: String? = nil, leaksGate: Bool = true,
         console: Console
     ) -> [String] {
+        // A run that fails on races or test failures alone is not told to fix leaks.
+        let what = leaksGate ? ("leaks", "leak") : ("findings", "finding")
         guard exitCode != ExitCode.clean, exitCode != ExitCode.usage else { return [] }
         var lines: [String] = []
         if !reports.isEmpty {
@@ -38,11 +40,11 @@ public enum NextSteps {
             }
             if let generatedSuppressions {
                 lines.append(
-                    next + "fix the leaks, or review \(display(generatedSuppressions)) and pass it with "
+                    next + "fix the \(what.0), or review \(display(generatedSuppressions)) and pass it with "
                         + "--suppressions \(display(generatedSuppressions)) to hide the known ones")
             } else {
                 lines.append(
-                    next + "fix the leaks shown above, or hide a known leak precisely: --gen-suppressions FILE")
+                    next + "fix the \(what.0) shown above, or hide a known \(what.1) precisely: --gen-suppressions FILE")
             }
         case ExitCode.interrupted:
             lines.append(next + "the run was interrupted: run it again for a verdict")
