@@ -49,16 +49,7 @@ public enum Application {
         do {
             try AtomicFile.prepareDirectory(options.reportDir)
             try options.validatePaths()
-            for (flag, path) in outputFlags(options) {
-                let dir = (path as NSString).deletingLastPathComponent
-                do { try AtomicFile.prepareDirectory(dir.isEmpty ? "." : dir) } catch {
-                    throw UsageError("\(flag) \(path): cannot write there")
-                }
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                    throw UsageError("\(flag) \(path): is a directory (give a file path)")
-                }
-            }
+            try prepareOutputPaths(options)
             target = options.subcommand == .parse ? nil : try resolveTarget(options)
             sources =
                 options.subcommand == .parse ? [] : try Self.sources(options, target: target, environment: environment)
@@ -83,6 +74,21 @@ public enum Application {
     }
 
     /// The output files the flags ask for, checked before anything runs.
+    /// Every output path asked for can be written (its directory made), and is not a
+    /// directory: a typo'd path is exit 2 with its flag before anything runs.
+    static func prepareOutputPaths(_ options: Options) throws {
+        for (flag, path) in outputFlags(options) {
+            let dir = (path as NSString).deletingLastPathComponent
+            do { try AtomicFile.prepareDirectory(dir.isEmpty ? "." : dir) } catch {
+                throw UsageError("\(flag) \(path): cannot write there")
+            }
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                throw UsageError("\(flag) \(path): is a directory (give a file path)")
+            }
+        }
+    }
+
     static func outputFlags(_ options: Options) -> [(String, String)] {
         let asked = ReportFormat.all.map { ($0.flag, options[keyPath: $0.path]) }
         return (asked + [("--gen-suppressions", options.genSuppressionsPath)]).compactMap { flag, path in

@@ -60,16 +60,7 @@ extension MergeCommand {
             }
             try options.validatePaths()
             try AtomicFile.prepareDirectory(options.reportDir)
-            for (flag, path) in Application.outputFlags(options) {
-                let dir = (path as NSString).deletingLastPathComponent
-                do { try AtomicFile.prepareDirectory(dir.isEmpty ? "." : dir) } catch {
-                    throw UsageError("\(flag) \(path): cannot write there")
-                }
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                    throw UsageError("\(flag) \(path): is a directory (give a file path)")
-                }
-            }
+            try Application.prepareOutputPaths(options)
             report = try merge(paths: options.positional)
         } catch {
             console.error("\(error)")
