@@ -28,14 +28,9 @@ struct SanitizerChecker: CheckerDriver {
     func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
         let logs = SanitizerLogDirectory(base: base, what: "sanitizer")
         try logs.prepare()
-        var env = environment(context, logPrefix: logs.path + "/asan-report")
-        for (k, v) in job.environment where k != "ASAN_OPTIONS" && k != "LSAN_OPTIONS" { env[k] = v }
-        let out = AbsolutePath.of(base) + ".out"
-        let spec = ProcessSpec(
-            executable: job.program, arguments: job.arguments, environment: env,
-            workingDirectory: job.workingDirectory, stdoutPath: out, stderrPath: out,
-            timeout: job.timeout ?? context.options.timeout)
-        return PreparedRun(spec: spec, outputPath: logs.path, programOutput: out, logFiles: [out])
+        return logs.run(
+            job, base: base, environment: environment(context, logPrefix: logs.path + "/asan-report"),
+            optionKeys: ["ASAN_OPTIONS", "LSAN_OPTIONS"], context: context)
     }
 
     func collect(_ run: PreparedRun, context: RunContext) -> (outputs: [CheckerOutput], logFiles: [String]) {

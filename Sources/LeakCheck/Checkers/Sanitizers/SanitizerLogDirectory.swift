@@ -30,6 +30,22 @@ struct SanitizerLogDirectory {
         }
     }
 
+    /// The job's process with the checker's environment (`forced`, whose option
+    /// variables the job's own environment may not replace), its output beside the logs.
+    func run(
+        _ job: Job, base: String, environment forced: [String: String], optionKeys: Set<String>,
+        context: RunContext
+    ) -> PreparedRun {
+        var env = forced
+        for (k, v) in job.environment where !optionKeys.contains(k) { env[k] = v }
+        let out = AbsolutePath.of(base) + ".out"
+        let spec = ProcessSpec(
+            executable: job.program, arguments: job.arguments, environment: env,
+            workingDirectory: job.workingDirectory, stdoutPath: out, stderrPath: out,
+            timeout: job.timeout ?? context.options.timeout)
+        return PreparedRun(spec: spec, outputPath: path, programOutput: out, logFiles: [out])
+    }
+
     /// Every log whose name starts with `prefix`, parsed, and published in the
     /// report dir as `<publishedPrefix>.<pid>` (the names the guide's CI uploads),
     /// staged exclusively and renamed over, so nothing planted at the name is

@@ -49,14 +49,9 @@ struct TSanChecker: CheckerDriver {
     func prepare(_ job: Job, base: String, context: RunContext) throws -> PreparedRun {
         let logs = SanitizerLogDirectory(base: base, what: "TSan")
         try logs.prepare()
-        var env = environment(context, logPrefix: logs.path + "/" + Self.reportPrefix)
-        for (k, v) in job.environment where k != Self.optionsKey { env[k] = v }
-        let out = AbsolutePath.of(base) + ".out"
-        let spec = ProcessSpec(
-            executable: job.program, arguments: job.arguments, environment: env,
-            workingDirectory: job.workingDirectory, stdoutPath: out, stderrPath: out,
-            timeout: job.timeout ?? context.options.timeout)
-        return PreparedRun(spec: spec, outputPath: logs.path, programOutput: out, logFiles: [out])
+        return logs.run(
+            job, base: base, environment: environment(context, logPrefix: logs.path + "/" + Self.reportPrefix),
+            optionKeys: [Self.optionsKey], context: context)
     }
 
     func collect(_ run: PreparedRun, context: RunContext) -> (outputs: [CheckerOutput], logFiles: [String]) {
