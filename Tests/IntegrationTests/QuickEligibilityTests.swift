@@ -28,6 +28,20 @@ import Testing
         #expect(why.contains("already built with a sanitizer"), "\(why)")
     }
 
+    /// A symbol table whose size field is absurd (a damaged or hostile binary) is read
+    /// as far as the file goes: an answer, never a loop over 2^62 entries.
+    @Test(.timeLimit(.minutes(1))) func aSymbolTableSizeBeyondTheFileIsBounded() throws {
+        var data = try Data(contentsOf: URL(fileURLWithPath: try Tool.compileC("leaks")))
+        let elf = try #require(ELFFile(data))
+        let shoff = try #require(elf.read(0x28, 8)), size = try #require(elf.read(0x3a, 2))
+        let count = try #require(elf.read(0x3c, 2))
+        let symtab = try #require((0..<count).map { shoff + $0 * size }.first { elf.read($0 + 4, 4) == 2 })
+        withUnsafeBytes(of: UInt64(1 << 62).littleEndian) { data.replaceSubrange((symtab + 0x20)..<(symtab + 0x28), with: $0) }
+        let names = try #require(ELFFile(data)).symbolNames()
+        #expect(names.contains("main"))
+        #expect(PreloadEligibility.refusal(elf: data, name: "leaks") == nil)
+    }
+
     @Test func aScriptIsNotInspected() throws {
         let dir = Tool.tempDir("quick-script")
         let script = dir + "/run.sh"

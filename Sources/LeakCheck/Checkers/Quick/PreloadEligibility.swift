@@ -106,7 +106,8 @@ struct ELFFile {
         for table in sections where table.type == 2 || table.type == 11 {  // SHT_SYMTAB, SHT_DYNSYM
             guard table.link < sections.count, table.entsize > 0 else { continue }
             let strings = sections[table.link]
-            for n in 0..<(table.size / table.entsize) {
+            // A table cannot hold more entries than the file has bytes for (a malformed size would loop for ever).
+            for n in 0..<(min(table.size, data.count) / table.entsize) {
                 guard let nameOffset = read(table.offset + n * table.entsize, 4), nameOffset < strings.size else {
                     continue
                 }
