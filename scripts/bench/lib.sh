@@ -38,6 +38,22 @@ make_tmp() {
     trap 'exit 130' INT TERM
 }
 
+# The 48-test crate of P6 (p6-gen-crate.py), test t0000 leaking 40 bytes, in $BENCH_TMP/crate
+# with its own target dir: what P10 and P11 time. Reads N and WORK from the script's
+# arguments or environment ("p6_leaking_crate TAG [N] [WORK]"); sets N, WORK, BENCH_TMP.
+p6_leaking_crate() {
+    local tag=$1
+    N="${2:-${N:-3}}"
+    WORK="${3:-${WORK:-40000}}"
+    [[ "$N" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer"
+    [[ "$WORK" =~ ^[0-9]+$ ]] || die "WORK must be a whole number"
+    ensure_tool
+    need cargo
+    make_tmp "$tag"
+    python3 "$BENCH_DIR/p6-gen-crate.py" "$BENCH_TMP/crate" 48 "$WORK" --leak
+    export CARGO_TARGET_DIR="$BENCH_TMP/crate/target"
+}
+
 # Cargo target dir: shared one from run-all.sh (BENCH_CARGO_TARGET_DIR), else inside BENCH_TMP.
 cargo_target_dir() {
     if [[ -n "${BENCH_CARGO_TARGET_DIR:-}" ]]; then

@@ -13,15 +13,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
-N="${1:-${N:-3}}"
-WORK="${2:-${WORK:-40000}}"
-[[ "$N" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer"
-[[ "$WORK" =~ ^[0-9]+$ ]] || die "WORK must be a whole number"
-ensure_tool
-need cargo
-make_tmp p10
-python3 "$BENCH_DIR/p6-gen-crate.py" "$BENCH_TMP/crate" 48 "$WORK" --leak
-export CARGO_TARGET_DIR="$BENCH_TMP/crate/target"
+p6_leaking_crate p10 "${1:-}" "${2:-}"
 
 run_variant() {  # run_variant quick|valgrind
     rm -rf "$BENCH_TMP/out-$1"
