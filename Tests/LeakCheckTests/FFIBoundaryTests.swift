@@ -28,6 +28,8 @@ import Testing
                 "moq_version": "moq_free_str",
                 "moq_client_destroy": nil, "moq_publisher_destroy": nil, "moq_subscriber_destroy": nil,
                 "moq_free_str": nil, "moq_is_connected": nil, "moq_subscriber_buffered": nil,
+                // Not named to free, but the only function that ever takes a MoqListener back.
+                "moq_subscriber_listen": "moq_listener_stop", "moq_listener_stop": nil,
             ])
     }
 
@@ -87,6 +89,33 @@ import Testing
         #expect(ReleasePairing(header: header, exportedNames: []).release(for: "obj_open") == nil)
         // No single-`char *` release at all.
         #expect(ReleasePairing(header: header, exportedNames: []).release(for: "obj_name") == nil)
+    }
+
+    /// A handle only one `void f(T *)` takes back is released by it, whatever its verb; a
+    /// second function taking the handle, or a result, makes it a guess that is not made.
+    @Test func theOnlyFunctionTakingAHandleBackReleasesIt() {
+        let sole = CHeader.parse(
+            text: """
+                typedef struct Job Job;
+                Job *job_start(int n);
+                void job_stop(Job *job);
+                """)
+        #expect(ReleasePairing(header: sole, exportedNames: []).release(for: "job_start") == "job_stop")
+        let two = CHeader.parse(
+            text: """
+                typedef struct Job Job;
+                Job *job_start(int n);
+                void job_stop(Job *job);
+                void job_wait(Job *job);
+                """)
+        #expect(ReleasePairing(header: two, exportedNames: []).release(for: "job_start") == nil)
+        let returning = CHeader.parse(
+            text: """
+                typedef struct Job Job;
+                Job *job_start(int n);
+                int job_stop(Job *job);
+                """)
+        #expect(ReleasePairing(header: returning, exportedNames: []).release(for: "job_start") == nil)
     }
 }
 

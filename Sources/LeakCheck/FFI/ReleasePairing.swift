@@ -2,7 +2,9 @@
 /// header's prototypes and the exported names:
 /// - `X_create` / `X_new` → `X_destroy`, `X_free`, `X_release` or `X_delete`;
 /// - a returned `T *` → the one exported function that takes a single `T *`, returns
-///   `void` and is named to free (`moq_create_publisher` → `moq_publisher_destroy`);
+///   `void` and is named to free (`moq_create_publisher` → `moq_publisher_destroy`), or,
+///   with none named so, the only function that takes a `T *` at all, when it is such a
+///   one (`moq_subscriber_listen` → `moq_listener_stop`);
 /// - a returned `char *`, or a returned struct with a `char *` field (moq-ffi's
 ///   `MoqResult.message`) → the function that takes a single `char *` and frees it
 ///   (`moq_free_str`).
@@ -62,7 +64,16 @@ public struct ReleasePairing: Sendable {
             p.name != function && p.returnType == "void" && p.parameters.count == 1
                 && Self.pointee(of: p.parameters[0].type).map(Self.baseName) == base && Self.namedToFree(p.name)
         }
-        return candidates.count == 1 ? candidates[0].name : nil
+        if candidates.count == 1 { return candidates[0].name }
+        // An opaque handle only one function ever takes back, as its single parameter of a
+        // `void` function, is released by it, whatever its verb (`moq_listener_stop`).
+        let takers = header.prototypes.filter { p in
+            p.name != function && p.parameters.contains { Self.pointee(of: $0.type).map(Self.baseName) == base }
+        }
+        if candidates.isEmpty, takers.count == 1, takers[0].returnType == "void", takers[0].parameters.count == 1 {
+            return takers[0].name
+        }
+        return nil
     }
 
     /// `T *` → `T` (with qualifiers); nil for non-pointers and `T **`.
