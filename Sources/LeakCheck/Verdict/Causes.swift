@@ -100,11 +100,16 @@ public enum Causes {
         return [innermostOwnFrame(f.stack, ownCode: ownCode), innermostOwnFrame(other, ownCode: ownCode)]
     }
 
-    /// The symbol a race's address is in (`… is 0 bytes inside data symbol "count"`).
+    /// The symbol a race's address is in: helgrind's `… is 0 bytes inside data symbol
+    /// "count"`, TSan's `Location is global 'count' of size 4 at …` (kept in the message).
     static func dataSymbol(_ f: Finding) -> String? {
         for aux in f.auxiliary {
             guard let r = aux.what.range(of: "data symbol \"") else { continue }
             return String(aux.what[r.upperBound...].prefix { $0 != "\"" })
+        }
+        if let r = f.message.range(of: "Location is global '") {
+            let name = f.message[r.upperBound...].prefix { $0 != "'" }
+            if !name.isEmpty { return String(name) }
         }
         return nil
     }

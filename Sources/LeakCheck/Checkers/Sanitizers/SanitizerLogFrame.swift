@@ -77,7 +77,14 @@ enum SanitizerLogFrame {
             return (name, nil)
         }
         let stripped = RustDemangler.stripLegacyHash(name)
-        return stripped == name ? (name, nil) : (stripped, name)
+        guard stripped != name else { return (name, nil) }
+        // gcc's libbacktrace leaves a legacy name's escapes in place:
+        // `listen::_$u7b$$u7b$closure$u7d$$u7d$::h…` is `listen::{{closure}}`.
+        guard stripped.contains("$") else { return (stripped, name) }
+        let parts = stripped.components(separatedBy: "::").map { part in
+            part.contains("$") ? RustDemangler.decodeLegacyIdent(ArraySlice(part.utf8)) ?? part : part
+        }
+        return (parts.joined(separator: "::"), name)
     }
 
     /// `path:line`, `path:line:col`, `??:?`, `??:0` or a bare path (with a
