@@ -55,6 +55,15 @@ import Testing
                     parameters: [P(type: "MoqSubscriber *", name: "subscriber")],
                     line: 103),
                 .init(name: "moq_free_str", returnType: "void", parameters: [P(type: "char *", name: "s")], line: 108),
+                .init(
+                    name: "moq_subscriber_listen", returnType: "MoqListener *",
+                    parameters: [
+                        P(type: "MoqSubscriber *", name: "subscriber"), P(type: "MoqFrameCallback", name: "on_frame"),
+                        P(type: "void *", name: "user_data"), P(type: "uint32_t", name: "frames"),
+                    ], line: 126),
+                .init(
+                    name: "moq_listener_stop", returnType: "void",
+                    parameters: [P(type: "MoqListener *", name: "listener")], line: 134),
             ])
         #expect(
             header.structs == [
@@ -193,6 +202,8 @@ import Testing
                 RustExport(name: "moq_subscriber_buffered", file: lib, line: 234),
                 RustExport(name: "moq_subscriber_destroy", file: lib, line: 244),
                 RustExport(name: "moq_free_str", file: lib, line: 255),
+                RustExport(name: "moq_subscriber_listen", file: lib, line: 294),
+                RustExport(name: "moq_listener_stop", file: lib, line: 319),
             ])
     }
 

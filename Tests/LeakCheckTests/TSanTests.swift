@@ -37,6 +37,23 @@ import TestSupport
         #expect(race.auxiliary.dropFirst().map { $0.stack.last?.line } == [16, 15])
     }
 
+    /// moq_ffi's C suite: the library's own thread calls back into C. The race is between
+    /// two C lines, the cause names the global TSan locates, the Rust frames stay in the stack.
+    @Test func aCallbackFromTheLibrarysThreadRacesWithTheCallerAtBothCLines() throws {
+        let out = try Self.log("tsan-gcc-moq-ffi-callback-race.log")
+        #expect(out.complete)
+        let race = try #require(out.findings.first)
+        #expect(out.findings.count == 1 && race.kind == .dataRace)
+        #expect(race.stack.first.map { "\($0.function ?? "") \($0.line ?? 0)" } == "check_frames_arrive 25")
+        let previous = try #require(race.auxiliary.first)
+        #expect(previous.stack.map(\.function) == ["on_frame", "moq_ffi::moq_subscriber_listen::{{closure}}"])
+        let run = RunResult(checker: .tsan, executable: "test_callback_race", arguments: [], findings: out.findings)
+        let causes = Causes.group([run], policy: Policy(), ownCode: nil)
+        #expect(
+            causes.map(\.sentence)
+                == ["data race on frames_seen: check_frames_arrive (test_callback_race.c:25) and on_frame (test_callback_race.c:15) — 1 report"])
+    }
+
     @Test func clangFramesCarryAColumnThatIsDropped() throws {
         let race = try #require(Self.log("tsan-clang-race.log").findings.first)
         #expect(race.kind == .dataRace)

@@ -39,6 +39,7 @@ struct CargoSource: TestSource {
             toolchain = tc
             if let why = driver.cargoUnavailability(toolchain: tc, context: context) {
                 prep.failures.append(failedStep(driver, executable: "cargo", reason: why))
+                uninstrumentedLibraryForCSuite(driver, context: context)
                 return prep.failures
             }
             context.diagnostics.note(
@@ -81,6 +82,37 @@ struct CargoSource: TestSource {
     struct BuildOutcome {
         var handedOver = 0
         var failure: RunResult?
+    }
+
+    /// When the crate's tests cannot be built for the checker (tsan without rust-src) but a
+    /// C suite asks for `{crate_lib_dir}`: the library built without the checker's flags, on
+    /// the user's toolchain, in a target dir of its own, so the C suite, whose own code the
+    /// checker does instrument, is still checked. A note says what the checker cannot see.
+    func uninstrumentedLibraryForCSuite(_ driver: any CheckerDriver, context: RunContext) {
+        guard context.options.cmakeArgs.contains(where: { $0.contains(CMakeInvocation.crateLibDirPlaceholder) })
+        else { return }
+        let features = context.options.featureSets.first ?? FeatureSelection()
+        let args =
+            ["test", "--no-run", "--message-format=json-render-diagnostics", "--manifest-path", manifest]
+            + features.cargoArguments + ["--target-dir", ownTargetDir(driver, context: context) + "-library"]
+        var env = context.environment
+        env["CARGO_TERM_COLOR"] = "never"
+        let runDir = (context.logsDir as NSString).appendingPathComponent(driver.checker.rawValue)
+        try? FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true)
+        context.console.progress("\(driver.checker.displayName): cargo build --lib (uninstrumented, for the C suite)")
+        guard
+            let libDir = buildLibrary(
+                testArguments: args, environment: env, label: Job.safeLabel("build-\(features.label)"), runDir: runDir,
+                context: context
+            ).first
+        else { return }
+        context.products.withLock { $0["crate_lib_dir:\(driver.checker.rawValue)"] = libDir }
+        context.diagnostics.note(Self.uninstrumentedLibraryNote(driver.checker))
+    }
+
+    /// What a C suite checked against the crate's uninstrumented library can and cannot show.
+    static func uninstrumentedLibraryNote(_ checker: Checker) -> String {
+        "\(checker.displayName): the C suite links the crate's library built without the sanitizer: its races in C code and the pthread calls are seen, synchronisation inside the library (std's locks, channels) is not"
     }
 
     /// `cargo build --lib` with the arguments of the test build; the library dirs it reports.

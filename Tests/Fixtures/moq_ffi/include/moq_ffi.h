@@ -107,6 +107,32 @@ MOQ_API void moq_subscriber_destroy(MoqSubscriber *subscriber);
 /** Releases a MoqResult.message; NULL is accepted. */
 MOQ_API void moq_free_str(char *s);
 
+/* ── Callbacks on the library's thread ──────── */
+
+/** Opaque delivery thread; release with moq_listener_stop(), which joins it. */
+typedef struct MoqListener MoqListener;
+
+/**
+ * Frame callback: (user_data, sequence). Called on the library's own thread,
+ * never the caller's, as moq-ffi calls back from its workers: whatever it
+ * shares with the caller needs a lock.
+ */
+typedef void (*MoqFrameCallback)(void *user_data, uint64_t sequence);
+
+/**
+ * Starts a library thread that calls on_frame(user_data, n) for n = 1..frames.
+ * NULL for a NULL subscriber or callback. Release with moq_listener_stop().
+ */
+MOQ_API MoqListener *moq_subscriber_listen(
+    MoqSubscriber *subscriber,
+    MoqFrameCallback on_frame,
+    void *user_data,
+    uint32_t frames
+);
+
+/** Waits for the listener's thread to finish and releases it; NULL is a no-op. */
+MOQ_API void moq_listener_stop(MoqListener *listener);
+
 #ifdef __cplusplus
 }
 #endif

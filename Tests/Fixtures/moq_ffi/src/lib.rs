@@ -276,5 +276,54 @@ pub fn forget_pointer<T>(p: *mut T) {
     }
 }
 
+/// Frame callback signature: `(user_data, sequence)`. Called on the library's own thread,
+/// as moq-ffi calls back from its tokio workers: the caller's state it touches needs a lock.
+pub type MoqFrameCallback = Option<extern "C" fn(user_data: *mut c_void, sequence: u64)>;
+
+/// A delivery thread started by `moq_subscriber_listen`; released by `moq_listener_stop`.
+pub struct MoqListener {
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Starts a library thread that calls `on_frame(user_data, n)` for n in 1..=frames, then
+/// returns. The caller releases the listener with `moq_listener_stop`, which joins it.
+///
+/// # Safety
+/// `subscriber` must be a live subscriber; `user_data` must stay valid until the stop.
+#[no_mangle]
+pub unsafe extern "C" fn moq_subscriber_listen(
+    subscriber: *mut MoqSubscriber,
+    on_frame: MoqFrameCallback,
+    user_data: *mut c_void,
+    frames: u32,
+) -> *mut MoqListener {
+    let cb = match on_frame {
+        Some(cb) if !subscriber.is_null() => cb,
+        _ => return ptr::null_mut(),
+    };
+    // Raw pointers are not Send; the caller promised it stays valid until the stop.
+    let user = user_data as usize;
+    let thread = std::thread::spawn(move || {
+        for n in 1..=u64::from(frames) {
+            cb(user as *mut c_void, n);
+        }
+    });
+    Box::into_raw(Box::new(MoqListener { thread: Some(thread) }))
+}
+
+/// Waits for a listener's thread to finish and releases it. Null is a no-op.
+///
+/// # Safety
+/// `listener` must be null or a listener from `moq_subscriber_listen` not yet stopped.
+#[no_mangle]
+pub unsafe extern "C" fn moq_listener_stop(listener: *mut MoqListener) {
+    if !listener.is_null() {
+        let mut l = Box::from_raw(listener);
+        if let Some(t) = l.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;
