@@ -89,4 +89,30 @@ import Testing
         #expect(fallback == PreloadRuntime(path: rt.path, compiler: "cc"))
         #expect(PreloadRuntime.find(environment: env) { _, file in file } == nil)
     }
+
+    /// The runtime read from clang's layout is the file clang itself names; a layout with
+    /// two versions is not guessed from (clang is asked).
+    @Test func clangsResourceDirectoryIsReadAsClangAnswers() throws {
+        let env = ProcessInfo.processInfo.environment
+        let clang = try #require(ExecutableLocator.resolve("clang", environment: env), "clang (the Swift toolchain's)")
+        let file = "libclang_rt.asan-x86_64.so"
+        let asked = try #require(Capture.run(clang, ["-print-file-name=\(file)"], environment: env))
+        let read = try #require(PreloadRuntime.resourceDirectoryFile(clang: clang, file: file))
+        #expect(
+            (read as NSString).standardizingPath
+                == (asked.output.trimmingCharacters(in: .whitespacesAndNewlines) as NSString).standardizingPath)
+
+        let dir = Tool.tempDir("clang-layout")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/bin", withIntermediateDirectories: true)
+        _ = fm.createFile(atPath: dir + "/bin/clang", contents: Data())
+        for version in ["20", "21"] {
+            try fm.createDirectory(atPath: "\(dir)/lib/clang/\(version)/lib/linux", withIntermediateDirectories: true)
+            _ = fm.createFile(atPath: "\(dir)/lib/clang/\(version)/lib/linux/\(file)", contents: Data())
+        }
+        #expect(PreloadRuntime.resourceDirectoryFile(clang: dir + "/bin/clang", file: file) == nil)
+        try fm.removeItem(atPath: dir + "/lib/clang/20")
+        #expect(PreloadRuntime.resourceDirectoryFile(clang: dir + "/bin/clang", file: file) == dir + "/lib/clang/21/lib/linux/" + file)
+    }
 }
