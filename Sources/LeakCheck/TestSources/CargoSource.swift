@@ -89,8 +89,7 @@ struct CargoSource: TestSource {
     /// the user's toolchain, in a target dir of its own, so the C suite, whose own code the
     /// checker does instrument, is still checked. A note says what the checker cannot see.
     func uninstrumentedLibraryForCSuite(_ driver: any CheckerDriver, context: RunContext) {
-        guard context.options.cmakeArgs.contains(where: { $0.contains(CMakeInvocation.crateLibDirPlaceholder) })
-        else { return }
+        guard Self.cSuiteWantsLibrary(context) else { return }
         let features = context.options.featureSets.first ?? FeatureSelection()
         let args =
             ["test", "--no-run", "--message-format=json-render-diagnostics", "--manifest-path", manifest]
@@ -108,6 +107,11 @@ struct CargoSource: TestSource {
         else { return }
         context.products.withLock { $0["crate_lib_dir:\(driver.checker.rawValue)"] = libDir }
         context.diagnostics.note(Self.uninstrumentedLibraryNote(driver.checker))
+    }
+
+    /// A `--cmake-arg` names `{crate_lib_dir}`: only then is a library built for the C suite.
+    static func cSuiteWantsLibrary(_ context: RunContext) -> Bool {
+        context.options.cmakeArgs.contains { $0.contains(CMakeInvocation.crateLibDirPlaceholder) }
     }
 
     /// What a C suite checked against the crate's uninstrumented library can and cannot show.
@@ -232,7 +236,7 @@ struct CargoSource: TestSource {
         }
         Self.registerOwnCode(messages, context: context)
         var libDirs = messages.libraryDirs
-        if libDirs.isEmpty && outcome.succeeded && messages.success != false {
+        if libDirs.isEmpty && outcome.succeeded && messages.success != false && Self.cSuiteWantsLibrary(context) {
             // A crate without integration tests builds no cdylib for `cargo test`:
             // the C suite's `{crate_lib_dir}` needs `cargo build --lib`, same flags.
             libDirs = buildLibrary(
