@@ -47,7 +47,9 @@ static void child(const cspawn_spec *s, pid_t parent, int channel, const sigset_
     } else if (place("/dev/null", O_RDONLY, 0) != 0) {
         report(channel, CSPAWN_STEP_STDIN, errno);
     }
-    const int out = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
+    // O_NOFOLLOW: a symlink planted at a log path is never written through (the spawn fails
+    // with ELOOP, and the run says so); the tool makes these files, never links.
+    const int out = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW;
     if (place(s->stdout_path ? s->stdout_path : "/dev/null", out, 1) != 0) report(channel, CSPAWN_STEP_STDOUT, errno);
     if (s->stderr_path) {
         if (place(s->stderr_path, out, 2) != 0) report(channel, CSPAWN_STEP_STDERR, errno);

@@ -133,6 +133,27 @@ import Testing
         #expect(e3.step == .exec && e3.code == ENOEXEC && e3.found)
     }
 
+    /// Issue 21: a symlink planted at a child's log path is never written through: the
+    /// child does not start, the victim keeps its bytes, and the error names the path.
+    @Test func aSymlinkPlantedAtALogPathIsNotFollowed() throws {
+        let victim = tempPath("victim")
+        try Data("keep me\n".utf8).write(to: URL(fileURLWithPath: victim))
+        let log = tempPath("planted.out")
+        #expect(symlink(victim, log) == 0)
+        let marker = tempPath("ran-through-link")
+        for spec in [
+            ProcessSpec(executable: "sh", arguments: ["-c", "echo owned; touch \(marker)"], stdoutPath: log),
+            ProcessSpec(
+                executable: "sh", arguments: ["-c", "echo owned >&2; touch \(marker)"], stdoutPath: tempPath("ok.out"),
+                stderrPath: log),
+        ] {
+            let e = try #require(throws: SpawnError.self, performing: { try Supervisor().run(spec) })
+            #expect(e.step == .file(log) && e.code == ELOOP, "\(e)")
+        }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me\n")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
     @Test func timeoutKillsTheWholeProcessGroup() throws {
         let pidFile = tempPath("pids")
         // The child forks a grandchild that ignores SIGTERM: only SIGKILL to the group gets it.
