@@ -101,6 +101,34 @@ import Testing
 
     // MARK: - valgrind
 
+    /// Issue 21: valgrind opens its XML and log files itself, following links. Whatever sits
+    /// at those names when a job is prepared (a symlink planted after the run dir was made
+    /// afresh, a stale file) is removed first; what a link pointed to keeps its bytes.
+    @Test(arguments: ["valgrind", "helgrind"])
+    func linksAtValgrindsFileNamesAreRemovedNotFollowed(checker: String) throws {
+        let dir = try ScratchDir()
+        let base = dir.file("job")
+        let names = [".xml", checker == "valgrind" ? ".valgrind.log" : ".helgrind.log"]
+        for name in names {
+            try "keep me\n".write(toFile: dir.file("victim" + name), atomically: true, encoding: .utf8)
+            #expect(symlink(dir.file("victim" + name), base + name) == 0)
+        }
+        let context = RunContext(
+            options: try Options.parse([checker]), console: Console(verbosity: .quiet), supervisor: Supervisor(),
+            environment: [:], diagnostics: Diagnostics(), suppressions: [])
+        let job = Job(
+            source: .command, program: "/bin/true", arguments: [], test: nil, featureSet: "default", isLibtest: false,
+            label: "job", target: nil)
+        let driver = CheckerRegistry.driver(for: try #require(Checker(rawValue: checker)))
+        let run = try driver.prepare(job, base: base, context: context)
+        #expect(run.spec.arguments.contains("--xml-file=" + base + ".xml"))
+        var st = stat()
+        for name in names {
+            #expect(lstat(base + name, &st) != 0, "\(name) is still there")
+            #expect(try String(contentsOfFile: dir.file("victim" + name), encoding: .utf8) == "keep me\n")
+        }
+    }
+
     @Test func valgrindOptsLosesItsHidingOptions() {
         let s = ValgrindOptions.scrub(
             "--num-callers=30  --suppressions=/x.supp --ignore-fn=foo --undef-value-errors=no")
