@@ -137,6 +137,9 @@ import Testing
         let swapped = RunResult(checker: .helgrind, executable: "race", arguments: [], findings: [a, b])
         let one = Causes.group([swapped], policy: Policy(), ownCode: nil)
         #expect(one.count == 1)
-        #expect(one.first?.sentence == "data race on count: reader (race.c:20) and bump (race.c:9) — 2 reports")
+        #expect(one.first?.sentence == "data race on count: bump (race.c:9) and reader (race.c:20) — 2 reports")
+        // Whichever access came first in the run, the sentence reads the same.
+        let reversed = RunResult(checker: .helgrind, executable: "race", arguments: [], findings: [b, a])
+        #expect(Causes.group([reversed], policy: Policy(), ownCode: nil).map(\.sentence) == one.map(\.sentence))
     }
 }

@@ -135,7 +135,11 @@ public enum Causes {
                 allocation: frame.map { CodeLocation(function: $0.function, file: $0.file, line: $0.line) },
                 release: f.boundary?.release)
             if f.kind == .dataRace {
-                builders[key]!.raceAccesses = raceAccesses(f, ownCode: ownCode).map {
+                // In the key's order, so the sentence does not depend on which access a
+                // run's scheduling made the "current" one.
+                builders[key]!.raceAccesses = raceAccesses(f, ownCode: ownCode).sorted {
+                    placeKey($0) < placeKey($1)
+                }.map {
                     $0.map { CodeLocation(function: $0.function, file: $0.file, line: $0.line) }
                 }
                 builders[key]!.raceSymbol = dataSymbol(f)
