@@ -34,22 +34,28 @@ public struct SARIFRenderer: ReportRenderer {
     public init(path: String) { self.path = path }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
-        let log = Self.log(report, context: context)
+        let poll = RenderPoll(rendering: report)
+        let log = Self.log(report, context: context, poll: poll)
+        try poll.check()
         var data = try JSONSerialization.data(
             withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(0x0a)
         return data
     }
 
-    /// The SARIF log as JSON objects (for tests and for `render`).
-    static func log(_ report: Report, context: RenderContext) -> [String: Any] {
+    /// The SARIF log as JSON objects (for tests and for `render`). An interrupted
+    /// report has results for its listed findings only (`context.listing(for:)`),
+    /// which a notification states; `poll` cuts the log short when a signal comes.
+    static func log(_ report: Report, context: RenderContext, poll: RenderPoll = .never) -> [String: Any] {
+        let listing = context.listing(for: report)
+        let shown = listing?.listed ?? report
         let base = Self.sourceRoot(context)
         let kinds = FindingKind.allCases.filter { $0 != .stillReachable }
         let ruleIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
         let policy = context.policy
 
         // Each call site of a cause is one result, whatever the checkers and tests that reached it.
-        let causes = report.causes
+        let causes = shown.causes(poll: poll)
         var siteOf: [String: (cause: Int, site: Int)] = [:]
         for (ci, c) in causes.enumerated() {
             for (si, s) in c.sites.enumerated() {
@@ -57,7 +63,7 @@ public struct SARIFRenderer: ReportRenderer {
             }
         }
         var seenSites: Set<String> = []
-        var distinct = DistinctFindings.of(report) { $0.kind != .stillReachable }.filter { d in
+        var distinct = DistinctFindings.of(shown, poll: poll) { $0.kind != .stillReachable }.filter { d in
             guard policy.gates(d.finding), let at = siteOf[d.finding.fingerprint] else { return true }
             return seenSites.insert("\(at.cause):\(at.site)").inserted
         }
@@ -74,6 +80,7 @@ public struct SARIFRenderer: ReportRenderer {
 
         var results: [[String: Any]] = []
         for d in distinct {
+            if poll.shouldStop(min(d.finding.stack.count, maxFrames)) { break }
             let f = d.finding
             var unsuppressed = f
             unsuppressed.suppressedBy = nil
@@ -149,7 +156,7 @@ public struct SARIFRenderer: ReportRenderer {
         var run: [String: Any] = [
             "tool": ["driver": driver(kinds, releases: Array(Set(causes.compactMap(\.release))).sorted())],
             "results": results,
-            "invocations": invocations(report, dropped: dropped, context: context),
+            "invocations": invocations(report, dropped: dropped, listing: listing, context: context),
             "columnKind": "unicodeCodePoints",
         ]
         if let base {
@@ -258,7 +265,9 @@ public struct SARIFRenderer: ReportRenderer {
         ]
     }
 
-    static func invocations(_ report: Report, dropped: Int, context: RenderContext) -> [[String: Any]] {
+    static func invocations(
+        _ report: Report, dropped: Int, listing: InterruptedListing? = nil, context: RenderContext
+    ) -> [[String: Any]] {
         let checkers = Checker.allCases.filter { c in report.runs.contains { $0.checker == c } }
         var out: [[String: Any]] = []
         for checker in checkers {
@@ -288,6 +297,9 @@ public struct SARIFRenderer: ReportRenderer {
         var extra: [[String: Any]] = []
         for s in report.skipped {
             extra.append(["level": "warning", "message": ["text": "\(s.checker.displayName) skipped: \(s.reason)"]])
+        }
+        if let listing {
+            extra.append(["level": "warning", "message": ["text": listing.sentence]])
         }
         if dropped > 0 {
             extra.append([
