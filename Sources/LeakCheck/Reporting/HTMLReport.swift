@@ -117,6 +117,7 @@ public struct HTMLRenderer: ReportRenderer {
         }
         h += "</section>\n"
 
+        if poll.stopped { return "" }  // `render` throws RenderInterrupted
         // Where the bytes leak.
         h += "<section id=\"icicles\"><h2>Where the bytes leak</h2>\n"
         h +=
@@ -141,6 +142,7 @@ public struct HTMLRenderer: ReportRenderer {
         if !drew { h += "<p class=\"clean\">No lost bytes.</p>\n" }
         h += "</section>\n"
 
+        if poll.stopped { return "" }  // `render` throws RenderInterrupted
         // Findings.
         let distinct = DistinctFindings.of(shown, poll: poll) { $0.suppressedBy == nil }
         h +=
@@ -152,6 +154,7 @@ public struct HTMLRenderer: ReportRenderer {
         if distinct.isEmpty { h += "<p class=\"clean\">No findings.</p>\n" }
         h += "</section>\n"
 
+        if poll.stopped { return "" }  // `render` throws RenderInterrupted
         // Runs.
         h +=
             "<section id=\"runs\"><h2>Runs</h2>\n<table class=\"runs\"><thead><tr><th>checker</th><th>run</th><th>status</th><th>ended</th><th>definitely</th><th>indirectly</th><th>possibly</th><th>reachable</th><th>suppressed</th><th>errors</th><th>time</th></tr></thead><tbody>\n"

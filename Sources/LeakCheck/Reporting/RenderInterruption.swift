@@ -68,7 +68,7 @@ public struct ListingLimit: Sendable, Hashable {
     /// Frames listed per stack (the innermost ones).
     public var frames: Int
 
-    public init(findings: Int = 200, frames: Int = 32) {
+    public init(findings: Int = 200, frames: Int = 16) {
         self.findings = max(0, findings)
         self.frames = max(0, frames)
     }
@@ -124,7 +124,7 @@ public struct InterruptedListing: Sendable {
     /// True when something was left out.
     public var isCut: Bool { listedFindings < findings || cutStacks > 0 }
 
-    /// `interrupted: 200 of 95,000 findings listed, stacks cut at 32 frames; the totals count them all`:
+    /// `interrupted: 200 of 95,000 findings listed, stacks cut at 16 frames; the totals count them all`:
     /// what each output states, in its own format.
     public var sentence: String {
         var s = "interrupted: \(Figures.grouped(listedFindings)) of \(Figures.grouped(findings)) findings listed"

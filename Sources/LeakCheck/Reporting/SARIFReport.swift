@@ -37,10 +37,45 @@ public struct SARIFRenderer: ReportRenderer {
         let poll = RenderPoll(rendering: report)
         let log = Self.log(report, context: context, poll: poll)
         try poll.check()
-        var data = try JSONSerialization.data(
-            withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        var data = try Self.serialize(log, poll: poll)
         data.append(0x0a)
         return data
+    }
+
+    static let writingOptions: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+
+    /// `JSONSerialization` of the log, byte for byte, but polled: one call for a
+    /// large log takes seconds and cannot be stopped, so the results (nearly all
+    /// of it) are serialised one by one, `poll` looked at between two, and
+    /// spliced into the rest, indented as the whole document has them.
+    static func serialize(_ log: [String: Any], poll: RenderPoll = .never) throws -> Data {
+        let marker = "moq-leakcheck-results-\(UUID().uuidString)"
+        guard var runs = log["runs"] as? [[String: Any]], runs.count == 1,
+            let results = runs[0]["results"] as? [[String: Any]], !results.isEmpty
+        else { return try JSONSerialization.data(withJSONObject: log, options: writingOptions) }
+        runs[0]["results"] = marker
+        var skeleton = log
+        skeleton["runs"] = runs
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: skeleton, options: writingOptions), as: UTF8.self)
+        guard let at = text.range(of: "\"\(marker)\"") else {
+            return try JSONSerialization.data(withJSONObject: log, options: writingOptions)
+        }
+        let lineStart = text[..<at.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+        let indent = String(text[lineStart...].prefix { $0 == " " })
+        var out = Data(text[..<at.lowerBound].utf8)
+        out.append(contentsOf: "[\n".utf8)
+        for (i, result) in results.enumerated() {
+            try poll.tick(RenderPoll.interval / 8)
+            let item = String(
+                decoding: try JSONSerialization.data(withJSONObject: result, options: writingOptions), as: UTF8.self)
+            var lines = item.split(separator: "\n", omittingEmptySubsequences: false)
+            for j in lines.indices { lines[j] = Substring(indent + "  " + lines[j]) }
+            out.append(contentsOf: lines.joined(separator: "\n").utf8)
+            out.append(contentsOf: (i == results.count - 1 ? "\n" : ",\n").utf8)
+        }
+        out.append(contentsOf: (indent + "]").utf8)
+        out.append(contentsOf: text[at.upperBound...].utf8)
+        return out
     }
 
     /// The SARIF log as JSON objects (for tests and for `render`). An interrupted
@@ -118,7 +153,15 @@ public struct SARIFRenderer: ReportRenderer {
                 result["locations"] = [] as [Any]
             }
             let frames = Array(f.stack.prefix(maxFrames))
-            if !frames.isEmpty {
+            // An interrupted report's results keep the stack, not its copy as a code flow.
+            if !frames.isEmpty && listing != nil {
+                result["stacks"] = [
+                    [
+                        "message": ["text": "allocation stack (innermost first)"],
+                        "frames": frames.map { ["location": frameLocation($0, base: base)] },
+                    ] as [String: Any]
+                ]
+            } else if !frames.isEmpty {
                 result["stacks"] = [
                     [
                         "message": ["text": "allocation stack (innermost first)"],

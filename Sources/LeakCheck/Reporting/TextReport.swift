@@ -229,21 +229,27 @@ public enum TextReport {
         for checker in checkers {
             let runs = report.runs.filter { $0.checker == checker }
             let totals = runs.reduce(Totals()) { $0 + $1.totals }
-            let gating = runs.flatMap { r in r.findings.filter(policy.gates).map { (run: r, finding: $0) } }
+            // Counted, not gathered: a huge report's findings are not copied for two figures.
+            var leaks = 0
+            var errors = 0
+            for r in runs {
+                for f in r.findings where policy.gates(f) {
+                    if f.kind.isLeak { leaks += 1 } else { errors += 1 }
+                }
+            }
+            let gates = leaks + errors > 0
             if listing == nil {
                 warningsAll += runs.flatMap { r in r.findings.filter(policy.warns).map { (run: r, finding: $0) } }
             }
             let incomplete = runs.filter { $0.status == .incomplete }
             let name = checker.displayName
-            if gating.isEmpty && incomplete.isEmpty {
+            if !gates && incomplete.isEmpty {
                 lines.append(
                     check + " "
                         + paint(
                             "\(name): \(CheckerRegistry.definition(checker).cleanHeadline)", .bold)
                         + " (\(count(runs.count, "run")))")
-            } else if !gating.isEmpty {
-                let leaks = gating.filter(\.finding.kind.isLeak).count
-                let errors = gating.count - leaks
+            } else if gates {
                 var what: [String] = []
                 if leaks > 0 { what.append("memory leaks detected") }
                 let noun = CheckerRegistry.definition(checker).errorNoun
@@ -255,7 +261,7 @@ public enum TextReport {
                     paint("?", .yellow, .bold)
                         + " \(name): incomplete: \(runLabel(r)): \(r.incompleteReason ?? "could not be trusted")")
             }
-            if CheckerRegistry.definition(checker).checksLeaks && (!gating.isEmpty || totals.possiblyLost.bytes > 0) {
+            if CheckerRegistry.definition(checker).checksLeaks && (gates || totals.possiblyLost.bytes > 0) {
                 var block = Figures.leakSummary(totals, indent: "  ")
                 if several { block[0] = "  \(name) LEAK SUMMARY:" }
                 summaries += block
@@ -399,6 +405,7 @@ public enum TextReport {
             return out
         }
 
+        if poll.stopped { return "" }  // the caller throws RenderInterrupted
         // Each site once: a leak in several runs (per test) is one entry naming them,
         // with every checker that saw it (`seenBy` brings in the other checker's).
         let gating = occurrences(
@@ -413,6 +420,7 @@ public enum TextReport {
             lines.append("  seen by: " + checkersNote(g).dropFirst().dropLast())
             lines += stackLines(g.finding)
         }
+        if poll.stopped { return "" }  // the caller throws RenderInterrupted
         let warnings = listedRuns.flatMap { r in
             r.findings.filter { $0.suppressedBy == nil && !policy.gates($0) }.map { (r, $0) }
         }
@@ -463,6 +471,7 @@ public enum TextReport {
                 lines.append(s)
             }
         }
+        if poll.stopped { return "" }  // the caller throws RenderInterrupted
         let suppressed = listedRuns.flatMap { r in r.findings.filter { $0.suppressedBy != nil }.map { (r, $0) } }
         if !suppressed.isEmpty {
             lines.append("")
