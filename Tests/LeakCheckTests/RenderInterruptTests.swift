@@ -147,6 +147,31 @@ import Testing
         #expect(left.isEmpty, "\(left)")
     }
 
+    /// A renderer that saw a signal while listing (it throws `RenderInterrupted`)
+    /// once; an interrupted report it renders.
+    struct StopsWhileListing: ReportRenderer {
+        var path: String
+        var name: String { "stops while listing" }
+        func render(_ report: Report, context: RenderContext) throws -> Data {
+            guard report.interrupted else { throw RenderInterrupted() }
+            return Data("interrupted\n".utf8)
+        }
+    }
+
+    @Test func aRendererThatStopsIsNotAWriteFailureAndEveryOutputIsRenderedAgainBounded() throws {
+        let dir = try ScratchDir()
+        let renderers = [StopsWhileListing(path: dir.file("first.txt"))] + Self.renderers(in: dir.url.path)
+        let result = OutputPipeline.write(renderers, decide: { _ in Self.bigReport() }, context: Self.context)
+        #expect(result.errors.isEmpty)
+        #expect(result.report.interrupted && result.report.exitCode == 130)
+        #expect(result.report.incompleteReasons.isEmpty)
+        #expect(try String(contentsOfFile: dir.file("first.txt"), encoding: .utf8) == "interrupted\n")
+        for r in renderers.dropFirst() {
+            let text = try String(contentsOfFile: r.path, encoding: .utf8)
+            #expect(text.contains(Self.sentence), "\(r.name)")
+        }
+    }
+
     /// SARIF is serialised result by result (so it can be polled): the bytes are
     /// the ones one `JSONSerialization` call gives.
     @Test func sarifSerialisedByResultIsTheWholeSerialisation() throws {
