@@ -85,9 +85,13 @@ public struct GeneratedSuppressionsRenderer: ReportRenderer {
         }
         let header = listing.map { "# moq-leakcheck: \($0.sentence)\n" } ?? ""
         switch format {
-        case .valgrind: return Data((header + SuppressionGenerator.valgrind(for: live, ownCode: ownCode)).utf8)
+        case .valgrind:
+            let text = header + SuppressionGenerator.valgrind(for: live, ownCode: ownCode, poll: poll)
+            try poll.check()
+            return Data(text.utf8)
         case .lsan:
-            var text = header + SuppressionGenerator.lsan(for: live.filter(\.kind.isLeak), ownCode: ownCode)
+            var text = header + SuppressionGenerator.lsan(for: live.filter(\.kind.isLeak), ownCode: ownCode, poll: poll)
+            try poll.check()
             // Kinds of a checker's own (tsan's race:, deadlock: …), written by the checker.
             for definition in CheckerRegistry.all where checkers.contains(definition.checker) {
                 let own = shown.runs.filter { $0.checker == definition.checker }.flatMap {
