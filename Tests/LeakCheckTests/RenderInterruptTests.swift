@@ -147,6 +147,17 @@ import Testing
         #expect(left.isEmpty, "\(left)")
     }
 
+    /// The bounded SARIF (stacks without code flows, a notification saying what is
+    /// listed) is still SARIF 2.1.0.
+    @Test func theSARIFOfAnInterruptedReportValidatesAgainstTheSchema() throws {
+        var report = try ReportFixtures.leak()
+        report.interrupted = true
+        let data = try SARIFRenderer(path: "x.sarif").render(report, context: ReportFixtures.context())
+        #expect(String(decoding: data, as: UTF8.self).contains("findings listed"))
+        let v = try SARIFReportTests.validate(data)
+        #expect(v.status == 0, "schema errors:\n\(v.stdout)\(v.stderr)")
+    }
+
     /// A renderer that saw a signal while listing (it throws `RenderInterrupted`)
     /// once; an interrupted report it renders.
     struct StopsWhileListing: ReportRenderer {
