@@ -41,11 +41,13 @@ import Testing
             SARIFRenderer(path: dir + "/report.sarif"),
             HTMLRenderer(path: dir + "/report.html"),
             StepSummaryRenderer(path: dir + "/summary.md"),
-            GeneratedSuppressionsRenderer(path: dir + "/gen.supp", format: .valgrind, ownCode: OwnCode(crateNames: [], sourceRoots: [])),
+            GeneratedSuppressionsRenderer(
+                path: dir + "/gen.supp", format: .valgrind, ownCode: OwnCode(crateNames: [], sourceRoots: [])),
         ]
     }
 
-    static let sentence = "interrupted: 200 of 1,500 findings listed, stacks cut at 16 frames; the totals count them all"
+    static let sentence =
+        "interrupted: 200 of 1,500 findings listed, stacks cut at 16 frames; the totals count them all"
 
     @Test(arguments: 0..<7)
     func aRendererStopsWhenAStopIsRequested(index: Int) throws {
@@ -139,7 +141,8 @@ import Testing
             #expect(text.contains(Self.sentence), "\(r.name)")
             #expect(text.count < 2_500_000, "\(r.name): \(text.count) characters")
         }
-        let json = try JSONDecoder().decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("report.json"))))
+        let json = try JSONDecoder().decode(
+            Report.self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("report.json"))))
         #expect(json.interrupted && json.exitCode == 130)
         #expect(json.totals.definitelyLost.blocks == 200)  // read back: the listed findings
         // Nothing but the outputs: no staged temporary file is left behind.

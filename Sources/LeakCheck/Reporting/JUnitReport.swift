@@ -211,7 +211,9 @@ public struct JUnitRenderer: ReportRenderer {
                         if !f.message.isEmpty { text += "  \(f.message)\n" }
                         for frame in f.stack.prefix(frameLimit) { text += "    at \(frame.display)\n" }
                     }
-                    if unlisted > 0 { text += "… and \(Figures.grouped(unlisted)) more findings, not listed (interrupted)\n" }
+                    if unlisted > 0 {
+                        text += "… and \(Figures.grouped(unlisted)) more findings, not listed (interrupted)\n"
+                    }
                     if let x = c.extraFailure { text += x + "\n" }
                     let type = c.failures.first?.kind.rawValue ?? "testFailure"
                     body +=

@@ -42,7 +42,9 @@ public struct SARIFRenderer: ReportRenderer {
         return data
     }
 
-    static let writingOptions: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    static let writingOptions: JSONSerialization.WritingOptions = [
+        .prettyPrinted, .sortedKeys, .withoutEscapingSlashes,
+    ]
 
     /// `JSONSerialization` of the log, byte for byte, but polled: one call for a
     /// large log takes seconds and cannot be stopped, so the results (nearly all
@@ -56,7 +58,8 @@ public struct SARIFRenderer: ReportRenderer {
         runs[0]["results"] = marker
         var skeleton = log
         skeleton["runs"] = runs
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: skeleton, options: writingOptions), as: UTF8.self)
+        let text = String(
+            decoding: try JSONSerialization.data(withJSONObject: skeleton, options: writingOptions), as: UTF8.self)
         guard let at = text.range(of: "\"\(marker)\"") else {
             return try JSONSerialization.data(withJSONObject: log, options: writingOptions)
         }
