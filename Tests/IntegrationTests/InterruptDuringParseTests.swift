@@ -77,4 +77,62 @@ import Testing
                 "exit \(String(describing: outcome.exitCode)), report interrupted: \(String(describing: interrupted))")
         }
     }
+
+    /// A signal while the reports are rendered (issue 21 leftover): the renderer at
+    /// work stops, and every output is written again from the interrupted verdict in
+    /// its bounded form: exit 130, every report says interrupted and how much it lists.
+    /// The signal is sent once the first output is staged (its temporary file shows),
+    /// so it lands while the others are rendered, whatever the machine's speed.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func signalWhileTheReportsAreRenderedIsHonoured(signal: Int32) throws {
+        let dir = Tool.tempDir("interrupt-render")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try Self.bigLog(in: dir)
+        let out = dir + "/out"
+        let reports = [
+            "valgrind-report.txt", "junit.xml", "report.sarif", "leakcheck-report.html", "report.html", "report.json",
+        ].map { out + "/" + $0 }
+        let spec = ProcessSpec(
+            executable: Tool.binary,
+            arguments: [
+                "parse", log, "--report-dir", out, "--junit", reports[1], "--sarif", reports[2], "--html", reports[4],
+                "--json", reports[5],
+            ],
+            stdoutPath: dir + "/out.txt", stderrPath: dir + "/out.txt")
+        let sup = Supervisor()
+        let sent = Atomic<Bool>(false)
+        DispatchQueue.global().async {
+            // Rendering has begun once a staged temporary file (`.NAME.tmp-…`) shows.
+            for _ in 0..<60_000 {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+                if names.contains(where: { $0.hasPrefix(".") && $0.contains(".tmp-") }) {
+                    for pid in sup.runningProcessIDs { kill(pid, signal) }
+                    sent.store(true, ordering: .sequentiallyConsistent)
+                    return
+                }
+                usleep(2000)
+            }
+        }
+        let outcome = try sup.run(spec)
+        let output = (try? String(contentsOfFile: dir + "/out.txt", encoding: .utf8)) ?? ""
+        let wasSent = sent.load(ordering: .sequentiallyConsistent)
+        try #require(wasSent, "no staged output was seen: \(output)")
+        #expect(outcome.exitCode == 130, "\(output)")
+        for path in reports {
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            #expect(text.contains("interrupted: 200 of 300 findings listed"), "\(path): \(text.prefix(400))")
+        }
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reports[5])))
+            as? [String: Any]
+        #expect(json?["interrupted"] as? Bool == true)
+        #expect(json?["exitCode"] as? Int == 130)
+        #expect((json?["listing"] as? [String: Int])?["findings"] == 300)
+        // The totals stay whole: 300 leaks of 8 bytes.
+        let lost = (json?["totals"] as? [String: Any])?["definitelyLost"] as? [String: Int]
+        #expect(lost?["bytes"] == 2400)
+        // Nothing else is left: the first round's staged files were removed.
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "\(left)")
+    }
 }

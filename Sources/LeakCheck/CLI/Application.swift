@@ -138,8 +138,10 @@ public enum Application {
             }, context: renderContext)
         let report = written.report
         for e in written.errors { console.error(e) }
+        // An interrupted report is shown as its outputs list it: bounded (`interruptedListing`).
+        let listing = renderContext.listing(for: report)
         if context.environment["GITHUB_ACTIONS"] == "true" {
-            let annotations = GitHubAnnotations.annotations(report, context: renderContext)
+            let annotations = GitHubAnnotations.annotations(listing?.listed ?? report, context: renderContext)
             for line in annotations.lines { console.annotation(line) }
             if annotations.notAnnotated > 0 {
                 console.progress(
@@ -148,9 +150,18 @@ public enum Application {
             }
         }
         if console.verbosity > .quiet || report.exitCode != 0 {
-            console.out(
-                TextReport.summary(
-                    report, policy: context.policy, selector: renderContext.selector, colour: console.useColour))
+            // A signal after the reports were committed (their verdict stands) still
+            // stops the summary's grouping: it is then made from a bounded listing.
+            let poll = RenderPoll(rendering: report)
+            var summary = TextReport.summary(
+                report, policy: context.policy, selector: renderContext.selector, colour: console.useColour,
+                listing: listing, poll: poll)
+            if poll.stopped {
+                summary = TextReport.summary(
+                    report, policy: context.policy, selector: renderContext.selector, colour: console.useColour,
+                    listing: InterruptedListing(report, limit: renderContext.interruptedListing))
+            }
+            console.out(summary)
             let failed = Set(written.errors.map { $0 })
             let files = renderers.filter { r in !failed.contains { $0.hasPrefix(r.name + ":") } }.map {
                 NextSteps.ReportFile($0.label, $0.path)
@@ -159,7 +170,7 @@ public enum Application {
                 exitCode: report.exitCode, reports: files,
                 overBroadSuppressions: report.suppressions.contains { $0.overBroad },
                 generatedSuppressions: options.genSuppressionsPath,
-                leaksGate: report.causes.isEmpty || report.causes.contains { $0.kind.isLeak }, console: console)
+                leaksGate: Self.leaksGate(report), console: console)
             {
                 console.out(line)
             }
@@ -169,6 +180,20 @@ public enum Application {
             return ExitCode.clean
         }
         return report.exitCode
+    }
+
+    /// No cause, or a leak among them (`report.causes` are the gating findings
+    /// grouped): read from the findings, without grouping a huge report twice more.
+    static func leaksGate(_ report: Report) -> Bool {
+        let policy = report.derivedPolicy
+        var gates = false
+        for run in report.runs {
+            for f in run.findings where policy.gates(f) {
+                if f.kind.isLeak { return true }
+                gates = true
+            }
+        }
+        return !gates
     }
 
     /// `--` command, else the manifest: `--manifest-path`, `./Cargo.toml`, `./moq_ffi/Cargo.toml`.

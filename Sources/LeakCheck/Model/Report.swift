@@ -50,7 +50,12 @@ public struct Report: Sendable {
     /// The gating findings grouped by the fix they need, most severe first
     /// (`Causes.group`): derived from the runs like `totals`, so it can never
     /// disagree with them. Every output leads with them; read it once per render.
-    public var causes: [Cause] { Causes.group(runs, policy: derivedPolicy, ownCode: codeUnderTest?.ownCode) }
+    public var causes: [Cause] { causes(poll: nil) }
+
+    /// `causes`, ending early (empty) when a renderer's `poll` says stop.
+    public func causes(poll: RenderPoll?) -> [Cause] {
+        Causes.group(runs, policy: derivedPolicy, ownCode: codeUnderTest?.ownCode, poll: poll)
+    }
 
     /// The policy a report read back was gated with: its `failOn`, and, when
     /// its findings carry baseline marks, only new ones gate.

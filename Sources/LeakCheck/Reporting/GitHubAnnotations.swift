@@ -26,11 +26,14 @@ public enum GitHubAnnotations {
         public var warningsNotAnnotated: Int
     }
 
-    public static func annotations(_ report: Report, context: RenderContext, limit: Int = maxPerLevel) -> Output {
+    /// `poll`: a renderer's (the step summary's); when it says stop, the lists are cut short.
+    public static func annotations(
+        _ report: Report, context: RenderContext, limit: Int = maxPerLevel, poll: RenderPoll? = nil
+    ) -> Output {
         let policy = context.policy
         let root = context.workspaceRoot ?? context.environment["GITHUB_WORKSPACE"]
         var errors: [String] = []
-        for e in CauseSites.of(report, causes: report.causes, where: policy.gates) {
+        for e in CauseSites.of(report, causes: report.causes(poll: poll), poll: poll, where: policy.gates) {
             errors.append(command("error", e.finding, root: root, context: context))
         }
         for r in report.runs where r.status == .incomplete {
@@ -40,7 +43,7 @@ public enum GitHubAnnotations {
             )
         }
         var warnings: [String] = []
-        for d in DistinctFindings.of(report, where: policy.warns) {
+        for d in DistinctFindings.of(report, poll: poll, where: policy.warns) {
             warnings.append(command("warning", d, root: root, context: context))
         }
         return Output(

@@ -26,10 +26,18 @@ public struct HTMLRenderer: ReportRenderer {
     }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
-        Data(html(report, context: context).utf8)
+        let poll = RenderPoll(rendering: report)
+        let page = html(report, context: context, poll: poll)
+        try poll.check()
+        return Data(page.utf8)
     }
 
-    public func html(_ report: Report, context: RenderContext) -> String {
+    /// The page. An interrupted report lists only `context.listing(for:)`'s findings
+    /// (the totals and runs stay whole) and leaves the chart out; `poll` cuts the
+    /// page short when a signal comes (`render` then throws `RenderInterrupted`).
+    public func html(_ report: Report, context: RenderContext, poll: RenderPoll = .never) -> String {
+        let listing = context.listing(for: report)
+        let shown = listing?.listed ?? report
         let policy = context.policy
         let roots = context.displayRoots
         var sources = SourceCache()
@@ -43,7 +51,12 @@ public struct HTMLRenderer: ReportRenderer {
         h +=
             "<p id=\"gate\" class=\"gate \(report.status.rawValue)\">\(Escape.html(StepSummaryRenderer.gate(report)))</p>"
         h +=
-            "<p class=\"meta\">moq-leakcheck \(Escape.html(report.toolVersion)) · gating: \(Escape.html(policy.gatingLeakKinds.sorted().map(\.phrase).joined(separator: ", "))), every memory error, crash and failing test</p></header>\n"
+            "<p class=\"meta\">moq-leakcheck \(Escape.html(report.toolVersion)) · gating: \(Escape.html(policy.gatingLeakKinds.sorted().map(\.phrase).joined(separator: ", "))), every memory error, crash and failing test</p>"
+        if let listing {
+            h +=
+                "<p id=\"interrupted\" class=\"gate incomplete\" data-listed-findings=\"\(listing.listedFindings)\" data-findings=\"\(listing.findings)\">\(Escape.html(listing.sentence))</p>"
+        }
+        h += "</header>\n"
 
         // Totals per checker, each as that checker counted: never summed across
         // checkers (valgrind's and ASan's copies of one leak are one leak). The
@@ -72,10 +85,11 @@ public struct HTMLRenderer: ReportRenderer {
         h += "</tbody></table></section>\n"
 
         // Causes: what to fix, most severe first, each with its call sites.
-        let causes = report.causes
+        let causes = shown.causes(poll: poll)
         h += "<section id=\"causes\"><h2>Causes (\(Self.figure("causes", causes.count)))</h2>\n"
         if causes.isEmpty { h += "<p class=\"clean\">Nothing fails the gate.</p>\n" }
         for (i, c) in causes.enumerated() {
+            if poll.shouldStop(1 + c.sites.count) { break }
             h += "<section class=\"cause\" id=\"cause-\(Escape.html(c.id))\" data-kind=\"\(c.kind.rawValue)\">"
             h += "<h3>✗ \(Escape.html(c.sentence))</h3>\n"
             h += "<p class=\"meta\">seen by \(Escape.html(c.checkers.map(\.displayName).joined(separator: ", ")))"
@@ -103,40 +117,49 @@ public struct HTMLRenderer: ReportRenderer {
         }
         h += "</section>\n"
 
+        if poll.stopped { return "" }  // `render` throws RenderInterrupted
         // Where the bytes leak.
         h += "<section id=\"icicles\"><h2>Where the bytes leak</h2>\n"
         h +=
             "<p class=\"hint\">Outermost call at the top; each frame is as wide as the bytes leaked below it. <span class=\"swatch own\"></span> the crate's own code. Hover for bytes and blocks, click a frame to zoom, click the top bar to zoom out.</p>\n"
         var drew = false
-        for c in checkers {
+        if listing != nil {
+            drew = true
+            h += "<p class=\"hint\">interrupted: the chart is left out (it would show only the listed findings)</p>\n"
+        }
+        for c in checkers where listing == nil {
             let leaks = report.runs.filter { $0.checker == c }.flatMap { r in
                 r.findings.filter { $0.suppressedBy == nil && $0.kind.isLeak && $0.kind != .stillReachable }
             }
             guard !leaks.isEmpty else { continue }
             drew = true
             let chart = IcicleChart(
-                findings: leaks, selector: context.selector, rootName: "\(c.displayName): all lost bytes")
+                findings: leaks, selector: context.selector, rootName: "\(c.displayName): all lost bytes", poll: poll)
             h +=
                 "<h3>\(Escape.html(c.displayName)): \(Self.figure("\(c.rawValue)-chart-bytes", chart.root.bytes)) bytes lost</h3>\n"
-            h += chart.svg(id: "icicle-\(c.rawValue)")
+            h += chart.svg(id: "icicle-\(c.rawValue)", poll: poll)
         }
         if !drew { h += "<p class=\"clean\">No lost bytes.</p>\n" }
         h += "</section>\n"
 
+        if poll.stopped { return "" }  // `render` throws RenderInterrupted
         // Findings.
-        let distinct = DistinctFindings.of(report) { $0.suppressedBy == nil }
+        let distinct = DistinctFindings.of(shown, poll: poll) { $0.suppressedBy == nil }
         h +=
             "<section id=\"findings\"><h2>Findings (\(Self.figure("distinct-findings", distinct.count)) distinct)</h2>\n"
         for d in distinct {
+            if poll.shouldStop(d.finding.stack.count) { break }
             h += finding(d, policy: policy, selector: context.selector, roots: roots, sources: &sources)
         }
         if distinct.isEmpty { h += "<p class=\"clean\">No findings.</p>\n" }
         h += "</section>\n"
 
+        if poll.stopped { return "" }  // `render` throws RenderInterrupted
         // Runs.
         h +=
             "<section id=\"runs\"><h2>Runs</h2>\n<table class=\"runs\"><thead><tr><th>checker</th><th>run</th><th>status</th><th>ended</th><th>definitely</th><th>indirectly</th><th>possibly</th><th>reachable</th><th>suppressed</th><th>errors</th><th>time</th></tr></thead><tbody>\n"
         for r in report.runs {
+            if poll.shouldStop() { break }
             var ending = r.exitCode.map { "exit \($0)" } ?? "no exit status"
             if let s = r.signal { ending = "killed by \(s)" }
             if r.timedOut { ending += ", timed out" }
@@ -176,8 +199,9 @@ public struct HTMLRenderer: ReportRenderer {
         }
         h += "</section>\n"
 
-        if !report.skipped.isEmpty || !report.notes.isEmpty {
+        if !report.skipped.isEmpty || !report.notes.isEmpty || listing != nil {
             h += "<section id=\"notes\"><h2>Notes</h2><ul>\n"
+            if let listing { h += "<li>\(Escape.html(listing.sentence))</li>\n" }
             for s in report.skipped {
                 h += "<li>\(Escape.html(s.checker.displayName)) skipped: \(Escape.html(s.reason))</li>\n"
             }

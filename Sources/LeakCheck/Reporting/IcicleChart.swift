@@ -41,9 +41,11 @@ public struct IcicleChart: Sendable {
     /// Builds the tree from leak findings (their direct bytes, so the root
     /// equals the LEAK SUMMARY's lost bytes). Frames above the outermost own
     /// frame (thread start, libtest, the runtime) are left out: every test has them.
-    public init(findings: [Finding], selector: FrameSelector, rootName: String = "all leaks") {
+    public init(findings: [Finding], selector: FrameSelector, rootName: String = "all leaks", poll: RenderPoll? = nil) {
         var root = Node(name: rootName, isOwn: false)
         for f in findings {
+            // Each leak walks its path and compares against the root's children.
+            if poll?.shouldStop(f.stack.count + root.children.count) == true { break }
             var path = Array(f.stack.reversed())
             if let start = path.firstIndex(where: selector.isOwnCode) ?? path.firstIndex(where: { !Self.isHarness($0) })
             {
@@ -72,13 +74,13 @@ public struct IcicleChart: Sendable {
     static let width = 1200
 
     /// The `<svg>` element; `id` names it for the page's script and for tests.
-    public func svg(id: String) -> String {
+    public func svg(id: String, poll: RenderPoll? = nil) -> String {
         let rows = root.depth
         let height = rows * Self.rowHeight
         var out =
             "<svg class=\"icicle\" id=\"\(Escape.html(id))\" data-root-bytes=\"\(root.bytes)\" viewBox=\"0 0 \(Self.width) \(height)\" width=\"100%\" height=\"\(height)\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"leaked bytes by stack\">\n"
         func draw(_ n: Node, x: Double, depth: Int) {
-            guard root.bytes > 0 else { return }
+            guard root.bytes > 0, poll?.shouldStop(1 + n.children.count) != true else { return }
             let w = Double(n.bytes) / Double(root.bytes)
             let percent = String(format: "%.1f", w * 100)
             let cls = depth == 0 ? "frame root" : n.isOwn ? "frame own" : "frame"

@@ -33,7 +33,13 @@ extension RunResult {
         target = try c.decodeIfPresent(String.self, forKey: .target)
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws { try encode(to: encoder, totals: totals) }
+
+    /// With the totals given: an interrupted report lists some of a run's
+    /// findings but states its whole totals. Polls the encoder's `RenderPoll`
+    /// (`CodingUserInfoKey.renderPoll`) per finding.
+    func encode(to encoder: Encoder, totals: Totals) throws {
+        let poll = encoder.userInfo[.renderPoll] as? RenderPoll
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(checker, forKey: .checker)
         try c.encode(source, forKey: .source)
@@ -46,7 +52,11 @@ extension RunResult {
         try c.encode(signal, forKey: .signal)
         try c.encode(timedOut, forKey: .timedOut)
         try c.encode(totals, forKey: .totals)
-        try c.encode(findings, forKey: .findings)
+        var list = c.nestedUnkeyedContainer(forKey: .findings)
+        for f in findings {
+            try poll?.tick(f.stack.count)
+            try list.encode(f)
+        }
         try c.encode(incompleteReason, forKey: .incompleteReason)
         try c.encode(logFiles, forKey: .logFiles)
         try c.encodeIfPresent(durationSeconds, forKey: .durationSeconds)
@@ -120,10 +130,15 @@ extension Finding {
 extension Report: Codable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, tool, toolVersion, status, exitCode, totals, runs, skipped, suppressions, failOn, notes,
-            incompleteReasons, interrupted, partition, fixedSinceBaseline, causes, codeUnderTest
+            incompleteReasons, interrupted, partition, fixedSinceBaseline, causes, codeUnderTest, listing
     }
 
+    /// An interrupted report (`CodingUserInfoKey.interruptedListing`) lists the
+    /// listing's findings and causes, says so in `notes` and `listing`, and keeps
+    /// every total whole.
     public func encode(to encoder: Encoder) throws {
+        let listing = encoder.userInfo[.interruptedListing] as? InterruptedListing
+        let poll = encoder.userInfo[.renderPoll] as? RenderPoll
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(schemaVersion, forKey: .schemaVersion)
         try c.encode(tool, forKey: .tool)
@@ -131,17 +146,29 @@ extension Report: Codable {
         try c.encode(status, forKey: .status)
         try c.encode(exitCode, forKey: .exitCode)
         try c.encode(totals, forKey: .totals)
-        try c.encode(runs, forKey: .runs)
+        var list = c.nestedUnkeyedContainer(forKey: .runs)
+        for (i, run) in (listing?.listed.runs ?? runs).enumerated() {
+            try list.encode(ListedRun(run: run, totals: runs[i].totals))
+        }
         try c.encode(skipped, forKey: .skipped)
         try c.encode(suppressions, forKey: .suppressions)
         try c.encode(failOn, forKey: .failOn)
-        try c.encode(notes, forKey: .notes)
+        try c.encode(notes + (listing.map { [$0.sentence] } ?? []), forKey: .notes)
         try c.encode(incompleteReasons, forKey: .incompleteReasons)
         try c.encode(interrupted, forKey: .interrupted)
         try c.encode(partition, forKey: .partition)
-        try c.encodeIfPresent(fixedSinceBaseline, forKey: .fixedSinceBaseline)
+        try c.encodeIfPresent(listing?.listed.fixedSinceBaseline ?? fixedSinceBaseline, forKey: .fixedSinceBaseline)
+        let causes = (listing?.listed ?? self).causes(poll: poll)
+        try poll?.check()
         try c.encode(causes, forKey: .causes)
         try c.encodeIfPresent(codeUnderTest, forKey: .codeUnderTest)
+        if let listing {
+            try c.encode(
+                ListingFigures(
+                    findings: listing.findings, listedFindings: listing.listedFindings,
+                    framesPerStack: listing.limit.frames, cutStacks: listing.cutStacks),
+                forKey: .listing)
+        }
     }
 
     /// `status`, `exitCode` and `totals` are derived, so a report read back
@@ -173,10 +200,42 @@ extension Report: Codable {
     }
 }
 
+/// A run as listed, with its whole totals.
+private struct ListedRun: Encodable {
+    let run: RunResult
+    let totals: Totals
+    func encode(to encoder: Encoder) throws { try run.encode(to: encoder, totals: totals) }
+}
+
+/// `listing` of an interrupted report: how much of it the JSON lists.
+private struct ListingFigures: Encodable {
+    /// Findings in the whole report (the totals count them all).
+    let findings: Int
+    /// Findings listed in `runs`.
+    let listedFindings: Int
+    /// Frames kept per stack.
+    let framesPerStack: Int
+    /// Stacks that lost frames.
+    let cutStacks: Int
+}
+
+extension CodingUserInfoKey {
+    /// The `InterruptedListing` an interrupted report is encoded with.
+    static let interruptedListing = CodingUserInfoKey(rawValue: "moq-leakcheck.interruptedListing")!
+    /// The `RenderPoll` the encoding polls.
+    static let renderPoll = CodingUserInfoKey(rawValue: "moq-leakcheck.renderPoll")!
+}
+
 public enum JSONReport {
-    public static func encode(_ report: Report) throws -> Data {
+    /// The schemaVersion 1 document. `listing` (an interrupted report's) bounds
+    /// what it lists; `poll` stops the encoding (`RenderInterrupted`) when a signal comes.
+    public static func encode(
+        _ report: Report, listing: InterruptedListing? = nil, poll: RenderPoll? = nil
+    ) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if let listing { encoder.userInfo[.interruptedListing] = listing }
+        if let poll { encoder.userInfo[.renderPoll] = poll }
         var data = try encoder.encode(report)
         data.append(0x0a)
         return data

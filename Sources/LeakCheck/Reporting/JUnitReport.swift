@@ -42,7 +42,11 @@ public struct JUnitRenderer: ReportRenderer {
     }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
-        Data(Self.xml(report, policy: context.policy, listings: listings).utf8)
+        let poll = RenderPoll(rendering: report)
+        let xml = Self.xml(
+            report, policy: context.policy, listings: listings, listing: context.listing(for: report), poll: poll)
+        try poll.check()
+        return Data(xml.utf8)
     }
 
     struct Case {
@@ -161,9 +165,18 @@ public struct JUnitRenderer: ReportRenderer {
         return out
     }
 
-    static func xml(_ report: Report, policy: Policy, listings: [String: TestList]) -> String {
+    /// With `listing` (an interrupted report) every testcase keeps its outcome,
+    /// but only the listing's number of findings are written out in the
+    /// failures' bodies (stacks cut alike), the rest counted; `poll` cuts the
+    /// document short when a signal comes.
+    static func xml(
+        _ report: Report, policy: Policy, listings: [String: TestList], listing: InterruptedListing? = nil,
+        poll: RenderPoll = .never
+    ) -> String {
         var suites = suites(report, policy: policy, listings: listings)
-        if let verdict = verdictSuite(report, suites: suites) { suites.append(verdict) }
+        if let verdict = verdictSuite(report, suites: suites, listing: listing) { suites.append(verdict) }
+        var textBudget = listing?.limit.findings ?? .max
+        let frameLimit = min(16, listing?.limit.frames ?? 16)
         func counts(_ cases: [Case]) -> String {
             "tests=\(quote(cases.count)) failures=\(quote(cases.filter(\.isFailure).count)) errors=\(quote(cases.filter { $0.error != nil }.count)) skipped=\(quote(cases.filter { $0.skipped != nil }.count))"
         }
@@ -186,10 +199,20 @@ public struct JUnitRenderer: ReportRenderer {
                         c.failures.first.map { TextReport.headline(SARIFRenderer.withoutTest($0)) } ?? c.extraFailure!
                     let more = c.failures.count > 1 ? " (+\(c.failures.count - 1) more)" : ""
                     var text = ""
+                    var unlisted = 0
                     for f in c.failures {
+                        if poll.shouldStop(min(f.stack.count, frameLimit)) { break }
+                        guard textBudget > 0 else {
+                            unlisted += 1
+                            continue
+                        }
+                        textBudget -= 1
                         text += TextReport.headline(SARIFRenderer.withoutTest(f)) + "\n"
                         if !f.message.isEmpty { text += "  \(f.message)\n" }
-                        for frame in f.stack.prefix(16) { text += "    at \(frame.display)\n" }
+                        for frame in f.stack.prefix(frameLimit) { text += "    at \(frame.display)\n" }
+                    }
+                    if unlisted > 0 {
+                        text += "… and \(Figures.grouped(unlisted)) more findings, not listed (interrupted)\n"
                     }
                     if let x = c.extraFailure { text += x + "\n" }
                     let type = c.failures.first?.kind.rawValue ?? "testFailure"
@@ -210,9 +233,9 @@ public struct JUnitRenderer: ReportRenderer {
     /// carries (an output that could not be written, a listing that failed):
     /// one `moq-leakcheck.verdict` testcase with that `<error>`, so JUnit never
     /// says `errors="0"` when JSON and text say incomplete.
-    static func verdictSuite(_ report: Report, suites: [Suite]) -> Suite? {
+    static func verdictSuite(_ report: Report, suites: [Suite], listing: InterruptedListing? = nil) -> Suite? {
         var reasons = report.incompleteReasons
-        if report.interrupted { reasons.insert("interrupted", at: 0) }
+        if report.interrupted { reasons.insert(listing?.sentence ?? "interrupted", at: 0) }
         if reasons.isEmpty && report.status == .incomplete
             && !suites.contains(where: { $0.cases.contains { $0.error != nil } })
         {

@@ -8,7 +8,11 @@ import Foundation
 /// phases: each output is rendered and written to a temporary file beside its
 /// destination; if any cannot be written, that problem becomes part of the
 /// verdict (incomplete) and every output is rendered again, so the others say
-/// so too; only then is each renamed into place.
+/// so too; only then is each renamed into place. A signal while they are
+/// rendered stops the renderer at work (`RenderPoll`); every output is then
+/// rendered again from the interrupted verdict, in its bounded form
+/// (`RenderContext.interruptedListing`), so the second round is quick whatever
+/// the report's size.
 public enum OutputPipeline {
     public struct Result: Sendable {
         /// The verdict every written output states.
@@ -21,32 +25,57 @@ public enum OutputPipeline {
         _ renderers: [any ReportRenderer], decide: ([String]) -> Report, context: RenderContext
     ) -> Result {
         var errors: [String] = []
-        var report = decide(errors)
+        // Set once a renderer stopped for a signal: the report is partial from then on,
+        // whatever `decide` says (a stop requested without a signal, in a test).
+        var stopped = false
+        func decided() -> Report {
+            var r = decide(errors)
+            if stopped { r.interrupted = true }
+            return r
+        }
+        var report = decided()
         var staged: [StagedFile] = []
         var failed = Set<Int>()
-        // Each failure re-decides and re-renders; there are at most as many rounds as outputs.
+        // Each failure re-decides and re-renders; there are at most as many rounds as
+        // outputs, plus one when a signal stops the rendering (an interrupted report is
+        // rendered in its bounded form, which never stops).
         while true {
             for s in staged { s.discard() }
             staged = []
             var newFailure = false
+            var stoppedNow = false
             for (i, r) in renderers.enumerated() where !failed.contains(i) {
+                // Issue 21: a signal between two outputs, or one a renderer saw while
+                // listing (`RenderInterrupted`), ends this round at once.
+                if !report.interrupted && Cancellation.isRequested {
+                    stoppedNow = true
+                    break
+                }
                 do {
                     let data = try r.render(report, context: context)
                     staged.append(try StagedFile.stage(data, to: r.path, appending: r.appends))
+                } catch is RenderInterrupted where !report.interrupted {
+                    stoppedNow = true
+                    break
                 } catch {
                     failed.insert(i)
                     errors.append("\(r.name): \(error)")
                     newFailure = true
                 }
             }
+            if stoppedNow {
+                stopped = true
+                report = decided()
+                continue
+            }
             if !newFailure {
-                // Interrupted while rendering (issue 21): render once more so every output says so.
-                let now = decide(errors)
+                // Interrupted after the last poll: render once more so every output says so.
+                let now = decided()
                 if now.interrupted == report.interrupted { break }
                 report = now
                 continue
             }
-            report = decide(errors)
+            report = decided()
         }
         for s in staged {
             do { try s.commit() } catch {

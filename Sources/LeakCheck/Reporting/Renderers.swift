@@ -16,14 +16,13 @@ public struct TextReportRenderer: ReportRenderer {
     }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
+        let poll = RenderPoll(rendering: report)
+        let text = TextReport.full(
+            report, checkers: checkers, policy: context.policy, title: title, selector: context.selector,
+            listing: context.listing(for: report), poll: poll)
+        try poll.check()
         // Names are data: a name cannot start a line of its own or carry a control sequence.
-        Data(
-            Console.neutralise(
-                TextReport.full(
-                    report, checkers: checkers, policy: context.policy, title: title, selector: context.selector),
-                keepStyles: false
-            )
-            .utf8)
+        return Data(Console.neutralise(text, keepStyles: false).utf8)
     }
 
     /// The text reports for the checkers that ran, in the report dir.
@@ -51,7 +50,12 @@ public struct JSONReportRenderer: ReportRenderer {
     public var name: String { "JSON report \(path)" }
     public var label: String { "JSON" }
     public init(path: String) { self.path = path }
-    public func render(_ report: Report, context: RenderContext) throws -> Data { try JSONReport.encode(report) }
+    public func render(_ report: Report, context: RenderContext) throws -> Data {
+        let poll = RenderPoll(rendering: report)
+        let data = try JSONReport.encode(report, listing: context.listing(for: report), poll: poll)
+        try poll.check()
+        return data
+    }
 }
 
 /// `--gen-suppressions FILE`: valgrind entries for valgrind findings, LSan
@@ -65,18 +69,32 @@ public struct GeneratedSuppressionsRenderer: ReportRenderer {
     public var name: String { "generated suppressions \(path)" }
     public var label: String { "generated suppressions" }
 
+    /// An interrupted report gets entries for its listed findings only
+    /// (`context.listing(for:)`), after a comment saying so (both formats read `#` lines as comments).
     public func render(_ report: Report, context: RenderContext) throws -> Data {
+        let listing = context.listing(for: report)
+        let shown = listing?.listed ?? report
         let checkers = Set(CheckerRegistry.all.filter { $0.suppressionFormat == format }.map(\.checker))
-        let live = report.runs.filter { checkers.contains($0.checker) }.flatMap {
-            $0.findings.filter { $0.suppressedBy == nil }
+        let poll = RenderPoll(rendering: report)
+        var live: [Finding] = []
+        for run in shown.runs where checkers.contains(run.checker) {
+            for f in run.findings where f.suppressedBy == nil {
+                try poll.tick(f.stack.count)
+                live.append(f)
+            }
         }
+        let header = listing.map { "# moq-leakcheck: \($0.sentence)\n" } ?? ""
         switch format {
-        case .valgrind: return Data(SuppressionGenerator.valgrind(for: live, ownCode: ownCode).utf8)
+        case .valgrind:
+            let text = header + SuppressionGenerator.valgrind(for: live, ownCode: ownCode, poll: poll)
+            try poll.check()
+            return Data(text.utf8)
         case .lsan:
-            var text = SuppressionGenerator.lsan(for: live.filter(\.kind.isLeak), ownCode: ownCode)
+            var text = header + SuppressionGenerator.lsan(for: live.filter(\.kind.isLeak), ownCode: ownCode, poll: poll)
+            try poll.check()
             // Kinds of a checker's own (tsan's race:, deadlock: …), written by the checker.
             for definition in CheckerRegistry.all where checkers.contains(definition.checker) {
-                let own = report.runs.filter { $0.checker == definition.checker }.flatMap {
+                let own = shown.runs.filter { $0.checker == definition.checker }.flatMap {
                     $0.findings.filter { $0.suppressedBy == nil }
                 }
                 text += definition.generatedSuppressions(for: own, ownCode: ownCode)

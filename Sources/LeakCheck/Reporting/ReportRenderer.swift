@@ -16,6 +16,10 @@ public struct RenderContext: Sendable {
     public var workspaceRoot: String?
     /// The environment the tool runs in (`GITHUB_*`, `NO_COLOR`, …).
     public var environment: [String: String]
+    /// How much an interrupted report lists (`listing(for:)`): a signal while a
+    /// huge report is rendered is honoured by rendering every output again in
+    /// this bounded form. Never applied to a report that is not interrupted.
+    public var interruptedListing = ListingLimit()
 
     public init(
         policy: Policy, selector: FrameSelector = FrameSelector(), reportDir: String = ".", sourceRoots: [String] = [],

@@ -49,11 +49,15 @@ public enum DistinctFindings {
     /// Distinct findings of the report that `include` accepts, in report order
     /// (first occurrence), merged by `StableFingerprint` so a leak valgrind and
     /// ASan both saw, in three tests, is one entry.
-    public static func of(_ report: Report, where include: (Finding) -> Bool) -> [DistinctFinding] {
+    /// `poll`: a renderer's; when it says stop, the result is cut short.
+    public static func of(
+        _ report: Report, poll: RenderPoll? = nil, where include: (Finding) -> Bool
+    ) -> [DistinctFinding] {
         var order: [String] = []
         var byKey: [String: DistinctFinding] = [:]
-        for run in report.runs {
+        scan: for run in report.runs {
             for f in run.findings where include(f) {
+                if poll?.shouldStop(f.stack.count) == true { break scan }
                 // Noise a suppression rightly hid (std's thread handle, reached from
                 // each binary's harness) is one entry per suppression and kind;
                 // over-broad ones hid real sites and stay one entry per site.
@@ -95,8 +99,10 @@ public enum CauseSites {
         public var finding: DistinctFinding
     }
 
-    public static func of(_ report: Report, causes: [Cause], where include: (Finding) -> Bool) -> [Entry] {
-        let distinct = DistinctFindings.of(report, where: include)
+    public static func of(
+        _ report: Report, causes: [Cause], poll: RenderPoll? = nil, where include: (Finding) -> Bool
+    ) -> [Entry] {
+        let distinct = DistinctFindings.of(report, poll: poll, where: include)
         var byFingerprint: [String: Int] = [:]
         for (i, d) in distinct.enumerated() where byFingerprint[d.finding.fingerprint] == nil {
             byFingerprint[d.finding.fingerprint] = i

@@ -34,22 +34,66 @@ public struct SARIFRenderer: ReportRenderer {
     public init(path: String) { self.path = path }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
-        let log = Self.log(report, context: context)
-        var data = try JSONSerialization.data(
-            withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let poll = RenderPoll(rendering: report)
+        let log = Self.log(report, context: context, poll: poll)
+        try poll.check()
+        var data = try Self.serialize(log, poll: poll)
         data.append(0x0a)
         return data
     }
 
-    /// The SARIF log as JSON objects (for tests and for `render`).
-    static func log(_ report: Report, context: RenderContext) -> [String: Any] {
+    static let writingOptions: JSONSerialization.WritingOptions = [
+        .prettyPrinted, .sortedKeys, .withoutEscapingSlashes,
+    ]
+
+    /// `JSONSerialization` of the log, byte for byte, but polled: one call for a
+    /// large log takes seconds and cannot be stopped, so the results (nearly all
+    /// of it) are serialised one by one, `poll` looked at between two, and
+    /// spliced into the rest, indented as the whole document has them.
+    static func serialize(_ log: [String: Any], poll: RenderPoll = .never) throws -> Data {
+        let marker = "moq-leakcheck-results-\(UUID().uuidString)"
+        guard var runs = log["runs"] as? [[String: Any]], runs.count == 1,
+            let results = runs[0]["results"] as? [[String: Any]], !results.isEmpty
+        else { return try JSONSerialization.data(withJSONObject: log, options: writingOptions) }
+        runs[0]["results"] = marker
+        var skeleton = log
+        skeleton["runs"] = runs
+        let text = String(
+            decoding: try JSONSerialization.data(withJSONObject: skeleton, options: writingOptions), as: UTF8.self)
+        guard let at = text.range(of: "\"\(marker)\"") else {
+            return try JSONSerialization.data(withJSONObject: log, options: writingOptions)
+        }
+        let lineStart = text[..<at.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+        let indent = String(text[lineStart...].prefix { $0 == " " })
+        var out = Data(text[..<at.lowerBound].utf8)
+        out.append(contentsOf: "[\n".utf8)
+        for (i, result) in results.enumerated() {
+            try poll.tick(RenderPoll.interval / 8)
+            let item = String(
+                decoding: try JSONSerialization.data(withJSONObject: result, options: writingOptions), as: UTF8.self)
+            var lines = item.split(separator: "\n", omittingEmptySubsequences: false)
+            for j in lines.indices { lines[j] = Substring(indent + "  " + lines[j]) }
+            out.append(contentsOf: lines.joined(separator: "\n").utf8)
+            out.append(contentsOf: (i == results.count - 1 ? "\n" : ",\n").utf8)
+        }
+        out.append(contentsOf: (indent + "]").utf8)
+        out.append(contentsOf: text[at.upperBound...].utf8)
+        return out
+    }
+
+    /// The SARIF log as JSON objects (for tests and for `render`). An interrupted
+    /// report has results for its listed findings only (`context.listing(for:)`),
+    /// which a notification states; `poll` cuts the log short when a signal comes.
+    static func log(_ report: Report, context: RenderContext, poll: RenderPoll = .never) -> [String: Any] {
+        let listing = context.listing(for: report)
+        let shown = listing?.listed ?? report
         let base = Self.sourceRoot(context)
         let kinds = FindingKind.allCases.filter { $0 != .stillReachable }
         let ruleIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
         let policy = context.policy
 
         // Each call site of a cause is one result, whatever the checkers and tests that reached it.
-        let causes = report.causes
+        let causes = shown.causes(poll: poll)
         var siteOf: [String: (cause: Int, site: Int)] = [:]
         for (ci, c) in causes.enumerated() {
             for (si, s) in c.sites.enumerated() {
@@ -57,7 +101,7 @@ public struct SARIFRenderer: ReportRenderer {
             }
         }
         var seenSites: Set<String> = []
-        var distinct = DistinctFindings.of(report) { $0.kind != .stillReachable }.filter { d in
+        var distinct = DistinctFindings.of(shown, poll: poll) { $0.kind != .stillReachable }.filter { d in
             guard policy.gates(d.finding), let at = siteOf[d.finding.fingerprint] else { return true }
             return seenSites.insert("\(at.cause):\(at.site)").inserted
         }
@@ -74,6 +118,7 @@ public struct SARIFRenderer: ReportRenderer {
 
         var results: [[String: Any]] = []
         for d in distinct {
+            if poll.shouldStop(min(d.finding.stack.count, maxFrames)) { break }
             let f = d.finding
             var unsuppressed = f
             unsuppressed.suppressedBy = nil
@@ -111,7 +156,15 @@ public struct SARIFRenderer: ReportRenderer {
                 result["locations"] = [] as [Any]
             }
             let frames = Array(f.stack.prefix(maxFrames))
-            if !frames.isEmpty {
+            // An interrupted report's results keep the stack, not its copy as a code flow.
+            if !frames.isEmpty && listing != nil {
+                result["stacks"] = [
+                    [
+                        "message": ["text": "allocation stack (innermost first)"],
+                        "frames": frames.map { ["location": frameLocation($0, base: base)] },
+                    ] as [String: Any]
+                ]
+            } else if !frames.isEmpty {
                 result["stacks"] = [
                     [
                         "message": ["text": "allocation stack (innermost first)"],
@@ -149,7 +202,7 @@ public struct SARIFRenderer: ReportRenderer {
         var run: [String: Any] = [
             "tool": ["driver": driver(kinds, releases: Array(Set(causes.compactMap(\.release))).sorted())],
             "results": results,
-            "invocations": invocations(report, dropped: dropped, context: context),
+            "invocations": invocations(report, dropped: dropped, listing: listing, context: context),
             "columnKind": "unicodeCodePoints",
         ]
         if let base {
@@ -258,7 +311,9 @@ public struct SARIFRenderer: ReportRenderer {
         ]
     }
 
-    static func invocations(_ report: Report, dropped: Int, context: RenderContext) -> [[String: Any]] {
+    static func invocations(
+        _ report: Report, dropped: Int, listing: InterruptedListing? = nil, context: RenderContext
+    ) -> [[String: Any]] {
         let checkers = Checker.allCases.filter { c in report.runs.contains { $0.checker == c } }
         var out: [[String: Any]] = []
         for checker in checkers {
@@ -288,6 +343,9 @@ public struct SARIFRenderer: ReportRenderer {
         var extra: [[String: Any]] = []
         for s in report.skipped {
             extra.append(["level": "warning", "message": ["text": "\(s.checker.displayName) skipped: \(s.reason)"]])
+        }
+        if let listing {
+            extra.append(["level": "warning", "message": ["text": listing.sentence]])
         }
         if dropped > 0 {
             extra.append([

@@ -21,15 +21,27 @@ public struct StepSummaryRenderer: ReportRenderer {
     }
 
     public func render(_ report: Report, context: RenderContext) throws -> Data {
-        Data(markdown(report, context: context).utf8)
+        let poll = RenderPoll(rendering: report)
+        let text = markdown(report, context: context, poll: poll)
+        try poll.check()
+        return Data(text.utf8)
     }
 
-    public func markdown(_ report: Report, context: RenderContext) -> String {
+    /// The summary. An interrupted report shows the causes, warnings and
+    /// annotations of its listed findings (`context.listing(for:)`), with a line
+    /// saying so; the totals stay whole. `poll` cuts it short when a signal comes.
+    public func markdown(_ report: Report, context: RenderContext, poll: RenderPoll = .never) -> String {
         let policy = context.policy
         let roots = context.displayRoots
+        let listing = context.listing(for: report)
+        let shown = listing?.listed ?? report
         var md: [String] = []
         md.append("## moq-leakcheck: \(Self.gate(report))")
         md.append("")
+        if let listing {
+            md.append("_\(Escape.markdown(listing.sentence))_")
+            md.append("")
+        }
 
         let checkers = Checker.allCases.filter { c in report.runs.contains { $0.checker == c } }
         if !checkers.isEmpty {
@@ -54,12 +66,13 @@ public struct StepSummaryRenderer: ReportRenderer {
         }
 
         // The causes, most severe first; memory errors, crashes and failing tests are never capped.
-        let causes = report.causes
+        let causes = shown.causes(poll: poll)
         if !causes.isEmpty {
             md.append("### Failing the gate: \(Self.count(causes.count, "cause"))")
             md.append("")
             var leaks = 0
             for c in causes {
+                if poll.shouldStop(1 + min(c.sites.count, 5)) { break }
                 if c.severity == 2 {
                     leaks += 1
                     if leaks > maxFindings { continue }
@@ -77,7 +90,7 @@ public struct StepSummaryRenderer: ReportRenderer {
             }
             md.append("")
         }
-        let warnings = DistinctFindings.of(report, where: policy.warns)
+        let warnings = DistinctFindings.of(shown, poll: poll, where: policy.warns)
         if !warnings.isEmpty {
             md.append("### Warnings (not gating): \(Self.count(warnings.count, "distinct finding"))")
             md.append("")
@@ -85,10 +98,10 @@ public struct StepSummaryRenderer: ReportRenderer {
             md.append("")
         }
 
-        let marked = report.runs.flatMap(\.findings).contains { $0.baseline != nil }
+        let marked = shown.runs.contains { $0.findings.contains { $0.baseline != nil } }
         if marked {
-            let new = DistinctFindings.of(report) { $0.baseline == .new }.count
-            let known = DistinctFindings.of(report) { $0.baseline == .known }.count
+            let new = DistinctFindings.of(shown, poll: poll) { $0.baseline == .new }.count
+            let known = DistinctFindings.of(shown, poll: poll) { $0.baseline == .known }.count
             md.append("### Baseline")
             md.append("")
             md.append(
@@ -140,7 +153,7 @@ public struct StepSummaryRenderer: ReportRenderer {
             md.append("")
         }
 
-        let annotations = GitHubAnnotations.annotations(report, context: context)
+        let annotations = GitHubAnnotations.annotations(shown, context: context, poll: poll)
         if annotations.notAnnotated > 0 {
             md.append(
                 "\(Self.count(annotations.notAnnotated, "finding was", "findings were")) not annotated (GitHub shows 10 per step): see the reports above."

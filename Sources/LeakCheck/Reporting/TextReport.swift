@@ -149,10 +149,13 @@ public enum TextReport {
 
     /// `findings` grouped by `CrossChecker.siteKey` in first-occurrence order; a
     /// finding without a site (a test failure, a fatal signal) stays on its own.
-    public static func occurrences(_ findings: [(run: RunResult, finding: Finding)]) -> [Occurrences] {
+    public static func occurrences(
+        _ findings: [(run: RunResult, finding: Finding)], poll: RenderPoll? = nil
+    ) -> [Occurrences] {
         var groups: [Occurrences] = []
         var index: [String: Int] = [:]
         for (run, f) in findings {
+            if poll?.shouldStop(f.stack.count) == true { break }
             let key = CrossChecker.siteKey(f)
             if let key, let i = index[key] {
                 for c in [run.checker] + (f.seenBy ?? []) where !groups[i].checkers.contains(c) {
@@ -204,10 +207,13 @@ public enum TextReport {
     /// causes by bytes, each one sentence and its first call sites; then each
     /// checker's LEAK SUMMARY (its own totals) and the first warnings. `colour`
     /// paints the marks (✗ red, ✓ green, ! yellow) and the headlines bold: pass
-    /// `console.useColour`.
+    /// `console.useColour`. With `listing`, the causes and warnings are the
+    /// listed findings' (the figures stay whole) and a note says so; `poll` cuts
+    /// the grouping short when a signal comes (`poll.stopped`: make it again
+    /// with a listing).
     public static func summary(
         _ report: Report, policy: Policy, selector: FrameSelector, maxFindings: Int = 20, colour: Bool = false,
-        sitesPerCause: Int = 3
+        sitesPerCause: Int = 3, listing: InterruptedListing? = nil, poll: RenderPoll? = nil
     ) -> String {
         func paint(_ text: String, _ styles: Console.Style...) -> String {
             Console.paint(text, styles, enabled: colour)
@@ -223,19 +229,27 @@ public enum TextReport {
         for checker in checkers {
             let runs = report.runs.filter { $0.checker == checker }
             let totals = runs.reduce(Totals()) { $0 + $1.totals }
-            let gating = runs.flatMap { r in r.findings.filter(policy.gates).map { (run: r, finding: $0) } }
-            warningsAll += runs.flatMap { r in r.findings.filter(policy.warns).map { (run: r, finding: $0) } }
+            // Counted, not gathered: a huge report's findings are not copied for two figures.
+            var leaks = 0
+            var errors = 0
+            for r in runs {
+                for f in r.findings where policy.gates(f) {
+                    if f.kind.isLeak { leaks += 1 } else { errors += 1 }
+                }
+            }
+            let gates = leaks + errors > 0
+            if listing == nil {
+                warningsAll += runs.flatMap { r in r.findings.filter(policy.warns).map { (run: r, finding: $0) } }
+            }
             let incomplete = runs.filter { $0.status == .incomplete }
             let name = checker.displayName
-            if gating.isEmpty && incomplete.isEmpty {
+            if !gates && incomplete.isEmpty {
                 lines.append(
                     check + " "
                         + paint(
                             "\(name): \(CheckerRegistry.definition(checker).cleanHeadline)", .bold)
                         + " (\(count(runs.count, "run")))")
-            } else if !gating.isEmpty {
-                let leaks = gating.filter(\.finding.kind.isLeak).count
-                let errors = gating.count - leaks
+            } else if gates {
                 var what: [String] = []
                 if leaks > 0 { what.append("memory leaks detected") }
                 let noun = CheckerRegistry.definition(checker).errorNoun
@@ -247,18 +261,23 @@ public enum TextReport {
                     paint("?", .yellow, .bold)
                         + " \(name): incomplete: \(runLabel(r)): \(r.incompleteReason ?? "could not be trusted")")
             }
-            if CheckerRegistry.definition(checker).checksLeaks && (!gating.isEmpty || totals.possiblyLost.bytes > 0) {
+            if CheckerRegistry.definition(checker).checksLeaks && (gates || totals.possiblyLost.bytes > 0) {
                 var block = Figures.leakSummary(totals, indent: "  ")
                 if several { block[0] = "  \(name) LEAK SUMMARY:" }
                 summaries += block
             }
         }
+        if let listing {
+            warningsAll = listing.listed.runs.flatMap { r in
+                r.findings.filter(policy.warns).map { (run: r, finding: $0) }
+            }
+        }
         lines += causeLines(
-            report.causes, cross: cross, several: several, roots: selector.roots, sitesPerCause: sitesPerCause,
-            maxLeakCauses: maxFindings
+            (listing?.listed ?? report).causes(poll: poll), cross: cross, several: several, roots: selector.roots,
+            sitesPerCause: sitesPerCause, maxLeakCauses: maxFindings, poll: poll
         ) { paint($0, .bold) }
         lines += summaries
-        for g in occurrences(warningsAll).prefix(5) {
+        for g in occurrences(warningsAll, poll: poll).prefix(5) {
             var f = g.finding
             f.test = g.tests.first
             lines.append(
@@ -278,6 +297,7 @@ public enum TextReport {
         // Problems that make the whole verdict incomplete (an output not written, a missing partition).
         for reason in report.incompleteReasons { lines.append("? incomplete: \(reason)") }
         for note in report.notes { lines.append("note: \(note)") }
+        if let listing { lines.append("note: \(listing.sentence)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -287,12 +307,13 @@ public enum TextReport {
     /// `maxLeakCauses` and sites past `sitesPerCause` are counted, not shown.
     static func causeLines(
         _ causes: [Cause], cross: String, several: Bool, roots: [String], sitesPerCause: Int, maxLeakCauses: Int,
-        bold: (String) -> String
+        poll: RenderPoll? = nil, bold: (String) -> String
     ) -> [String] {
         guard !causes.isEmpty else { return [] }
         var lines = [bold("Failing the gate: \(count(causes.count, "cause")), most severe first")]
         var leaks = 0
         for c in causes {
+            if poll?.shouldStop(1 + min(c.sites.count, sitesPerCause)) == true { break }
             if c.severity == 2 {
                 leaks += 1
                 if leaks > maxLeakCauses { continue }
@@ -340,24 +361,32 @@ public enum TextReport {
     /// with the runs that reported it, the checkers that saw it and its whole
     /// stack), then warnings, one block per run, suppression use, and
     /// each suppressed finding on one line (over-broad ones with their stacks).
+    ///
+    /// With `listing` (an interrupted report), the causes and findings are the
+    /// listed ones and a line says how many of the whole report's; the totals and
+    /// runs stay whole. `poll` cuts the text short when a signal comes.
     public static func full(
-        _ report: Report, checkers: [Checker], policy: Policy, title: String, selector: FrameSelector = FrameSelector()
+        _ report: Report, checkers: [Checker], policy: Policy, title: String, selector: FrameSelector = FrameSelector(),
+        listing: InterruptedListing? = nil, poll: RenderPoll = .never
     ) -> String {
         var lines: [String] = []
         lines.append("\(title) — moq-leakcheck \(LeakCheckVersion.string)")
         lines.append("status: \(report.status.rawValue) (exit \(report.exitCode))")
+        if let listing { lines.append(listing.sentence) }
+        let shown = listing?.listed ?? report
+        let listedRuns = shown.runs.filter { checkers.contains($0.checker) }
         lines.append(
             "gating leak kinds: \(policy.gatingLeakKinds.sorted().map(\.phrase).joined(separator: ", ")); memory errors, crashes and failing tests always gate"
         )
         let runs = report.runs.filter { checkers.contains($0.checker) }
         let totals = runs.reduce(Totals()) { $0 + $1.totals }
         // The causes lead: every one, with every call site.
-        let causes = report.causes.filter { !Set($0.checkers).isDisjoint(with: checkers) }
+        let causes = shown.causes(poll: poll).filter { !Set($0.checkers).isDisjoint(with: checkers) }
         if !causes.isEmpty {
             lines.append("")
             lines += causeLines(
                 causes, cross: "✗", several: Set(report.runs.map(\.checker)).count > 1, roots: selector.roots,
-                sitesPerCause: .max, maxLeakCauses: .max
+                sitesPerCause: .max, maxLeakCauses: .max, poll: poll
             ) { $0 }
         }
         lines.append("")
@@ -376,19 +405,23 @@ public enum TextReport {
             return out
         }
 
+        if poll.stopped { return "" }  // the caller throws RenderInterrupted
         // Each site once: a leak in several runs (per test) is one entry naming them,
         // with every checker that saw it (`seenBy` brings in the other checker's).
-        let gating = occurrences(runs.flatMap { r in r.findings.filter(policy.gates).map { (run: r, finding: $0) } })
+        let gating = occurrences(
+            listedRuns.flatMap { r in r.findings.filter(policy.gates).map { (run: r, finding: $0) } }, poll: poll)
         lines.append("")
-        lines.append("FAILING THE GATE (\(gating.count)):")
+        lines.append("FAILING THE GATE (\(gating.count)\(listing == nil ? "" : " listed")):")
         if gating.isEmpty { lines.append("  none") }
         for g in gating {
+            if poll.shouldStop(g.finding.stack.count + g.runs.count) { break }
             lines.append("")
             lines.append("✗ \(lead(g, withCheckers: false))  [\(g.runs.map(runLabel).joined(separator: ", "))]")
             lines.append("  seen by: " + checkersNote(g).dropFirst().dropLast())
             lines += stackLines(g.finding)
         }
-        let warnings = runs.flatMap { r in
+        if poll.stopped { return "" }  // the caller throws RenderInterrupted
+        let warnings = listedRuns.flatMap { r in
             r.findings.filter { $0.suppressedBy == nil && !policy.gates($0) }.map { (r, $0) }
         }
         if !warnings.isEmpty {
@@ -396,6 +429,7 @@ public enum TextReport {
             lines.append("NOT GATING (\(warnings.count)): possibly lost warns; still reachable is informational")
             for reason in Set(warnings.compactMap(\.1.notGatingReason)).sorted() { lines.append("  \(reason)") }
             for (r, f) in warnings {
+                if poll.shouldStop(min(f.stack.count, 12)) { break }
                 lines.append("")
                 lines.append("! \(headline(f))  [\(runLabel(r))]")
                 lines += stackLines(f, limit: 12)
@@ -405,6 +439,7 @@ public enum TextReport {
         lines.append("")
         lines.append("RUNS (\(runs.count)):")
         for r in runs {
+            if poll.shouldStop() { break }
             var ending = r.exitCode.map { "exit status \($0)" } ?? "no exit status"
             if let sig = r.signal { ending = "killed by \(sig)" }
             if r.timedOut { ending += ", timed out" }
@@ -436,11 +471,13 @@ public enum TextReport {
                 lines.append(s)
             }
         }
-        let suppressed = runs.flatMap { r in r.findings.filter { $0.suppressedBy != nil }.map { (r, $0) } }
+        if poll.stopped { return "" }  // the caller throws RenderInterrupted
+        let suppressed = listedRuns.flatMap { r in r.findings.filter { $0.suppressedBy != nil }.map { (r, $0) } }
         if !suppressed.isEmpty {
             lines.append("")
             lines.append("SUPPRESSED FINDINGS (\(suppressed.count)):")
             for (r, f) in suppressed {
+                if poll.shouldStop(f.stack.count) { break }
                 let by = "\(f.suppressedBy ?? "?")\(f.suppressionSource.map { " at \($0)" } ?? "")"
                 if f.suppressionOverBroad == true {
                     lines.append(

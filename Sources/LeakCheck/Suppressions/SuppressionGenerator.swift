@@ -5,7 +5,8 @@
 /// that happens to share the harness frames below it.
 public enum SuppressionGenerator {
     /// valgrind entries (frame lines use mangled names, as valgrind compares them).
-    public static func valgrind(for findings: [Finding], ownCode: OwnCode?) -> String {
+    /// `poll`: a renderer's; when it says stop, the entries are cut short.
+    public static func valgrind(for findings: [Finding], ownCode: OwnCode?, poll: RenderPoll? = nil) -> String {
         struct Entry {
             var name: String
             /// `Memcheck`, or `Helgrind` for helgrind's kinds.
@@ -18,6 +19,7 @@ public enum SuppressionGenerator {
         var entries: [Entry] = []
         var byBody: [String: Int] = [:]
         for f in findings where !f.stack.isEmpty {
+            if poll?.shouldStop(f.stack.count) == true { break }
             guard let (kindLine, extra) = valgrindKind(f) else { continue }
             let frames = cut(f.stack, ownCode: ownCode).map(frameLine)
             let tool = helgrindKinds.contains(f.rawKind) ? "Helgrind" : "Memcheck"
@@ -50,10 +52,11 @@ public enum SuppressionGenerator {
     }
 
     /// LSan `leak:` lines, one per leaking function, anchored to the whole name.
-    public static func lsan(for findings: [Finding], ownCode: OwnCode?) -> String {
+    public static func lsan(for findings: [Finding], ownCode: OwnCode?, poll: RenderPoll? = nil) -> String {
         var seen = Set<String>()
         var out = ""
         for f in findings where f.kind.isLeak && !f.stack.isEmpty {
+            if poll?.shouldStop(f.stack.count) == true { break }
             let i = leakingFrameIndex(f.stack, ownCode: ownCode)
             let frame = f.stack[i]
             let pattern: String

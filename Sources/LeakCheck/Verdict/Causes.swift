@@ -21,13 +21,18 @@ import Foundation
 ///   valgrind's and ASan's copies of one leak are never added together.
 /// - Order: memory errors, crashes and failing tests, then leaks by bytes.
 public enum Causes {
-    public static func group(_ runs: [RunResult], policy: Policy, ownCode: OwnCode?) -> [Cause] {
+    /// `poll`: a renderer's; when it says stop, the grouping ends early with no
+    /// causes (the renderer then throws `RenderInterrupted` at its next check).
+    public static func group(
+        _ runs: [RunResult], policy: Policy, ownCode: OwnCode?, poll: RenderPoll? = nil
+    ) -> [Cause] {
         var builders: [String: Builder] = [:]
         var order: [String] = []
         var parentOf: [String: String] = [:]
         var pending: [(run: RunResult, finding: Finding)] = []
         for run in runs {
             for f in run.findings where policy.gates(f) {
+                if poll?.shouldStop(f.stack.count) == true { return [] }
                 if f.kind == .indirectlyLost, linkKey(f, run: run) != nil {
                     pending.append((run, f))
                     continue
@@ -38,6 +43,7 @@ public enum Causes {
             }
         }
         for (run, f) in pending {
+            if poll?.shouldStop(f.stack.count) == true { return [] }
             let key = linkKey(f, run: run).flatMap { parentOf[$0] } ?? key(f, run: run, ownCode: ownCode)
             add(f, run: run, key: key, ownCode: ownCode, to: &builders, order: &order)
         }
