@@ -68,6 +68,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("leakcheck-logs/valgrind")) == [])
     }
 
+    /// Issue 21: a large output being written when a signal comes stops between two chunks
+    /// (and before its fsync): the temporary file goes, the destination keeps what it had.
+    /// The bounded second round (`.never`) writes whatever the flag says.
+    @Test func aStopWhileAFileIsWrittenRemovesItsTemporaryFile() throws {
+        let dir = try ScratchDir()
+        let path = dir.file("report.html")
+        try "previous run\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let big = Data(repeating: 0x61, count: 3 * StagedFile.chunk + 17)
+        try Cancellation.$requestedInTask.withValue(true) {
+            #expect(throws: RenderInterrupted.self) {
+                _ = try StagedFile.stage(big, to: path, appending: false, poll: RenderPoll(active: true))
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == ["report.html"])
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "previous run\n")
+            let staged = try StagedFile.stage(big, to: path, appending: false, poll: .never)
+            try staged.commit()
+        }
+        #expect(FileManager.default.contents(atPath: path) == big)
+    }
+
     @Test func junitSaysIncompleteWhenAnotherOutputCouldNotBeWritten() throws {
         let dir = try ScratchDir()
         var ok = RunResult(checker: .valgrind, executable: "/t/pubsub", arguments: [])
