@@ -201,4 +201,44 @@ import Testing
         #expect(!page.contains("id=\"interrupted\""))
         #expect(page.components(separatedBy: "<details class=\"finding").count - 1 == Self.findingCount)
     }
+
+    /// JSON's long arrays (each run's findings, the causes) are serialised in polled
+    /// chunks and put in place of markers: the same bytes as one-piece encoding, with
+    /// empty runs, several chunks, an interrupted listing and suppressions among them.
+    @Test func theSplicedJSONIsTheOnePieceJSON() throws {
+        var report = Self.bigReport()
+        report.runs.append(
+            RunResult(checker: .asan, executable: "/bin/clean", arguments: [], status: .clean, exitCode: 0, findings: []))
+        report.runs[0].findings[3].suppressedBy = "moq-leakcheck:hide"
+        #expect(report.runs[0].findings.count > 2 * JSONSplice.chunk)
+        let whole = try JSONReport.encode(report, splice: false)
+        let spliced = try JSONReport.encode(report)
+        #expect(spliced == whole)
+        #expect(!String(decoding: spliced, as: UTF8.self).contains("moq-leakcheck-splice-"))
+        let interrupted = Self.bigReport(interrupted: true)
+        let listing = InterruptedListing(interrupted, limit: ListingLimit())
+        #expect(
+            try JSONReport.encode(interrupted, listing: listing)
+                == JSONReport.encode(interrupted, listing: listing, splice: false))
+        // An empty report has no arrays to splice.
+        let empty = Report(runs: [], failOn: [])
+        #expect(try JSONReport.encode(empty) == JSONReport.encode(empty, splice: false))
+    }
+
+    /// The chunks are where a signal stops the JSON once its one-piece pass is done.
+    @Test func aStopWhileTheFindingsAreSerialisedEndsTheJSON() throws {
+        let report = Self.bigReport()
+        let splice = JSONSplice()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[.splice] = splice
+        let skeleton = try encoder.encode(report)
+        #expect(skeleton.count < 100_000, "the findings are not in the one-piece pass")
+        try Cancellation.$requestedInTask.withValue(true) {
+            #expect(throws: RenderInterrupted.self) {
+                _ = try splice.fill(skeleton, runs: report.runs, format: encoder.outputFormatting, poll: RenderPoll(active: true))
+            }
+            _ = try splice.fill(skeleton, runs: report.runs, format: encoder.outputFormatting, poll: .never)
+        }
+    }
 }

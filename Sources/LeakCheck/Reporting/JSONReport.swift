@@ -52,10 +52,15 @@ extension RunResult {
         try c.encode(signal, forKey: .signal)
         try c.encode(timedOut, forKey: .timedOut)
         try c.encode(totals, forKey: .totals)
-        var list = c.nestedUnkeyedContainer(forKey: .findings)
-        for f in findings {
-            try poll?.tick(f.stack.count)
-            try list.encode(f)
+        if let splice = encoder.userInfo[.splice] as? JSONSplice, let index = splice.runIndex, !findings.isEmpty {
+            // Serialised later, in polled chunks (`JSONSplice`).
+            try c.encode(splice.marker("findings-\(index)"), forKey: .findings)
+        } else {
+            var list = c.nestedUnkeyedContainer(forKey: .findings)
+            for f in findings {
+                try poll?.tick(f.stack.count)
+                try list.encode(f)
+            }
         }
         try c.encode(incompleteReason, forKey: .incompleteReason)
         try c.encode(logFiles, forKey: .logFiles)
@@ -146,10 +151,13 @@ extension Report: Codable {
         try c.encode(status, forKey: .status)
         try c.encode(exitCode, forKey: .exitCode)
         try c.encode(totals, forKey: .totals)
+        let splice = encoder.userInfo[.splice] as? JSONSplice
         var list = c.nestedUnkeyedContainer(forKey: .runs)
         for (i, run) in (listing?.listed.runs ?? runs).enumerated() {
+            splice?.runIndex = i
             try list.encode(ListedRun(run: run, totals: runs[i].totals))
         }
+        splice?.runIndex = nil
         try c.encode(skipped, forKey: .skipped)
         try c.encode(suppressions, forKey: .suppressions)
         try c.encode(failOn, forKey: .failOn)
@@ -160,7 +168,12 @@ extension Report: Codable {
         try c.encodeIfPresent(listing?.listed.fixedSinceBaseline ?? fixedSinceBaseline, forKey: .fixedSinceBaseline)
         let causes = (listing?.listed ?? self).causes(poll: poll)
         try poll?.check()
-        try c.encode(causes, forKey: .causes)
+        if let splice, !causes.isEmpty {
+            splice.causes = causes
+            try c.encode(splice.marker("causes"), forKey: .causes)
+        } else {
+            try c.encode(causes, forKey: .causes)
+        }
         try c.encodeIfPresent(codeUnderTest, forKey: .codeUnderTest)
         if let listing {
             try c.encode(
@@ -224,19 +237,105 @@ extension CodingUserInfoKey {
     static let interruptedListing = CodingUserInfoKey(rawValue: "moq-leakcheck.interruptedListing")!
     /// The `RenderPoll` the encoding polls.
     static let renderPoll = CodingUserInfoKey(rawValue: "moq-leakcheck.renderPoll")!
+    /// The `JSONSplice` that takes the long arrays out of the one-piece encoding.
+    static let splice = CodingUserInfoKey(rawValue: "moq-leakcheck.splice")!
+}
+
+/// The report's long arrays (each run's findings, the causes) are written as marker
+/// strings by the one-piece `JSONEncoder` pass, then serialised in chunks, polling
+/// between two, and put in the markers' places with the markers' indentation: the
+/// same bytes as one `encode`, but a signal no longer waits for the whole document's
+/// serialisation (seconds at 100,000 findings; issue 21).
+final class JSONSplice: @unchecked Sendable {
+    let prefix = "moq-leakcheck-splice-\(UUID().uuidString)-"
+    /// The run being encoded (its findings' marker), nil outside the runs.
+    var runIndex: Int?
+    /// The causes the report encoded (behind the `causes` marker).
+    var causes: [Cause] = []
+    /// Elements per chunk.
+    static let chunk = 256
+
+    func marker(_ name: String) -> String { prefix + name }
+
+    /// `skeleton` (the encoder's output with markers) with each marker replaced.
+    func fill(_ skeleton: Data, runs: [RunResult], format: JSONEncoder.OutputFormatting, poll: RenderPoll?) throws
+        -> Data
+    {
+        let text = String(decoding: skeleton, as: UTF8.self)
+        var out = Data()
+        var cursor = text.startIndex
+        var arrays: [(name: String, encode: (Int, JSONEncoder) throws -> Data?)] = []
+        for (i, run) in runs.enumerated() where !run.findings.isEmpty {
+            arrays.append(("findings-\(i)", { start, encoder in
+                guard start < run.findings.count else { return nil }
+                return try encoder.encode(Array(run.findings[start..<min(start + Self.chunk, run.findings.count)]))
+            }))
+        }
+        if !causes.isEmpty {
+            let causes = self.causes
+            arrays.append(("causes", { start, encoder in
+                guard start < causes.count else { return nil }
+                return try encoder.encode(Array(causes[start..<min(start + Self.chunk, causes.count)]))
+            }))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = format
+        // In the document's order (its keys are sorted: `causes` comes before `runs`).
+        var placed: [(at: Range<String.Index>, encode: (Int, JSONEncoder) throws -> Data?)] = []
+        for (name, encode) in arrays {
+            guard let at = text.range(of: "\"\(marker(name))\"") else {
+                throw EncodingError.invalidValue(
+                    name, .init(codingPath: [], debugDescription: "the JSON report lost its \(name) marker"))
+            }
+            placed.append((at, encode))
+        }
+        for (at, encode) in placed.sorted(by: { $0.at.lowerBound < $1.at.lowerBound }) {
+            let lineStart = text[..<at.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+            let indent = String(text[lineStart...].prefix { $0 == " " })
+            out.append(contentsOf: text[cursor..<at.lowerBound].utf8)
+            out.append(contentsOf: "[\n".utf8)
+            var start = 0
+            var first = true
+            while let chunk = try encode(start, encoder) {
+                try poll?.tick(RenderPoll.interval)
+                // `[\n  {…},\n  {…}\n]`: the lines between the brackets, indented to the marker's depth.
+                let lines = String(decoding: chunk, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                if !first { out.append(contentsOf: ",\n".utf8) }
+                first = false
+                // (An empty array's blank middle line stays blank, as the encoder writes it.)
+                out.append(
+                    contentsOf: lines.dropFirst().dropLast().map { $0.isEmpty ? "" : indent + $0 }.joined(
+                        separator: "\n"
+                    ).utf8)
+                start += Self.chunk
+            }
+            out.append(contentsOf: ("\n" + indent + "]").utf8)
+            cursor = at.upperBound
+        }
+        out.append(contentsOf: text[cursor...].utf8)
+        return out
+    }
 }
 
 public enum JSONReport {
     /// The schemaVersion 1 document. `listing` (an interrupted report's) bounds
     /// what it lists; `poll` stops the encoding (`RenderInterrupted`) when a signal comes.
+    /// `splice`: the long arrays are serialised in polled chunks (`JSONSplice`), the same
+    /// bytes as one piece (off only to test that).
     public static func encode(
-        _ report: Report, listing: InterruptedListing? = nil, poll: RenderPoll? = nil
+        _ report: Report, listing: InterruptedListing? = nil, poll: RenderPoll? = nil, splice: Bool = true
     ) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         if let listing { encoder.userInfo[.interruptedListing] = listing }
         if let poll { encoder.userInfo[.renderPoll] = poll }
+        let splicer = splice ? JSONSplice() : nil
+        if let splicer { encoder.userInfo[.splice] = splicer }
         var data = try encoder.encode(report)
+        if let splicer {
+            data = try splicer.fill(
+                data, runs: listing?.listed.runs ?? report.runs, format: encoder.outputFormatting, poll: poll)
+        }
         data.append(0x0a)
         return data
     }
