@@ -13,8 +13,17 @@ public struct Totals: Codable, Sendable, Hashable {
 
     public init() {}
 
+    /// Reads the few fields it adds in place (a report of 100,000 findings is summed
+    /// many times while it is rendered; copying each finding cost most of that).
     public init(findings: [Finding]) {
-        for f in findings { add(f) }
+        findings.withUnsafeBufferPointer { buf in
+            for i in buf.indices {
+                let kind = buf[i].kind
+                add(
+                    kind: kind == .summaryOnly ? (buf[i].summaryLeakKind ?? kind) : kind, count: buf[i].count,
+                    bytes: buf[i].bytes, blocks: buf[i].blocks, isSuppressed: buf[i].suppressedBy != nil)
+            }
+        }
     }
 
     /// Adds one finding. A deduplicated one (`count` N) counts N times; a
@@ -23,11 +32,16 @@ public struct Totals: Codable, Sendable, Hashable {
     /// SUMMARY, and one that stands for N memory errors carries N in `count`.
     /// Every sum saturates.
     public mutating func add(_ f: Finding) {
-        let n = Swift.max(1, f.count ?? 1)
+        add(
+            kind: f.summaryLeakKind ?? f.kind, count: f.count, bytes: f.bytes, blocks: f.blocks,
+            isSuppressed: f.suppressedBy != nil)
+    }
+
+    mutating func add(kind: FindingKind, count: Int?, bytes: Int?, blocks: Int?, isSuppressed: Bool) {
+        let n = Swift.max(1, count ?? 1)
         let tally = Tally(
-            bytes: (f.bytes ?? 0).multipliedSaturated(by: n), blocks: (f.blocks ?? 0).multipliedSaturated(by: n))
-        let kind = f.summaryLeakKind ?? f.kind
-        if f.suppressedBy != nil {
+            bytes: (bytes ?? 0).multipliedSaturated(by: n), blocks: (blocks ?? 0).multipliedSaturated(by: n))
+        if isSuppressed {
             if kind.isLeak { suppressed += tally } else { suppressedErrors = suppressedErrors.addingSaturated(n) }
             return
         }
