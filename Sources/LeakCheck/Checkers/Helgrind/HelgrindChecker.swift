@@ -10,10 +10,8 @@ struct HelgrindChecker: CheckerDriver {
     var leakCheckOnlyAtExit: Bool { false }
     var reportExitCode: Int32? { nil }
 
-    func unavailability(_ context: RunContext) -> String? {
-        ExecutableLocator.resolve("valgrind", environment: context.environment) == nil
-            ? "valgrind not found on PATH (install it: apt-get install valgrind)" : nil
-    }
+    /// valgrind's own: the same program runs both tools.
+    func unavailability(_ context: RunContext) -> String? { ValgrindChecker().unavailability(context) }
 
     static func arguments(xml: String, log: String) -> [String] {
         [
@@ -27,6 +25,7 @@ struct HelgrindChecker: CheckerDriver {
         var run = try ValgrindChecker().prepare(job, base: base, context: context)
         let xml = run.outputPath
         let log = String(xml.dropLast(".xml".count)) + ".helgrind.log"
+        unlink(log)  // as memcheck's names: valgrind follows a link it finds there
         let program = run.spec.arguments.count - (job.arguments.count + 1)
         run.spec.arguments = Self.arguments(xml: xml, log: log) + Array(run.spec.arguments[program...])
         run.logFiles = run.logFiles.map { $0.hasSuffix(".valgrind.log") ? log : $0 }

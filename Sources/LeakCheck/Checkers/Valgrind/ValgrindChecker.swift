@@ -33,7 +33,7 @@ struct ValgrindChecker: CheckerDriver {
         // valgrind opens its files itself, following links: whatever sits at these names
         // (a planted symlink, a stale log of an earlier run) goes first. unlink removes a
         // link, never what it points to.
-        for path in [xml, log, base + ".helgrind.log"] { unlink(path) }
+        for path in [xml, log] { unlink(path) }
         var env = context.environment
         for (k, v) in job.environment { env[k] = v }
         if let opts = env["VALGRIND_OPTS"] {
